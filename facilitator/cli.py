@@ -1,0 +1,193 @@
+"""The ``facilitator`` command: the GUI by default, subcommands for leads and scripts.
+
+Thin over core: each subcommand is a few lines calling the same functions the GUI
+uses. Exit 0 on success, 1 on failure with the reason on stderr; ``--json`` output
+goes to stdout, also on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from facilitator import __version__
+from facilitator.core import paths
+from facilitator.core.errors import CsvImportError, FacilitatorError
+
+GLOBAL_OPTIONS = ("--db", "--pack")
+
+
+def split_global_options(argv: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+    """Pull ``--db``/``--pack`` from anywhere in argv; the last one given wins."""
+    found: dict[str, str] = {}
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, value = arg.partition("=")
+        if name in GLOBAL_OPTIONS:
+            if not eq:
+                if i + 1 >= len(argv):
+                    raise SystemExit(_usage_error(f"{name} needs a value"))
+                value = argv[i + 1]
+                i += 1
+            found[name[2:]] = value
+        elif arg == "--":
+            rest.extend(argv[i:])
+            break
+        else:
+            rest.append(arg)
+        i += 1
+    return found, rest
+
+
+def _usage_error(message: str) -> int:
+    print(f"facilitator: {message}", file=sys.stderr)
+    return 1
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(1)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="facilitator",
+                     description="Run public-dialogue workshops offline.",
+                     epilog="--db PATH and --pack DIR may be given before or after a command.")
+    parser.add_argument("--version", action="version", version=f"facilitator {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="database file (or $FACILITATOR_DB)")
+    parser.add_argument("--pack", metavar="DIR", help="session pack (or $FACILITATOR_PACK)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="pre-flight: pack, videos, database, disk, font")
+    check.add_argument("--json", action="store_true")
+    check.add_argument("--no-play", action="store_true",
+                       help="skip trying to decode each video (faster)")
+
+    imp = sub.add_parser("import", help="import a CSV file")
+    imp_sub = imp.add_subparsers(dest="kind", parser_class=_Parser, required=True)
+    roster = imp_sub.add_parser("roster", help="participants (recruiter spreadsheet)")
+    roster.add_argument("file")
+    roster.add_argument("--json", action="store_true")
+
+    videos = sub.add_parser("videos", help="manage the video manifest")
+    videos_sub = videos.add_subparsers(dest="action", parser_class=_Parser, required=True)
+    rehash = videos_sub.add_parser(
+        "rehash", help="recompute checksums and durations after replacing video files")
+    rehash.add_argument("--json", action="store_true")
+
+    sub.add_parser("gui", help="open the app (the default)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        global_opts, rest = split_global_options(args_list)
+    except SystemExit as exc:
+        return int(exc.code or 1)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(rest)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    resolved = paths.resolve(global_opts.get("db"), global_opts.get("pack"))
+    command = args.command or "gui"
+    handler = COMMANDS[command]
+    try:
+        return handler(args, resolved)
+    except FacilitatorError as exc:
+        if getattr(args, "json", False):
+            print(json.dumps(_error_json(exc)))
+        print(f"facilitator: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("facilitator: interrupted", file=sys.stderr)
+        return 1
+
+
+def _error_json(exc: FacilitatorError) -> dict[str, object]:
+    payload: dict[str, object] = {"ok": False, "error": exc.message, "file": exc.file,
+                                  "line": exc.line, "field": exc.field}
+    if isinstance(exc, CsvImportError):
+        payload["problems"] = [{"line": p.line, "field": p.field, "message": p.message}
+                               for p in exc.problems]
+    return payload
+
+
+def cmd_gui(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.app import run_gui
+
+    return run_gui(resolved)
+
+
+def cmd_check(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.core.preflight import run_checks
+
+    probe = None
+    if not args.no_play:
+        from facilitator.media.probe import probe_video_playable
+
+        probe = probe_video_playable
+    checks = run_checks(resolved.db, resolved.pack, probe)
+    ok = all(c.ok for c in checks)
+    if args.json:
+        print(json.dumps({"ok": ok, "checks": [c.as_json() for c in checks]}, indent=2))
+    else:
+        for c in checks:
+            print(f"{'ok  ' if c.ok else 'FAIL'}  {c.name:<28} {c.detail}")
+        print("all checks passed" if ok else "some checks failed")
+    if not ok:
+        for c in checks:
+            if not c.ok:
+                print(f"facilitator: {c.name}: {c.detail}", file=sys.stderr)
+    return 0 if ok else 1
+
+
+def cmd_import(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.core.pack import load_pack
+    from facilitator.core.roster import import_roster
+    from facilitator.core.store import Store
+
+    pack = load_pack(resolved.pack)
+    with Store(resolved.db) as store:
+        if args.kind == "roster":
+            report = import_roster(store, pack, args.file)
+        else:  # pragma: no cover - argparse limits the choices
+            raise FacilitatorError(f"unknown import kind {args.kind}")
+    for warning in report.warnings:
+        print(f"facilitator: warning: {warning}", file=sys.stderr)
+    if args.json:
+        print(json.dumps({"ok": True, "file": report.file, "rows": report.rows,
+                          "added": report.added, "updated": report.updated,
+                          "unchanged": report.unchanged, "warnings": report.warnings}))
+    else:
+        print(f"{report.file}: {report.rows} rows: {report.added} added, "
+              f"{report.updated} updated, {report.unchanged} unchanged")
+    return 0
+
+
+def cmd_videos(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.core.videos import rehash_manifest
+
+    changes = rehash_manifest(resolved.pack)
+    if args.json:
+        print(json.dumps({"ok": True, "changes": changes}))
+    else:
+        for change in changes:
+            print(change)
+        print(f"{len(changes)} manifest entries updated")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = {
+    "gui": cmd_gui,
+    "check": cmd_check,
+    "import": cmd_import,
+    "videos": cmd_videos,
+}

@@ -1,0 +1,86 @@
+"""Where things live, resolved once: command-line flag, then environment, then default.
+
+Works both from a source checkout (``sessions/`` and ``assets/`` beside the package)
+and from an installed wheel (the same folders packed under ``facilitator/_data``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "facilitator"
+DEFAULT_PACK_NAME = "ai-in-policing"
+DB_ENV = "FACILITATOR_DB"
+PACK_ENV = "FACILITATOR_PACK"
+DATA_DIR_ENV = "FACILITATOR_DATA_DIR"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _resource_root() -> Path:
+    checkout = _PACKAGE_DIR.parent
+    if (checkout / "sessions").is_dir() and (checkout / "assets").is_dir():
+        return checkout
+    return _PACKAGE_DIR / "_data"
+
+
+def sessions_dir() -> Path:
+    return _resource_root() / "sessions"
+
+
+def assets_dir() -> Path:
+    return _resource_root() / "assets"
+
+
+def videos_dir() -> Path:
+    return assets_dir() / "videos"
+
+
+def fonts_dir() -> Path:
+    return assets_dir() / "fonts"
+
+
+def default_pack_dir() -> Path:
+    return sessions_dir() / DEFAULT_PACK_NAME
+
+
+def data_dir() -> Path:
+    """The user's data directory (platformdirs), overridable for tests and kiosks."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(frozen=True)
+class ResolvedPaths:
+    """The database and session pack this run uses, and where each came from."""
+
+    db: Path
+    pack: Path
+    db_source: str
+    pack_source: str
+
+    @property
+    def data_dir(self) -> Path:
+        return self.db.parent
+
+
+def resolve(db_flag: str | None = None, pack_flag: str | None = None) -> ResolvedPaths:
+    if db_flag:
+        db, db_source = Path(db_flag), "--db"
+    elif os.environ.get(DB_ENV):
+        db, db_source = Path(os.environ[DB_ENV]), DB_ENV
+    else:
+        db, db_source = data_dir() / "facilitator.db", "default"
+    if pack_flag:
+        pack, pack_source = Path(pack_flag), "--pack"
+    elif os.environ.get(PACK_ENV):
+        pack, pack_source = Path(os.environ[PACK_ENV]), PACK_ENV
+    else:
+        pack, pack_source = default_pack_dir(), "default"
+    return ResolvedPaths(db.expanduser(), pack.expanduser(), db_source, pack_source)
