@@ -1,0 +1,55 @@
+"""Shared fixtures. Every test runs headless and with its own data directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Set before any Qt import: tests never need a real display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if not os.environ.get("XDG_RUNTIME_DIR") or not os.path.isdir(os.environ["XDG_RUNTIME_DIR"]):
+    _runtime = tempfile.mkdtemp(prefix="facilitator-xdg-")
+    os.chmod(_runtime, 0o700)
+    os.environ["XDG_RUNTIME_DIR"] = _runtime
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_PACK = REPO / "sessions" / "ai-in-policing"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test touches the user's files: the data dir, db and pack env point at tmp."""
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv("FACILITATOR_DATA_DIR", str(data))
+    monkeypatch.delenv("FACILITATOR_DB", raising=False)
+    monkeypatch.delenv("FACILITATOR_PACK", raising=False)
+    return data
+
+
+@pytest.fixture
+def pack_copy(tmp_path: Path) -> Path:
+    """A writable copy of the default pack, for tests that break or edit it."""
+    target = tmp_path / "pack"
+    shutil.copytree(DEFAULT_PACK, target)
+    return target
+
+
+@pytest.fixture
+def default_pack():
+    from facilitator.core.pack import load_pack
+
+    return load_pack(DEFAULT_PACK)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    from facilitator.core.store import Store
+
+    s = Store(tmp_path / "test.db")
+    yield s
+    s.close()
