@@ -6,8 +6,12 @@ GUI can show it in a dialog without either knowing the details.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# Long operations report (done, total); the callback may raise Cancelled to stop.
+Progress = Callable[[int, int], None]
 
 
 class FacilitatorError(Exception):
@@ -40,6 +44,13 @@ class FacilitatorError(Exception):
     def __str__(self) -> str:
         where = self.location()
         return f"{where}: {self.message}" if where else self.message
+
+
+class Cancelled(FacilitatorError):
+    """The user cancelled a long operation; nothing was changed."""
+
+    def __init__(self, message: str = "cancelled; nothing was changed") -> None:
+        super().__init__(message)
 
 
 class SessionPackError(FacilitatorError):

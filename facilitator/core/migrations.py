@@ -90,9 +90,10 @@ def _foundation(db: sqlite_utils.Database) -> None:
             kept_device TEXT NOT NULL,
             lost_revision INTEGER NOT NULL,
             lost_device TEXT NOT NULL,
+            lost_updated_at TEXT NOT NULL,
             lost_record TEXT NOT NULL,
             recorded_at TEXT NOT NULL,
-            UNIQUE (table_name, record_id, lost_revision, lost_device, lost_record)
+            UNIQUE (table_name, record_id, lost_revision, lost_device, lost_updated_at)
         );
         """
     )

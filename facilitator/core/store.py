@@ -267,11 +267,11 @@ class Store:
                          loser: Mapping[str, Any]) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO conflicts (table_name, record_id, kept_revision, "
-            "kept_device, lost_revision, lost_device, lost_record, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "kept_device, lost_revision, lost_device, lost_updated_at, lost_record, "
+            "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 table, winner["id"], int(winner["revision"]), str(winner["device_id"]),
-                int(loser["revision"]), str(loser["device_id"]),
+                int(loser["revision"]), str(loser["device_id"]), str(loser["updated_at"]),
                 json.dumps(dict(loser), sort_keys=True, default=str), now_iso(),
             ],
         )

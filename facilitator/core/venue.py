@@ -1,0 +1,188 @@
+"""Venue settings: which site this laptop is at, which workshop runs today, the tables.
+
+Site and workshop live in the store's local settings (never merged); tables are
+``venue_tables`` records whose ids derive from (site, name), so two laptops at one
+venue agree on them. Rehearsal mode uses a separate practice database beside the
+real one, so a dry run never mixes with real data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from facilitator.core.errors import SessionPackError, SettingsError
+from facilitator.core.pack import SessionPack
+from facilitator.core.records import natural_id
+from facilitator.core.store import Store
+
+SITE_KEY = "site"
+WORKSHOP_KEY = "workshop"
+REHEARSAL_KEY = "rehearsal_mode"  # in the real database: open the practice one instead
+IS_REHEARSAL_DB_KEY = "is_rehearsal_db"  # in the practice database itself
+MAX_TABLE_NAME = 40
+
+
+@dataclass(frozen=True)
+class VenueSettings:
+    site_id: str
+    workshop: int
+    tables: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableNoteCount:
+    table_id: str
+    name: str
+    count: int
+
+    @property
+    def short_name(self) -> str:
+        """'Table 3' reads as 'T3' in the console's one-line summary."""
+        match = re.fullmatch(r"\s*table\s*(\w+)\s*", self.name, re.IGNORECASE)
+        return f"T{match.group(1)}" if match else self.name
+
+
+def table_id(site_id: str, name: str) -> str:
+    return natural_id("table", site_id, name)
+
+
+def is_configured(store: Store) -> bool:
+    """True once site and workshop are chosen and the site has at least one table."""
+    settings = load(store)
+    return settings is not None and bool(settings.tables)
+
+
+def load(store: Store) -> VenueSettings | None:
+    site = store.get_setting(SITE_KEY) or ""
+    workshop = store.get_setting(WORKSHOP_KEY) or ""
+    if not site or not workshop.isdigit():
+        return None
+    return VenueSettings(site, int(workshop), tuple(r.name for r in tables(store, site)))
+
+
+@dataclass(frozen=True)
+class VenueTable:
+    id: str
+    name: str
+    position: int
+
+
+def tables(store: Store, site_id: str) -> list[VenueTable]:
+    rows = store.rows("venue_tables", "site = ? AND deleted = 0", [site_id],
+                      order_by="position, name")
+    return [VenueTable(str(r["id"]), str(r["name"]), int(r["position"])) for r in rows]
+
+
+def validate(pack: SessionPack, settings: VenueSettings) -> VenueSettings:
+    """Check against the pack; returns the settings tidied (site id, trimmed names)."""
+    try:
+        site = pack.site(settings.site_id)
+    except SessionPackError as exc:
+        raise SettingsError(exc.message, field="site") from exc
+    try:
+        pack.workshop(settings.workshop)
+    except SessionPackError as exc:
+        known = ", ".join(str(w.number) for w in pack.workshops)
+        raise SettingsError(f"unknown workshop {settings.workshop} (this pack has {known})",
+                            field="workshop") from exc
+    names = tuple(name.strip() for name in settings.tables)
+    if not names:
+        raise SettingsError("give at least one table", field="tables")
+    seen: set[str] = set()
+    for name in names:
+        if not name:
+            raise SettingsError("a table name is empty", field="tables")
+        if len(name) > MAX_TABLE_NAME:
+            raise SettingsError(f"table name {name!r} is longer than {MAX_TABLE_NAME} "
+                                "characters", field="tables")
+        key = name.casefold()
+        if key in seen:
+            raise SettingsError(f"two tables are called {name!r}", field="tables")
+        seen.add(key)
+    return VenueSettings(site.id, settings.workshop, names)
+
+
+def save(store: Store, pack: SessionPack, settings: VenueSettings) -> VenueSettings:
+    """Validate and remember the venue; tables no longer listed are flagged deleted."""
+    clean = validate(pack, settings)
+    with store.transaction():
+        store.set_setting(SITE_KEY, clean.site_id)
+        store.set_setting(WORKSHOP_KEY, str(clean.workshop))
+        wanted = {table_id(clean.site_id, name): (position, name)
+                  for position, name in enumerate(clean.tables)}
+        existing = {str(r["id"]): r for r in store.rows("venue_tables", "site = ?",
+                                                        [clean.site_id])}
+        for record_id, (position, name) in wanted.items():
+            row = existing.get(record_id)
+            if row is None:
+                store.create("venue_tables", {"site": clean.site_id, "name": name,
+                                              "position": position}, record_id=record_id)
+            elif (int(row["deleted"]), int(row["position"]), str(row["name"])) != (
+                    0, position, name):
+                store.edit("venue_tables", record_id,
+                           {"deleted": 0, "position": position, "name": name})
+        for record_id, row in existing.items():
+            if record_id not in wanted and not int(row["deleted"]):
+                store.mark_deleted("venue_tables", record_id)
+    return clean
+
+
+def notes_per_table(store: Store, site_id: str, workshop: int) -> list[TableNoteCount]:
+    """Non-deleted notes on this laptop per table of the site, in table order."""
+    counts = {
+        str(row[0]): int(row[1])
+        for row in store.db.execute(
+            "SELECT table_id, COUNT(*) FROM notes WHERE site = ? AND workshop = ? "
+            "AND deleted = 0 AND table_id IS NOT NULL GROUP BY table_id",
+            [site_id, workshop])
+    }
+    return [TableNoteCount(t.id, t.name, counts.get(t.id, 0)) for t in tables(store, site_id)]
+
+
+# -- rehearsal ---------------------------------------------------------------------------
+
+
+def rehearsal_db_path(db_path: str | Path) -> Path:
+    """The practice database beside the real one: facilitator.db -> facilitator-rehearsal.db."""
+    path = Path(db_path)
+    return path.with_name(f"{path.stem}-rehearsal{path.suffix or '.db'}")
+
+
+def rehearsal_enabled(store: Store) -> bool:
+    return store.get_setting(REHEARSAL_KEY, "0") == "1"
+
+
+def set_rehearsal(store: Store, on: bool) -> None:
+    """Remember, in the real database, whether the next start opens the practice one."""
+    store.set_setting(REHEARSAL_KEY, "1" if on else "0")
+
+
+def is_rehearsal_store(store: Store) -> bool:
+    return store.get_setting(IS_REHEARSAL_DB_KEY, "0") == "1"
+
+
+def open_for_day(db_path: str | Path) -> tuple[Store, bool]:
+    """Open the database the day should use: the real one, or the practice one.
+
+    Returns (store, rehearsal). The practice database starts with the real one's venue
+    settings, so a rehearsal looks like the day it practises for.
+    """
+    real = Store(db_path)
+    if not rehearsal_enabled(real):
+        return real, False
+    settings = load(real)
+    real_tables = tables(real, settings.site_id) if settings else []
+    real.close()
+    practice = Store(rehearsal_db_path(db_path))
+    practice.set_setting(IS_REHEARSAL_DB_KEY, "1")
+    if settings is not None and load(practice) is None:
+        with practice.transaction():
+            practice.set_setting(SITE_KEY, settings.site_id)
+            practice.set_setting(WORKSHOP_KEY, str(settings.workshop))
+            for table in real_tables:
+                practice.create("venue_tables", {"site": settings.site_id, "name": table.name,
+                                                 "position": table.position},
+                                record_id=table.id)
+    return practice, True
