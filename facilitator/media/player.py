@@ -17,8 +17,11 @@ from facilitator.media.backend import (
     ENDED,
     ERROR,
     IDLE,
+    LOADING,
     PAUSED,
     PLAYING,
+    STATES,
+    STOPPED,
     UNAVAILABLE,
     BackendError,
     PlayerBackend,
@@ -59,6 +62,7 @@ class Player(QObject):
         ended(): the video played to its end
         error(str): a plain-words message naming the file
         available_changed(bool): whether any video can be shown
+        backend_changed(str): a different backend took over (surfaces rebuild their view)
         subtitles_available_changed(bool): whether the loaded video has subtitles
     """
 
@@ -68,6 +72,7 @@ class Player(QObject):
     ended = Signal()
     error = Signal(str)
     available_changed = Signal(bool)
+    backend_changed = Signal(str)
     subtitles_available_changed = Signal(bool)
 
     def __init__(self, backend: str | None = None, parent: QObject | None = None) -> None:
@@ -90,6 +95,24 @@ class Player(QObject):
         self._path: Path | None = None
         self._subtitles: Path | None = None
         self._connect(self._backend)
+
+    def switch_backend(self, name: str) -> None:
+        """Use another backend ("vlc", "qt" or "none"), e.g. after VLC failed mid-workshop."""
+        was_available = self.available
+        self._backend.close()
+        for signal in (self._backend.state_changed, self._backend.position_changed,
+                       self._backend.duration_changed, self._backend.ended,
+                       self._backend.error):
+            signal.disconnect()
+        self._backend.deleteLater()
+        self._backend, self._reason = make_backend(name, self._reason)
+        self._connect(self._backend)
+        self._on_state(UNAVAILABLE if self._backend.name == "none" else IDLE)
+        if self._path is not None:
+            self.load(self._path, self._subtitles, self._duration)
+        self.backend_changed.emit(self._backend.name)
+        if was_available != self.available:
+            self.available_changed.emit(self.available)
 
     def _connect(self, backend: PlayerBackend) -> None:
         backend.state_changed.connect(self._on_state)
@@ -249,9 +272,10 @@ class Player(QObject):
         self._backend.set_rate(rate)
 
     def close(self) -> None:
+        """Release the backend's native resources (call before the app quits)."""
         self._backend.close()
-        if self._state != IDLE:
-            self._state = IDLE
+        self._state = IDLE
 
 
-__all__ = ["Player", "ENDED", "PLAYING", "PAUSED", "IDLE"]
+__all__ = ["ENDED", "ERROR", "IDLE", "LOADING", "PAUSED", "PLAYING", "STATES", "STOPPED",
+           "UNAVAILABLE", "Player"]

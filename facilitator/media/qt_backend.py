@@ -77,9 +77,7 @@ class QtBackend(PlayerBackend):
         # Otherwise the end-of-media status or an error follows and says which.
 
     def _on_media_status(self, status: QMediaPlayer.MediaStatus) -> None:
-        if status == _Status.LoadingMedia and self._state in (IDLE, STOPPED):
-            self._set_state(LOADING)
-        elif status == _Status.EndOfMedia and self._state != ENDED and not self._stopping:
+        if status == _Status.EndOfMedia and self._state != ENDED and not self._stopping:
             self._finish()
         elif status == _Status.InvalidMedia:
             self._on_error(QMediaPlayer.Error.FormatError, "")

@@ -1,0 +1,109 @@
+"""The main window shell: menus, status bar, data location, roster import off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from facilitator.core.paths import resolve
+from facilitator.core.roster import list_participants
+from facilitator.core.store import Store
+from facilitator.ui.main_window import MainWindow
+from facilitator.ui.tasks import TaskRunner
+
+ROSTER = ("code,site,gender,age_band,ethnicity,area,seg,lgbtqia,trust_police,ai_opinion\n"
+          "CDF-01,Cardiff,Male,55+,White,rural,C1,no,2,5\n"
+          "LDN-07,London,woman,18-24,black,urban,DE,yes,high,neutral\n")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, default_pack):
+    store = Store(tmp_path / "venue.db")
+    win = MainWindow(store, default_pack, resolve(str(store.path), str(default_pack.path)))
+    qtbot.addWidget(win)
+    yield win
+    win.tasks.setParent(None)
+    store.close()
+
+
+def menu_texts(menu) -> list[str]:
+    return [a.text().replace("&", "") for a in menu.actions() if a.text()]
+
+
+def test_menus_and_status_bar(window, default_pack):
+    top = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert top[:2] == ["File", "View"] and top[-1] == "Help"
+    file_items = menu_texts(window.file_menu)
+    assert {"New database…", "Open database…", "Import", "Export", "Quit"} <= set(file_items)
+    assert "Participants (roster CSV)…" in menu_texts(window.import_menu)
+    assert {"Where is my data?", "About Facilitator"} <= set(menu_texts(window.help_menu))
+    assert default_pack.title in window.windowTitle()
+    assert str(window.store.path) in window.db_label.text()
+    assert window.site_label.text() == "Venue not set up yet"
+    window.store.set_setting("site", "durham")
+    window.store.set_setting("workshop", "2")
+    window.refresh_status()
+    assert window.site_label.text() == "Durham · Workshop 2"
+
+
+def test_data_location_names_db_folder_and_pack(window):
+    text = window.data_location_text()
+    assert str(window.store.path) in text and str(window.store.path.parent) in text
+    assert str(window.pack.path) in text
+
+
+def test_roster_import_runs_in_the_background(window, qtbot, tmp_path):
+    csv = tmp_path / "roster.csv"
+    csv.write_text(ROSTER)
+    with qtbot.waitSignal(window.data_changed, timeout=10000):
+        window.import_roster_file(csv)
+    assert window.last_import.added == 2
+    assert window.participants.model.rowCount() == 2
+    assert "2 participant" in window.participants.summary.text()
+    codes = {p["code"] for p in list_participants(window.store)}
+    assert codes == {"CDF-01", "LDN-07"}
+    qtbot.waitUntil(lambda: not window.tasks.busy)
+
+
+def test_a_bad_roster_shows_what_is_wrong_and_changes_nothing(qtbot, tmp_path, default_pack,
+                                                             monkeypatch):
+    store = Store(tmp_path / "venue.db")
+    shown = []
+    monkeypatch.setattr("facilitator.ui.main_window.show_error",
+                        lambda parent, exc: shown.append(exc))
+    win = MainWindow(store, default_pack, resolve(str(store.path), None),
+                     tasks=TaskRunner(None, synchronous=True))
+    qtbot.addWidget(win)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(ROSTER.replace("London", "Londres"))
+    win.import_roster_file(bad)
+    assert len(shown) == 1 and shown[0].problems[0].line == 3
+    assert "Londres" in str(shown[0])
+    assert store.count("participants") == 0
+    store.close()
+
+
+def test_rehearsal_is_marked(qtbot, tmp_path, default_pack):
+    store = Store(tmp_path / "practice.db")
+    win = MainWindow(store, default_pack, resolve(str(store.path), None), rehearsal=True)
+    qtbot.addWidget(win)
+    assert win.windowTitle().startswith("REHEARSAL")
+    assert win.findChild(type(win.site_label), "rehearsal_badge") is not None
+    store.close()
+
+
+def test_no_widget_text_bypasses_tr():
+    """User-visible strings go through tr(): a Welsh translation is coming."""
+    import re
+
+    pattern = re.compile(
+        r'(QLabel|QPushButton|QAction|QCheckBox|QGroupBox|QRadioButton|setText|setWindowTitle|'
+        r'addMenu|setToolTip|setPlaceholderText|showMessage|addTab)\(\s*f?"[^"]*[A-Za-z]{2}')
+    ui = Path(__file__).resolve().parent.parent / "facilitator" / "ui"
+    offenders = []
+    for file in sorted(ui.glob("*.py")):
+        for number, line in enumerate(file.read_text().splitlines(), start=1):
+            if pattern.search(line):
+                offenders.append(f"{file.name}:{number}: {line.strip()}")
+    assert not offenders, "untranslated strings:\n" + "\n".join(offenders)
