@@ -60,7 +60,7 @@ def test_roster_import_runs_in_the_background(window, qtbot, tmp_path):
         window.import_roster_file(csv)
     assert window.last_import.added == 2
     assert window.participants.model.rowCount() == 2
-    assert "2 participant" in window.participants.summary.text()
+    assert "2 participants (Cardiff 1 · London 1)" in window.participants.summary.text()
     codes = {p["code"] for p in list_participants(window.store)}
     assert codes == {"CDF-01", "LDN-07"}
     qtbot.waitUntil(lambda: not window.tasks.busy)

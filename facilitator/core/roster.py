@@ -160,7 +160,7 @@ def import_roster(store: Store, pack: SessionPack, path: str | Path,
             if current is None:
                 record = {**store.envelope(pid, site=fields["site"]), **fields,
                           "withdrawn": 0, "erased": 0}
-                store.db["participants"].insert(record)
+                store.db.table("participants").insert(record)
                 report.added += 1
             elif current.get("erased"):
                 report.unchanged += 1  # erasure is for good: never re-populate

@@ -214,7 +214,7 @@ class Store:
         """Insert a brand-new record made on this laptop, committed when this returns."""
         record = {**self.envelope(record_id, site=fields.get("site")), **fields}
         with self.transaction() as db:
-            db[table].insert(record)
+            db.table(table).insert(record)
         return record
 
     def edit(self, table: str, record_id: str, changes: Mapping[str, Any]) -> Record:
@@ -230,7 +230,7 @@ class Store:
                 "updated_at": max(now_iso(), str(current["updated_at"])),
                 "device_id": self.device_id,
             }
-            db[table].update(record_id, updated)
+            db.table(table).update(record_id, updated)
         return updated
 
     def mark_deleted(self, table: str, record_id: str) -> Record:
@@ -247,7 +247,7 @@ class Store:
         db = self.db
         current = self.get(table, incoming["id"])
         if current is None:
-            db[table].insert(incoming)
+            db.table(table).insert(incoming)
             return "added"
         if same_version(current, incoming):
             return "unchanged"
@@ -259,7 +259,7 @@ class Store:
             merged.update({f: "not recorded" for f in ERASED_FIELDS})
         self._record_conflict(table, winner, loser)
         if merged != current:
-            db[table].update(merged["id"], merged)
+            db.table(table).update(merged["id"], merged)
             return "updated"
         return "kept"
 

@@ -41,6 +41,12 @@ class ParticipantsModel(QAbstractTableModel):
         self._rows = list_participants(self.store)
         self.endResetModel()
 
+    def per_site(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for row in self._rows:
+            counts[str(row["site"])] = counts.get(str(row["site"]), 0) + 1
+        return [(site.name, counts[site.id]) for site in self.pack.sites if site.id in counts]
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
@@ -85,7 +91,9 @@ class ParticipantsPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.table.verticalHeader().hide()
         self.summary = QLabel()
         self.import_button = QPushButton(self.tr("Import participants from CSV…"))
@@ -102,7 +110,12 @@ class ParticipantsPanel(QWidget):
         self.model.refresh()
         rows = self.model.rowCount()
         if rows:
-            self.summary.setText(self.tr("%n participant(s), by pseudonymous code", "", rows))
+            per_site = self.model.per_site()
+            sites = " · ".join(f"{name} {count}" for name, count in per_site)
+            text = (self.tr("1 participant") if rows == 1
+                    else self.tr("{count} participants").format(count=rows))
+            self.summary.setText(self.tr("{total} ({sites}), by pseudonymous code only")
+                                 .format(total=text, sites=sites))
         else:
             self.summary.setText(self.tr("No participants yet. Import the recruiter's "
                                          "list (CSV) to see them here."))
