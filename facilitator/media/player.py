@@ -25,6 +25,7 @@ from facilitator.media.backend import (
     UNAVAILABLE,
     BackendError,
     PlayerBackend,
+    emit,
 )
 from facilitator.media.unavailable import UnavailableBackend
 
@@ -110,9 +111,9 @@ class Player(QObject):
         self._on_state(UNAVAILABLE if self._backend.name == "none" else IDLE)
         if self._path is not None:
             self.load(self._path, self._subtitles, self._duration)
-        self.backend_changed.emit(self._backend.name)
+        emit(self.backend_changed, self._backend.name)
         if was_available != self.available:
-            self.available_changed.emit(self.available)
+            emit(self.available_changed, self.available)
 
     def _connect(self, backend: PlayerBackend) -> None:
         backend.state_changed.connect(self._on_state)
@@ -124,16 +125,16 @@ class Player(QObject):
     def _on_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            self.state_changed.emit(state)
+            emit(self.state_changed, state)
 
     def _on_position(self, seconds: float) -> None:
         self._position = seconds
-        self.position_changed.emit(seconds)
+        emit(self.position_changed, seconds)
 
     def _on_duration(self, seconds: float) -> None:
         if seconds != self._duration:
             self._duration = seconds
-            self.duration_changed.emit(seconds)
+            emit(self.duration_changed, seconds)
 
     # -- what it is ----------------------------------------------------------------------
 
@@ -210,7 +211,7 @@ class Player(QObject):
         self._backend.set_muted(self._muted)
         self._backend.set_subtitles_enabled(self._subtitles_enabled)
         if had != self.has_subtitles or self._subtitles is not None:
-            self.subtitles_available_changed.emit(self.has_subtitles)
+            emit(self.subtitles_available_changed, self.has_subtitles)
 
     def play(self) -> None:
         self._backend.play()

@@ -1,14 +1,17 @@
 """VLC through python-vlc, drawing into a native Qt widget.
 
 libvlc calls its event callbacks on its own threads. Those callbacks only emit a Qt
-signal (queued to the GUI thread); everything else, stop() included, happens on the
-GUI thread, so nothing calls back into libvlc from inside a VLC callback (that
-deadlocks). Import this module only after ``detect.detect_vlc()`` said libvlc works.
+signal (queued to the GUI thread) and the GUI thread acts on it, so nothing calls back
+into libvlc from inside a VLC callback (that deadlocks). libvlc's stop() can block for
+seconds (measured: 6 s after the subtitle track was switched), so it runs on a worker
+thread of its own rather than freezing the console.
+Import this module only after ``detect.detect_vlc()`` said libvlc works.
 """
 
 from __future__ import annotations
 
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,7 @@ from facilitator.media.backend import (
     STOPPED,
     BackendError,
     PlayerBackend,
+    emit,
     tr,
 )
 
@@ -77,6 +81,8 @@ class VlcBackend(PlayerBackend):
         self._rate = 1.0
         self._pending_seek: float | None = None
         self._pause_on_playing = False
+        self._stopper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vlc-stop")
+        self._stopping: Future[None] | None = None
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setInterval(POSITION_INTERVAL_MS)
@@ -89,7 +95,7 @@ class VlcBackend(PlayerBackend):
 
     def _callback(self, _event: Any, kind: str) -> None:
         # On a libvlc thread: only hand the event to the GUI thread.
-        self._vlc_event.emit(kind, self._generation)
+        emit(self._vlc_event, kind, self._generation)
 
     # -- GUI thread ------------------------------------------------------------------------
 
@@ -119,36 +125,46 @@ class VlcBackend(PlayerBackend):
                 self._set_state(STOPPED)
         elif kind == "ended":
             self._timer.stop()
+            if not self._decoded_anything():
+                # libvlc "plays" some non-video files to an instant end: that is an error.
+                self._on_vlc_event("error", generation)
+                return
             if self._duration:
-                self.position_changed.emit(self._duration)
+                emit(self.position_changed, self._duration)
             self._set_state(ENDED)
-            self.ended.emit()
+            emit(self.ended)
         elif kind == "error":
             self._timer.stop()
             self._set_state(ERROR)
             name = self._path.name if self._path else ""
-            self.error.emit(tr("This video could not be played: {file}").format(file=name))
+            emit(self.error, tr("This video could not be played: {file}").format(file=name))
         elif kind == "length":
             self._set_duration(self._player.get_length() / 1000)
         elif kind == "es_added":
             self._apply_subtitles()
 
+    def _decoded_anything(self) -> bool:
+        stats = self._vlc.MediaStats()
+        if self._media is None or not self._media.get_stats(stats):
+            return True  # no statistics: do not call it an error
+        return bool(stats.decoded_video or stats.decoded_audio)
+
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            self.state_changed.emit(state)
+            emit(self.state_changed, state)
 
     def _set_duration(self, seconds: float) -> None:
         if seconds > 0 and abs(seconds - self._duration) > 1e-3:
             self._duration = seconds
-            self.duration_changed.emit(seconds)
+            emit(self.duration_changed, seconds)
 
     def _poll_position(self) -> None:
         if self._player is None:
             return
         ms = self._player.get_time()
         if ms >= 0:
-            self.position_changed.emit(ms / 1000)
+            emit(self.position_changed, ms / 1000)
 
     def _apply_settings(self) -> None:
         self._player.set_rate(self._rate)
@@ -184,8 +200,19 @@ class VlcBackend(PlayerBackend):
 
     # -- the contract ----------------------------------------------------------------------
 
+    def _stop_player(self) -> None:
+        """libvlc stop() off the GUI thread (it joins libvlc's input thread)."""
+        self._wait_stopped()
+        self._stopping = self._stopper.submit(self._player.stop)
+
+    def _wait_stopped(self) -> None:
+        if self._stopping is not None:
+            self._stopping.result()
+            self._stopping = None
+
     def load(self, path: Path, subtitles: Path | None) -> None:
         self.stop()
+        self._wait_stopped()
         self._generation += 1
         vlc = self._vlc
         self._path = Path(path)
@@ -200,7 +227,7 @@ class VlcBackend(PlayerBackend):
         self._duration = 0.0
         self._pending_seek = None
         self._set_state(STOPPED)
-        self.position_changed.emit(0.0)
+        emit(self.position_changed, 0.0)
 
     def play(self) -> None:
         if self._media is None:
@@ -212,13 +239,14 @@ class VlcBackend(PlayerBackend):
             return
         if self._state in (ENDED, ERROR):
             self._generation += 1
-            self._player.stop()
+            self._player.stop()  # quick once libvlc has reached the end
+        self._wait_stopped()
         self._bind_window()
         self._set_state(LOADING)
         if self._player.play() == -1:
             self._set_state(ERROR)
             name = self._path.name if self._path else ""
-            self.error.emit(tr("This video could not be played: {file}").format(file=name))
+            emit(self.error, tr("This video could not be played: {file}").format(file=name))
 
     def pause(self) -> None:
         if self._state == PLAYING:
@@ -229,7 +257,7 @@ class VlcBackend(PlayerBackend):
             return
         self._generation += 1  # the Stopped event this causes is already handled here
         self._timer.stop()
-        self._player.stop()
+        self._stop_player()
         self._pending_seek = None
         self._set_state(STOPPED)
 
@@ -239,7 +267,7 @@ class VlcBackend(PlayerBackend):
             seconds = min(seconds, max(0.0, self._duration - 0.05))
         if self._state in (PLAYING, PAUSED):
             self._player.set_time(int(seconds * 1000))
-            self.position_changed.emit(seconds)
+            emit(self.position_changed, seconds)
         else:
             self._pending_seek = seconds or None
 
@@ -302,6 +330,8 @@ class VlcBackend(PlayerBackend):
         manager = self._player.event_manager()
         for event_name in _EVENTS:
             manager.event_detach(getattr(self._vlc.EventType, event_name))
+        self._wait_stopped()
+        self._stopper.shutdown(wait=True)
         self._player.stop()
         self._player.release()
         if self._media is not None:

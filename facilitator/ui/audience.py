@@ -169,6 +169,7 @@ class Countdown(QFrame):
         scaler.add(self.caption, caption_px)
         layout.addWidget(self.digits)
         layout.addWidget(self.caption)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._shown: tuple[str, str, str] = ("", "", "")
 
     def show_status(self, status: RunnerStatus) -> None:
@@ -191,6 +192,7 @@ class Countdown(QFrame):
             self.digits.setText(text)
             self.digits.setStyleSheet(f"color: {colour}; background: transparent;")
             self.caption.setText(caption)
+            self.updateGeometry()
 
 
 class AudienceView(QWidget):
@@ -213,6 +215,8 @@ class AudienceView(QWidget):
         self._status: RunnerStatus | None = None
         self._content_key: tuple[object, ...] | None = None
         self._page_name = "waiting"
+        self._title_timed = False
+        self._card_timed = False
         self._margins: list[tuple[QVBoxLayout, float]] = []
         self.setObjectName("audienceView")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -227,7 +231,7 @@ class AudienceView(QWidget):
             align=Qt.AlignmentFlag.AlignCenter, colour="#000000")
         self.rehearsal_strip.setStyleSheet(f"color: #000000; background: {ORANGE};"
                                            "padding: 2px;")
-        self.scaler.add(self.rehearsal_strip, 26, bold=True)
+        self.scaler.add(self.rehearsal_strip, 24, bold=True)
         self.rehearsal_strip.hide()
         outer.addWidget(self.rehearsal_strip)
         self.stack = QStackedWidget()
@@ -343,7 +347,7 @@ class AudienceView(QWidget):
                 sign: str) -> tuple[QLabel, QLabel]:
         column = QVBoxLayout()
         column.setSpacing(10)
-        head = self.scaler.add(_label(f"{sign}  {title}", colour=colour), 34, bold=True)
+        head = self.scaler.add(_label(title, colour=colour), 34, bold=True)
         body = self.scaler.add(_label(""), 34)
         body.setTextFormat(Qt.TextFormat.RichText)
         column.addWidget(head)
@@ -477,8 +481,10 @@ class AudienceView(QWidget):
         if key != self._content_key:
             self._content_key = key
             self._fill(page, status)
+            self._update_timers(page, status)
             self.show_page(page)
-        self._update_timers(page, status)
+        else:
+            self._update_timers(page, status)
 
     def _fill(self, page: str, status: RunnerStatus) -> None:
         step = status.step
@@ -511,11 +517,12 @@ class AudienceView(QWidget):
             self.card_benefits.setText(self._bullets(case.benefits, "+", GREEN))
             self.card_risks.setText(self._bullets(case.risks, "−", VERMILLION))
             self.card_example.setText(case.example)
-            self.card_prompt.setText(f"“{step.prompt}”" if step.prompt else "")
+            self.card_prompt.setText(self.tr("“{prompt}”").format(prompt=step.prompt)
+                                     if step.prompt else "")
             self.card_prompt.setVisible(bool(step.prompt))
         elif page == "prompt" and step is not None:
             self.prompt_title.setText(step.title)
-            self.prompt_text.setText(f"“{step.prompt}”")
+            self.prompt_text.setText(self.tr("“{prompt}”").format(prompt=step.prompt))
         elif page == "break" and step is not None:
             self.break_title.setText(step.title if step.title.strip().casefold()
                                      not in ("break", "") else tr("Break"))
@@ -527,8 +534,10 @@ class AudienceView(QWidget):
             if self.preview:
                 title = tr("Film on the projector:") + "\n" + title
             self.video_placeholder.setText(title)
-        self.title_countdown.setVisible(page == "title" and shows_countdown(step))
-        self.card_countdown.setVisible(page == "card" and shows_countdown(step))
+        self._title_timed = page == "title" and shows_countdown(step)
+        self._card_timed = page == "card" and shows_countdown(step)
+        self.title_countdown.setVisible(self._title_timed)
+        self.card_countdown.setVisible(self._card_timed)
 
     @staticmethod
     def _bullets(items: Sequence[str], sign: str, colour: str) -> str:
@@ -539,11 +548,11 @@ class AudienceView(QWidget):
         return f"<table cellspacing='0' cellpadding='0'>{rows}</table>"
 
     def _update_timers(self, page: str, status: RunnerStatus) -> None:
-        if page == "card" and self.card_countdown.isVisible():
+        if page == "card" and self._card_timed:
             self.card_countdown.show_status(status)
         elif page == "prompt":
             self.prompt_countdown.show_status(status)
-        elif page == "title" and self.title_countdown.isVisible():
+        elif page == "title" and self._title_timed:
             self.title_countdown.show_status(status)
         elif page == "break":
             self.break_countdown.show_status(status)
@@ -578,14 +587,17 @@ class AudienceView(QWidget):
         self.scaler.rescale(factor)
         page = self.stack.currentWidget()
         available = self.stack.height()
-        if page is None or available <= 0 or self._page_name not in ("card", "prompt"):
+        if page is None or page.layout() is None:
             return
-        for _ in range(8):
-            needed = page.layout().totalHeightForWidth(self.stack.width())
-            if needed <= available or factor < base * 0.6:
-                break
-            factor *= 0.92
-            self.scaler.rescale(factor)
+        if available > 0 and self._page_name in ("card", "prompt"):
+            for _ in range(8):
+                needed = page.layout().totalHeightForWidth(self.stack.width())
+                if needed <= available or factor < base * 0.8:
+                    break
+                factor *= 0.92
+                self.scaler.rescale(factor)
+        page.layout().invalidate()
+        page.layout().activate()
 
 
 class AudienceWindow(QWidget):
@@ -721,6 +733,10 @@ class AudienceWindow(QWidget):
         if self.isFullScreen():
             self.showNormal()
         else:
+            screen = self.screen()
+            if screen is not None:
+                # Without a window manager (kiosk set-ups) full screen keeps the old size.
+                self.setGeometry(screen.geometry())
             self.showFullScreen()
 
     def leave_full_screen(self) -> None:

@@ -107,7 +107,13 @@ class RunnerModel(QObject):
 
     def tick(self) -> None:
         self.runner.tick()  # may auto-advance, which calls _on_transition
-        self.refresh()
+        status = self.runner.status()
+        # Views show whole seconds: tell them only when a second has passed.
+        if int(status.now) != int(self._status.now) or status.state != self._status.state:
+            self._status = status
+            self.changed.emit()
+        else:
+            self._status = status
         if self.runner.state in ("running", "paused") and self.schedule.is_due():
             self.request_snapshot()
 

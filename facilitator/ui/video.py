@@ -25,14 +25,22 @@ from PySide6.QtWidgets import (
 from facilitator.core.pack import AgendaStep, SessionPack, Video
 from facilitator.core.store import Store
 from facilitator.core.video_log import VideoPlayLog
-from facilitator.media.backend import ENDED, ERROR, LOADING, PAUSED, PLAYING, UNAVAILABLE
+from facilitator.media.backend import (
+    ENDED,
+    ERROR,
+    LOADING,
+    PAUSED,
+    PLAYING,
+    UNAVAILABLE,
+    emit,
+)
 from facilitator.media.player import SKIP_SECONDS, Player
 from facilitator.media.subtitles import sidecar_subtitles
 
 
 def format_time(seconds: float) -> str:
-    """01:12, or 1:02:03 past an hour."""
-    total = max(0, int(seconds + 0.5))
+    """01:12, or 1:02:03 past an hour (whole seconds elapsed, as players count)."""
+    total = max(0, int(seconds + 0.001))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
@@ -180,8 +188,9 @@ class VideoControls(QWidget):
         self.position.sliderPressed.connect(self._drag_started)
         self.position.sliderReleased.connect(self._drag_ended)
         self.position.actionTriggered.connect(self._slider_action)
-        self.time_label = QLabel(format_time(0) + " / " + format_time(0), self)
+        self.time_label = QLabel(self)
         self.time_label.setObjectName("videoTime")
+        self._show_time(0.0)
 
         self.subtitles = QCheckBox(self.tr("Subtitles"), self)
         self.subtitles.setObjectName("videoSubtitles")
@@ -257,7 +266,8 @@ class VideoControls(QWidget):
         self._show_time(seconds)
 
     def _show_time(self, seconds: float) -> None:
-        self.time_label.setText(f"{format_time(seconds)} / {format_time(self.player.duration)}")
+        self.time_label.setText(self.tr("{position} / {duration}").format(
+            position=format_time(seconds), duration=format_time(self.player.duration)))
 
     def _drag_started(self) -> None:
         self._dragging = True
@@ -315,15 +325,15 @@ class VideoStepController(QObject):
     def show_step(self, step: AgendaStep | None, next_title: str = "") -> None:
         """Enter ``step``: stop and record any playing video; start this step's video."""
         self._leave()
-        self.next_title_changed.emit(next_title)
+        emit(self.next_title_changed, next_title)
         if step is None or step.kind != "video" or not step.video:
             self.step = self.video = None
-            self.video_title_changed.emit("")
+            emit(self.video_title_changed, "")
             return
         self.step = step
         self.video = self.pack.video(step.video)
         file = self.pack.video_path(self.video)
-        self.video_title_changed.emit(self.video.title)
+        emit(self.video_title_changed, self.video.title)
         self.player.load(file, sidecar_subtitles(file), self.video.duration)
         self.player.play()
 
@@ -350,9 +360,9 @@ class VideoStepController(QObject):
         if self.step is None:
             return
         self._close_play(completed=True)
-        self.finished_step.emit(self.step.id)
+        emit(self.finished_step, self.step.id)
         if self.step.auto_advance:
-            self.auto_advance_requested.emit(self.step.id)
+            emit(self.auto_advance_requested, self.step.id)
 
     def close(self) -> None:
         """Leaving the workshop (or quitting): stop and record what was playing."""

@@ -1,0 +1,652 @@
+"""The facilitator console: Now / Next, the big timer, controls, the day, the room.
+
+Single-key shortcuts (Space, →, ←, +, B) act only when focus is not in a text field
+(text fields claim those keys first); Alt+Space, Alt+→, Alt+←, Alt+B work from
+anywhere, the audience window included.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.core import venue
+from facilitator.core.agenda import RunnerStatus
+from facilitator.core.pack import AgendaStep, SessionPack
+from facilitator.core.store import Store
+from facilitator.ui.audience import (
+    GREEN,
+    ORANGE,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    AudienceView,
+    AudienceWindow,
+    format_clock,
+    format_countdown,
+    format_duration,
+)
+from facilitator.ui.runner_model import RunnerModel
+
+NOTE_COUNT_MS = 3000
+ON_TIME_SECONDS = 60  # within a minute of plan reads as "on time"
+HEADER = "#1F2933"
+MARKERS = {"done": "✓", "current": "▶", "skipped": "–", "passed": "·", "pending": ""}
+RESULT_KINDS = ("ranking", "prioritise")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Console", text)
+
+
+def minutes_text(seconds: float) -> str:
+    minutes = round(abs(seconds) / 60)
+    if minutes >= 60:
+        hours, rest = divmod(minutes, 60)
+        return tr("{h} h {m:02d} min").format(h=hours, m=rest)
+    return tr("{n} min").format(n=minutes)
+
+
+def day_text(status: RunnerStatus) -> tuple[str, str]:
+    """(words, colour) for where the day stands against its plan."""
+    if status.state == "not_started":
+        return (tr("Day: {planned} planned").format(planned=minutes_text(status.day_planned)),
+                SKY)
+    late = status.day_delta
+    if abs(late) < ON_TIME_SECONDS:
+        words = tr("Day finished on time") if status.state == "finished" else tr("Day: on time")
+        return words, GREEN
+    amount = minutes_text(late)
+    if late > 0:
+        if status.state == "finished":
+            return tr("Day finished {m} late").format(m=amount), VERMILLION
+        return tr("Day: {m} behind").format(m=amount), VERMILLION
+    if status.state == "finished":
+        return tr("Day finished {m} early").format(m=amount), GREEN
+    return tr("Day: {m} ahead").format(m=amount), GREEN
+
+
+def timer_text(status: RunnerStatus) -> tuple[str, str, str, str]:
+    """(digits, "of 25:00", words, background) for the big timer."""
+    planned = format_duration(status.step_planned)
+    of = tr("of {planned}").format(planned=planned)
+    if status.step_added:
+        of += " " + tr("(+{m} added)").format(m=minutes_text(status.step_added))
+    if status.state == "finished":
+        return "—", "", tr("Day finished"), HEADER
+    if status.state == "not_started":
+        return format_countdown(status.step_planned), of, tr("Not started — press Space"), \
+            HEADER
+    level = status.warning
+    if level == "overrun":
+        digits = "+" + format_duration(status.overrun)
+        words, colour = tr("Over time"), PURPLE
+        of = tr("over · planned {planned}").format(planned=planned)
+    elif level == "red":
+        digits, words, colour = format_countdown(status.step_remaining), \
+            tr("Wrap up — under 5 % left"), VERMILLION
+    elif level == "amber":
+        digits, words, colour = format_countdown(status.step_remaining), \
+            tr("Nearly time — under 20 % left"), ORANGE
+    else:
+        digits, words, colour = format_countdown(status.step_remaining), tr("On time"), HEADER
+    if status.state == "paused":
+        words = tr("Paused") + " · " + words
+    return digits, of, words, colour
+
+
+def _text_on(colour: str) -> str:
+    # Okabe–Ito accents take black text (≥ 5:1); the dark header takes white.
+    return "#FFFFFF" if colour == HEADER else "#000000"
+
+
+class PreviewFrame(QWidget):
+    """Holds the miniature audience view at the projector's aspect ratio."""
+
+    def __init__(self, view: AudienceView, aspect: float = 16 / 9,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.aspect = aspect
+        view.setParent(self)
+        self.setMinimumSize(240, 135)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(480, 270)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        width = min(self.width(), int(self.height() * self.aspect))
+        height = int(width / self.aspect)
+        self.view.setGeometry((self.width() - width) // 2, 0, width, height)
+
+
+class ConsolePanel(QWidget):
+    """The lead facilitator's console (the main window's central widget).
+
+    It connects the audience window to the model (``audience.attach(model)``) and
+    installs the keyboard shortcuts on both windows.
+
+    Signals:
+        blank_toggled(bool): the audience screen was blanked (True) or shown again.
+    """
+
+    blank_toggled = Signal(bool)
+
+    def __init__(self, model: RunnerModel, store: Store, pack: SessionPack,
+                 audience: AudienceWindow, rehearsal: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.store = store
+        self.pack = pack
+        self.audience = audience
+        self.rehearsal = rehearsal
+        self.site = pack.site(model.site_id)
+        self.workshop = model.workshop
+        self._table_index = -2
+        self._table_state = ""
+        self._shown_key: tuple[object, ...] | None = None
+        self._last: dict[tuple[int, str], object] = {}
+        self._video_controls: QWidget | None = None
+        self.setObjectName("console")
+
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        root.addWidget(self._build_header())
+        body = QVBoxLayout()
+        body.setContentsMargins(16, 12, 16, 12)
+        body.setSpacing(10)
+        body.addLayout(self._build_now())
+        body.addLayout(self._build_controls())
+        self.video_slot = QWidget()
+        self.video_slot_layout = QHBoxLayout(self.video_slot)
+        self.video_slot_layout.setContentsMargins(0, 0, 0, 0)
+        self.video_slot.hide()
+        body.addWidget(self.video_slot)
+        body.addWidget(self._build_lower(), 1)
+        root.addLayout(body, 1)
+        self._apply_style()
+
+        self._install_shortcuts(self)
+        self._install_shortcuts(audience)
+        audience.set_rehearsal(rehearsal)
+        audience.attach(model)
+        audience.display_changed.connect(self._sync_display)
+        model.changed.connect(self.refresh)
+        model.step_changed.connect(self._step_changed)
+        self.notes_timer = QTimer(self)
+        self.notes_timer.setInterval(NOTE_COUNT_MS)
+        self.notes_timer.timeout.connect(self.refresh_note_counts)
+        self.notes_timer.start()
+        self.preview.set_context(self.site.name, self.workshop.title)
+        self.preview.set_rehearsal(rehearsal)
+        self.refresh_note_counts()
+        self._sync_display()
+        self.refresh()
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build_header(self) -> QWidget:
+        header = QFrame()
+        header.setObjectName("header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(16, 8, 16, 8)
+        self.place_label = QLabel(self.tr("{site} · {workshop}").format(
+            site=self.site.name, workshop=self.workshop.title))
+        self.place_label.setObjectName("place")
+        self.clock_label = QLabel("")
+        self.clock_label.setObjectName("clock")
+        self.rehearsal_badge = QLabel(self.tr("REHEARSAL — practice database"))
+        self.rehearsal_badge.setObjectName("rehearsal")
+        self.rehearsal_badge.setVisible(self.rehearsal)
+        self.day_label = QLabel("")
+        self.day_label.setObjectName("day")
+        row.addWidget(self.place_label)
+        row.addWidget(QLabel("·", objectName="place"))
+        row.addWidget(self.clock_label)
+        row.addSpacing(16)
+        row.addWidget(self.rehearsal_badge)
+        row.addStretch(1)
+        row.addWidget(self.day_label)
+        return header
+
+    def _build_now(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(4)
+        now_tag = QLabel(self.tr("NOW"), objectName="tag")
+        next_tag = QLabel(self.tr("NEXT"), objectName="tag")
+        self.now_title = QLabel("", objectName="nowTitle")
+        self.now_title.setWordWrap(True)
+        self.now_meta = QLabel("", objectName="meta")
+        self.prompt_label = QLabel("", objectName="prompt")
+        self.prompt_label.setWordWrap(True)
+        self.next_label = QLabel("", objectName="next")
+        self.next_label.setWordWrap(True)
+        grid.addWidget(now_tag, 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.now_title, 0, 1)
+        grid.addWidget(self.now_meta, 1, 1)
+        grid.addWidget(self.prompt_label, 2, 1)
+        grid.addWidget(next_tag, 3, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.next_label, 3, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowMinimumHeight(3, 28)
+        row.addLayout(grid, 1)
+
+        self.timer_box = QFrame(objectName="timerBox")
+        self.timer_box.setFixedWidth(300)
+        box = QVBoxLayout(self.timer_box)
+        box.setContentsMargins(12, 10, 12, 10)
+        box.setSpacing(0)
+        self.timer_digits = QLabel("", objectName="digits")
+        self.timer_of = QLabel("", objectName="of")
+        self.timer_words = QLabel("", objectName="words")
+        self.timer_words.setWordWrap(True)
+        for label in (self.timer_digits, self.timer_of, self.timer_words):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            box.addWidget(label)
+        row.addWidget(self.timer_box, 0, Qt.AlignmentFlag.AlignTop)
+        return row
+
+    def _button(self, text: str, slot: object, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        button.setMinimumHeight(38)
+        return button
+
+    def _build_controls(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.start_button = self._button(
+            "", self.model.toggle, self.tr("Start, pause or resume the step (Space, Alt+Space)"))
+        self.start_button.setObjectName("primary")
+        self.prev_button = self._button(self.tr("◀ Previous  ←"), self.model.previous,
+                                        self.tr("Back to the step before (←, Alt+←)"))
+        self.next_button = self._button(self.tr("Next ▶  →"), self.model.next,
+                                        self.tr("End this step, start the next (→, Alt+→)"))
+        self.skip_button = self._button(self.tr("Skip step"), self.model.skip,
+                                        self.tr("Mark this step skipped and move on"))
+        self.plus1_button = self._button(self.tr("+1 min  +"), lambda: self.model.add_minutes(1),
+                                         self.tr("Give this step one more minute (+)"))
+        self.plus5_button = self._button(self.tr("+5 min"), lambda: self.model.add_minutes(5),
+                                         self.tr("Give this step five more minutes"))
+        self.blank_button = self._button(self.tr("Blank audience  B"), self.toggle_blank,
+                                         self.tr("Blank the projector, or show it again "
+                                                 "(B, Alt+B)"))
+        self.blank_button.setCheckable(True)
+        self.results_button = self._button(self.tr("Show results"), self._toggle_results,
+                                           self.tr("Show the vote results on the projector"))
+        self.results_button.setCheckable(True)
+        self.audience_button = self._button(self.tr("Audience window"), self.audience.place,
+                                            self.tr("Put the audience window on the "
+                                                    "projector (or show it again)"))
+        for button in (self.start_button, self.prev_button, self.next_button,
+                       self.skip_button, self.plus1_button, self.plus5_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        for button in (self.results_button, self.blank_button, self.audience_button):
+            row.addWidget(button)
+        return row
+
+    def _build_lower(self) -> QWidget:
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(6)
+        left_layout.addWidget(QLabel(self.tr("The day"), objectName="section"))
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("agenda")
+        self.table.setHorizontalHeaderLabels(
+            ["", self.tr("Step"), self.tr("Plan"), self.tr("Actual"), self.tr("Starts")])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setToolTip(self.tr("Double-click a step to go to it"))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self.model.jump(row))
+        left_layout.addWidget(self.table, 1)
+        self.day_summary = QLabel("", objectName="meta")
+        self.day_summary.setWordWrap(True)
+        left_layout.addWidget(self.day_summary)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(6)
+        preview_head = QHBoxLayout()
+        preview_head.addWidget(QLabel(self.tr("What the room sees"), objectName="section"))
+        self.preview_state = QLabel("", objectName="blankBadge")
+        preview_head.addWidget(self.preview_state)
+        preview_head.addStretch(1)
+        right_layout.addLayout(preview_head)
+        self.preview = AudienceView(self.pack, preview=True)
+        self.preview_frame = PreviewFrame(self.preview)
+        right_layout.addWidget(self.preview_frame, 3)
+        self.notes_box = QLabel("", objectName="notesBox")
+        self.notes_box.setWordWrap(True)
+        self.notes_box.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes_box.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        right_layout.addWidget(self.notes_box)
+        self.note_counts_label = QLabel("", objectName="counts")
+        self.note_counts_label.setWordWrap(True)
+        right_layout.addWidget(self.note_counts_label)
+
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 6)
+        splitter.setStretchFactor(1, 5)
+        return splitter
+
+    def _apply_style(self) -> None:
+        self.setStyleSheet(f"""
+            #header {{ background: {HEADER}; }}
+            #header QLabel {{ color: #FFFFFF; font-size: 15px; }}
+            #header QLabel#place {{ font-weight: bold; }}
+            #header QLabel#day {{ font-weight: bold; padding: 3px 10px; border-radius: 4px; }}
+            QLabel#rehearsal {{ background: {ORANGE}; color: #000000; font-weight: bold;
+                                padding: 3px 10px; border-radius: 4px; }}
+            QLabel#tag {{ color: #5A6472; font-weight: bold; font-size: 13px;
+                          letter-spacing: 1px; padding-top: 6px; }}
+            QLabel#nowTitle {{ font-size: 24px; font-weight: bold; color: #111; }}
+            QLabel#meta {{ color: #4A5360; font-size: 13px; }}
+            QLabel#prompt {{ font-size: 17px; font-style: italic; color: #1F2933; }}
+            QLabel#next {{ font-size: 16px; color: #1F2933; padding-top: 4px; }}
+            QFrame#timerBox {{ border-radius: 10px; }}
+            QLabel#digits {{ font-size: 64px; font-weight: bold; }}
+            QLabel#of {{ font-size: 15px; }}
+            QLabel#words {{ font-size: 15px; font-weight: bold; }}
+            QPushButton {{ font-size: 14px; padding: 4px 12px; }}
+            QPushButton#primary {{ font-weight: bold; min-width: 150px; }}
+            QPushButton:checked {{ background: #000000; color: #FFFFFF; }}
+            QLabel#section {{ font-weight: bold; font-size: 14px; color: #1F2933; }}
+            QLabel#blankBadge {{ background: #000000; color: #FFFFFF; font-weight: bold;
+                                 padding: 1px 8px; border-radius: 3px; }}
+            QLabel#notesBox {{ background: #FFF8E1; border-left: 5px solid {ORANGE};
+                               padding: 8px; font-size: 14px; color: #1F2933; }}
+            QLabel#counts {{ font-size: 15px; color: #1F2933; }}
+            QTableWidget#agenda {{ font-size: 14px; }}
+        """)
+
+    # -- shortcuts ----------------------------------------------------------------------
+
+    def _install_shortcuts(self, window: QWidget) -> None:
+        bindings = [
+            ("Space", self.model.toggle), ("Right", self.model.next),
+            ("Left", self.model.previous), ("+", lambda: self.model.add_minutes(1)),
+            ("=", lambda: self.model.add_minutes(1)), ("B", self.toggle_blank),
+            ("Alt+Space", self.model.toggle), ("Alt+Right", self.model.next),
+            ("Alt+Left", self.model.previous), ("Alt+B", self.toggle_blank),
+            ("Alt+=", lambda: self.model.add_minutes(1)),
+        ]
+        for keys, slot in bindings:
+            shortcut = QShortcut(QKeySequence(keys), window)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def toggle_blank(self) -> None:
+        self.audience.toggle_blank()
+
+    def _toggle_results(self) -> None:
+        self.audience.set_results_shown(not self.audience.results_shown())
+
+    def set_video_controls(self, widget: QWidget) -> None:
+        """Place the video engineer's controls; shown while the step is a video."""
+        if self._video_controls is not None:
+            self.video_slot_layout.removeWidget(self._video_controls)
+            self._video_controls.setParent(None)
+        self._video_controls = widget
+        self.video_slot_layout.addWidget(widget)
+        self._update_video_slot(self.model.status)
+
+    def _update_video_slot(self, status: RunnerStatus) -> None:
+        on_video = status.step is not None and status.step.kind == "video" \
+            and status.state in ("running", "paused")
+        self._set_visible(self.video_slot, self._video_controls is not None and on_video)
+
+    def _sync_display(self) -> None:
+        blank = self.audience.is_blank()
+        self.preview.set_blank(blank)
+        self.preview.set_results_shown(self.audience.results_shown())
+        self.blank_button.setChecked(blank)
+        self.blank_button.setText(self.tr("Show audience  B") if blank
+                                  else self.tr("Blank audience  B"))
+        self.results_button.setChecked(self.audience.results_shown())
+        self.preview_state.setText(self.tr("BLANKED") if blank else "")
+        self.preview_state.setVisible(blank)
+        self.blank_toggled.emit(blank)
+
+    def _step_changed(self, _index: int) -> None:
+        if self.audience.results_shown():
+            self.audience.set_results_shown(False)
+        self.refresh_note_counts()
+
+    # -- setters that skip unchanged values ------------------------------------------
+    # What each widget was last given is kept on the Python side, so an unchanged value
+    # costs no call into Qt (refresh runs every second of a five-hour day).
+
+    def _changed(self, widget: QWidget, what: str, value: object) -> bool:
+        key = (id(widget), what)
+        if key in self._last and self._last[key] == value:
+            return False
+        self._last[key] = value
+        return True
+
+    def _set_text(self, label: QLabel | QPushButton, text: str) -> None:
+        if self._changed(label, "text", text):
+            label.setText(text)
+
+    def _set_style(self, widget: QWidget, style: str) -> None:
+        if self._changed(widget, "style", style):
+            widget.setStyleSheet(style)
+
+    def _set_visible(self, widget: QWidget, on: bool) -> None:
+        if self._changed(widget, "visible", on):
+            widget.setVisible(on)
+
+    def _set_enabled(self, widget: QWidget, on: bool) -> None:
+        if self._changed(widget, "enabled", on):
+            widget.setEnabled(on)
+
+    # -- refreshing ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        status = self.model.status
+        # Ticks come four times a second; redraw only when something shown has changed.
+        key = (status.state, status.index, int(status.step_elapsed), status.warning,
+               status.step_added, round(status.day_delta / 60), format_clock(status.now),
+               status.next_step, status.outcomes)
+        if key == self._shown_key:
+            return
+        self._shown_key = key
+        self._set_text(self.clock_label, format_clock(status.now))
+        words, colour = day_text(status)
+        self._set_text(self.day_label, words)
+        self._set_style(self.day_label, f"background: {colour}; color: #000000;")
+        self._refresh_now(status)
+        self._refresh_timer(status)
+        self._refresh_controls(status)
+        self._refresh_table(status)
+        self.preview.show_status(status)
+        self._update_video_slot(status)
+
+    def _refresh_now(self, status: RunnerStatus) -> None:
+        step = status.step
+        if status.state == "finished":
+            self._set_text(self.now_title, self.tr("The day is finished"))
+            self._set_text(self.now_meta, "")
+            self._set_text(self.prompt_label, "")
+            self._set_text(self.next_label, "—")
+            self._set_visible(self.notes_box, False)
+            return
+        if step is None:
+            self._set_text(self.now_title, self.tr("This workshop has no steps"))
+            return
+        self._set_text(self.now_title, step.title)
+        self._set_text(self.now_meta, self._meta(step))
+        self._set_text(self.prompt_label, f"“{step.prompt}”" if step.prompt else "")
+        self._set_visible(self.prompt_label, bool(step.prompt))
+        nxt = status.next_step
+        if nxt is None:
+            self._set_text(self.next_label, self.tr("End of the day"))
+        else:
+            when = status.scheduled(status.index + 1)
+            at = self.tr(" · about {time}").format(time=format_clock(when.start)) \
+                if when and status.state != "not_started" else ""
+            self._set_text(self.next_label, self.tr("{title} ({minutes}){at}").format(
+                title=nxt.title, minutes=minutes_text(nxt.minutes * 60), at=at))
+        if step.facilitator_notes:
+            self._set_text(self.notes_box, self.tr("For you (not on the projector): {notes}").format(
+                notes=step.facilitator_notes))
+            self._set_visible(self.notes_box, True)
+        else:
+            self._set_visible(self.notes_box, False)
+
+    def _meta(self, step: AgendaStep) -> str:
+        parts = [self._kind_name(step.kind), minutes_text(step.minutes * 60)]
+        if step.use_case:
+            parts.append(self.pack.use_case(step.use_case).title)
+        if step.video:
+            parts.append(self.pack.video(step.video).title)
+        if step.auto_advance:
+            parts.append(self.tr("moves on by itself"))
+        return " · ".join(parts)
+
+    def _kind_name(self, kind: str) -> str:
+        names = {
+            "welcome": self.tr("Welcome"), "presentation": self.tr("Presentation"),
+            "video": self.tr("Video"), "discussion": self.tr("Table discussion"),
+            "ranking": self.tr("Ranking"), "advice": self.tr("Advice"),
+            "prioritise": self.tr("Prioritising"), "break": self.tr("Break"),
+            "plenary": self.tr("Plenary"),
+        }
+        return names.get(kind, kind)
+
+    def _refresh_timer(self, status: RunnerStatus) -> None:
+        digits, of, words, colour = timer_text(status)
+        self._set_text(self.timer_digits, digits)
+        self._set_text(self.timer_of, of)
+        self._set_text(self.timer_words, words)
+        ink = _text_on(colour)
+        self._set_style(self.timer_box,
+                   f"QFrame#timerBox {{ background: {colour}; }} QLabel {{ color: {ink}; }}")
+        if self._changed(self.timer_box, "level", status.warning):
+            self.timer_box.setProperty("level", status.warning)
+
+    def _refresh_controls(self, status: RunnerStatus) -> None:
+        label = {"not_started": self.tr("▶ Start  Space"), "running": self.tr("❚❚ Pause  Space"),
+                 "paused": self.tr("▶ Resume  Space"), "finished": self.tr("Day finished")}
+        self._set_text(self.start_button, label[status.state])
+        self._set_enabled(self.start_button, status.state != "finished")
+        self._set_enabled(self.skip_button, status.state != "finished")
+        self._set_enabled(self.plus1_button, status.state != "finished")
+        self._set_enabled(self.plus5_button, status.state != "finished")
+        self._set_enabled(self.next_button, status.state != "finished")
+        self._set_enabled(self.prev_button, status.index > 0 or status.state == "finished")
+        step = status.step
+        self._set_visible(self.results_button, step is not None and step.kind in RESULT_KINDS)
+
+    def _refresh_table(self, status: RunnerStatus) -> None:
+        steps = self.model.runner.steps
+        if self.table.rowCount() != len(steps):
+            self.table.setRowCount(len(steps))
+            for row, step in enumerate(steps):
+                for column in range(5):
+                    item = QTableWidgetItem("")
+                    if column in (0, 2, 3, 4):
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    self.table.setItem(row, column, item)
+                self._set(row, 1, step.title)
+                self._set(row, 2, f"{step.minutes:g}")
+        for row, step in enumerate(steps):
+            outcome = status.outcomes[row]
+            actual = status.actual_seconds[row]
+            if actual is None:
+                actual_text = ""
+            elif outcome == "current":
+                actual_text = format_duration(actual)
+            else:
+                spent, diff = round(actual / 60), round(actual / 60 - step.minutes)
+                actual_text = f"{spent}" + (f" ({diff:+d})" if diff else "")
+            if outcome == "skipped":
+                actual_text = self.tr("skipped")
+            planned = f"{step.minutes:g}"
+            added = status.step_added if row == status.index else 0
+            if added:
+                planned += f"+{added / 60:g}"
+            scheduled = status.scheduled(row)
+            at = format_clock(scheduled.start) if scheduled and status.state != "not_started" \
+                else ""
+            self._set(row, 0, MARKERS[outcome])
+            self._set(row, 2, planned)
+            self._set(row, 3, actual_text)
+            self._set(row, 4, at)
+        if (status.index, status.state) != (self._table_index, self._table_state):
+            self._table_index, self._table_state = status.index, status.state
+            for row in range(len(steps)):
+                current = row == status.index and status.state != "finished"
+                for column in range(5):
+                    item = self.table.item(row, column)
+                    font = item.font()
+                    font.setBold(current)
+                    item.setFont(font)
+            if status.state != "finished":
+                self.table.selectRow(status.index)
+                self.table.scrollToItem(self.table.item(status.index, 1))
+            else:
+                self.table.clearSelection()
+        start = status.day_started_at
+        if start is None:
+            self._set_text(self.day_summary, self.tr("Planned day: {planned}. Press Space to start.")
+                                     .format(planned=minutes_text(status.day_planned)))
+        else:
+            self._set_text(self.day_summary, self.tr(
+                "Started {start} · planned end {planned_end} · likely end {likely}").format(
+                start=format_clock(start),
+                planned_end=format_clock(status.day_planned_end or start),
+                likely=format_clock(status.day_projected_end)))
+
+    def _set(self, row: int, column: int, text: str) -> None:
+        item = self.table.item(row, column)
+        if item.text() != text:
+            item.setText(text)
+
+    def refresh_note_counts(self) -> None:
+        counts = venue.notes_per_table(self.store, self.site.id, self.workshop.number)
+        if not counts:
+            self.note_counts_label.setText(self.tr("Notes arriving: no tables set up"))
+            return
+        summary = " · ".join(f"{c.short_name} {c.count}" for c in counts)
+        self.note_counts_label.setText(self.tr("Notes arriving: {summary}").format(
+            summary=summary))

@@ -1,0 +1,174 @@
+"""First-launch venue setup: which site, which workshop today, the tables, rehearsal."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.core import venue
+from facilitator.core.errors import SettingsError
+from facilitator.core.pack import SessionPack
+from facilitator.core.venue import VenueSettings
+
+
+class VenueSetupDialog(QDialog):
+    """Asks where this laptop is and what runs today. The caller saves the answers:
+
+        dialog = VenueSetupDialog(pack, venue.load(store), rehearsal=...)
+        if dialog.exec():
+            venue.save(store, pack, dialog.settings()); venue.set_rehearsal(real, dialog.rehearsal())
+    """
+
+    def __init__(self, pack: SessionPack, current: VenueSettings | None = None,
+                 rehearsal: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pack = pack
+        self.setWindowTitle(self.tr("Set up this venue"))
+        self._tables_edited = False
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("Tell Facilitator where this laptop is and which workshop "
+                               "runs today. You can change this later from the menu."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.site_combo = QComboBox()
+        for site in pack.sites:
+            self.site_combo.addItem(site.name, site.id)
+        self.workshop_combo = QComboBox()
+        self.all_workshops = QCheckBox(self.tr("Show online workshops too"))
+        self.all_workshops.toggled.connect(self._fill_workshops)
+        workshop_row = QVBoxLayout()
+        workshop_row.addWidget(self.workshop_combo)
+        workshop_row.addWidget(self.all_workshops)
+        form.addRow(self.tr("&Site:"), self.site_combo)
+        form.addRow(self.tr("&Workshop today:"), workshop_row)
+
+        self.table_list = QListWidget()
+        self.table_list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                        | QAbstractItemView.EditTrigger.EditKeyPressed
+                                        | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.table_list.itemChanged.connect(self._on_table_edited)
+        add = QPushButton(self.tr("&Add table"))
+        add.clicked.connect(self.add_table)
+        remove = QPushButton(self.tr("&Remove"))
+        remove.clicked.connect(self.remove_table)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        tables_box = QVBoxLayout()
+        tables_box.addWidget(self.table_list)
+        tables_box.addLayout(buttons)
+        form.addRow(self.tr("&Tables:"), tables_box)
+        self.rehearsal_check = QCheckBox(self.tr(
+            "Rehearsal: practise with a separate database (nothing mixes with real data)"))
+        self.rehearsal_check.setChecked(rehearsal)
+        form.addRow("", self.rehearsal_check)
+        layout.addLayout(form)
+        self.error_label = QLabel("")
+        self.error_label.setStyleSheet("color: #A03A00; font-weight: bold;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+
+        self.site_combo.currentIndexChanged.connect(self._site_changed)
+        if current is not None:
+            found = self.site_combo.findData(current.site_id)
+            if found >= 0:
+                self.site_combo.setCurrentIndex(found)
+            workshop = next((w for w in pack.workshops if w.number == current.workshop), None)
+            if workshop is not None and not workshop.in_person:
+                self.all_workshops.setChecked(True)
+        self._fill_workshops()
+        if current is not None:
+            found = self.workshop_combo.findData(current.workshop)
+            if found >= 0:
+                self.workshop_combo.setCurrentIndex(found)
+            self._set_tables(current.tables)
+            self._tables_edited = True
+        else:
+            self._site_changed()
+
+    def _fill_workshops(self) -> None:
+        chosen = self.workshop_combo.currentData()
+        self.workshop_combo.clear()
+        show_all = self.all_workshops.isChecked() or not any(
+            w.in_person for w in self.pack.workshops)
+        for workshop in self.pack.workshops:
+            if show_all or workshop.in_person:
+                self.workshop_combo.addItem(workshop.title, workshop.number)
+        found = self.workshop_combo.findData(chosen)
+        if found >= 0:
+            self.workshop_combo.setCurrentIndex(found)
+
+    def _site_changed(self) -> None:
+        if self._tables_edited:
+            return
+        site = self.pack.site(self.site_combo.currentData())
+        self._set_tables(site.tables or (self.tr("Table 1"), self.tr("Table 2")))
+
+    def _set_tables(self, names: tuple[str, ...] | list[str]) -> None:
+        self.table_list.blockSignals(True)
+        self.table_list.clear()
+        for name in names:
+            self._add_item(name)
+        self.table_list.blockSignals(False)
+
+    def _add_item(self, name: str) -> QListWidgetItem:
+        item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        self.table_list.addItem(item)
+        return item
+
+    def _on_table_edited(self, _item: QListWidgetItem) -> None:
+        self._tables_edited = True
+
+    def add_table(self) -> None:
+        self._tables_edited = True
+        item = self._add_item(self.tr("Table {n}").format(n=self.table_list.count() + 1))
+        self.table_list.setCurrentItem(item)
+        self.table_list.editItem(item)
+
+    def remove_table(self) -> None:
+        row = self.table_list.currentRow()
+        if row >= 0:
+            self._tables_edited = True
+            self.table_list.takeItem(row)
+
+    def table_names(self) -> tuple[str, ...]:
+        return tuple(self.table_list.item(i).text() for i in range(self.table_list.count()))
+
+    def settings(self) -> VenueSettings:
+        return VenueSettings(str(self.site_combo.currentData()),
+                             int(self.workshop_combo.currentData() or 0), self.table_names())
+
+    def rehearsal(self) -> bool:
+        return self.rehearsal_check.isChecked()
+
+    def accept(self) -> None:
+        try:
+            venue.validate(self.pack, self.settings())
+        except SettingsError as exc:
+            self.error_label.setText(exc.message)
+            self.error_label.show()
+            return
+        super().accept()
