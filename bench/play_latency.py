@@ -43,7 +43,7 @@ def _clip() -> Path:
         path = pack.video_path(video)
         if path.is_file():
             return path
-    raise SystemExit("play_latency: no video file in the default pack")
+    raise RuntimeError("play_latency: no video file in the default pack")
 
 
 def _app_once(player, clip: Path) -> float:
@@ -101,7 +101,7 @@ def run() -> list[str]:
 
     status = detect.detect_vlc()
     if not status.ok:
-        raise SystemExit(f"play_latency: VLC is not usable here: {status.reason}")
+        raise RuntimeError(f"play_latency: VLC is not usable here: {status.reason}")
     import vlc
 
     app = QApplication.instance() or QApplication([])
@@ -123,11 +123,10 @@ def run() -> list[str]:
         player.close()
         instance.release()
     del app
-    app_value = statistics.median(app_times)
-    floor_value = statistics.median(floor_times)
-    ratio = app_value / floor_value if floor_value > 0 else float("inf")
-    return [f"BENCH play_latency app={app_value:.4f} floor={floor_value:.4f} "
-            f"ratio={ratio:.2f} unit=s"]
+    from bench.common import line
+
+    return [line("play_latency", statistics.median(app_times), statistics.median(floor_times),
+                 "s")]
 
 
 if __name__ == "__main__":

@@ -1,15 +1,22 @@
-"""Composition root: builds the QApplication, the store, the services and the windows."""
+"""Composition root: builds the QApplication, the store, the services and the windows.
+
+Nothing else reaches for globals: the main window, console, audience window, runner
+and video pieces are built here and connected to one another.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-
+import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from facilitator.core import paths
 
 if TYPE_CHECKING:
+    from facilitator.core.pack import SessionPack
+    from facilitator.core.store import Store
     from facilitator.ui.main_window import MainWindow
 
 NO_DISPLAY_MESSAGE = (
@@ -37,16 +44,170 @@ def display_available() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def build_main_window(resolved: paths.ResolvedPaths) -> MainWindow:
-    """Build the store, services and windows for one database; raises FacilitatorError."""
-    from facilitator.core.pack import load_pack
-    from facilitator.core.store import Store
-    from facilitator.ui.main_window import MainWindow
+class FacilitatorApp:
+    """Owns one open database and every window and service built on it.
 
-    pack = load_pack(resolved.pack)
-    store = Store(resolved.db)
-    window = MainWindow(store, pack, resolved)
-    return window
+    ``ask_venue``: on first launch, ask for site, workshop and tables (off in tests
+    that drive the set-up themselves).
+    """
+
+    def __init__(self, resolved: paths.ResolvedPaths, *, ask_venue: bool = True,
+                 show_audience: bool = True, clock: object = time.time) -> None:
+        from facilitator.core.pack import load_pack
+
+        self.resolved = resolved
+        self.ask_venue = ask_venue
+        self.show_audience = show_audience
+        self.clock = clock
+        self.pack: SessionPack = load_pack(resolved.pack)
+        self.window: MainWindow | None = None
+        self.store: Store | None = None
+        self.rehearsal = False
+        self.model = None
+        self.audience = None
+        self.console = None
+        self.video = None
+        self.open()
+
+    # -- building ---------------------------------------------------------------------
+
+    def open(self) -> MainWindow:
+        from facilitator.core import venue
+        from facilitator.ui.main_window import MainWindow
+
+        self.store, self.rehearsal = venue.open_for_day(self.resolved.db)
+        window = MainWindow(self.store, self.pack, self.resolved, rehearsal=self.rehearsal)
+        window.database_requested.connect(self.switch_database)
+        window.venue_setup_requested.connect(self.venue_setup)
+        window.audience_requested.connect(self.raise_audience)
+        window.closing.connect(self.shut_down)
+        self.window = window
+        if venue.is_configured(self.store):
+            self._build_day()
+        return window
+
+    def _build_day(self) -> None:
+        from facilitator.core import backup, venue
+        from facilitator.core.agenda import AgendaRunner
+        from facilitator.ui.audience import AudienceWindow
+        from facilitator.ui.console import ConsolePanel
+        from facilitator.ui.runner_model import RunnerModel
+
+        assert self.store is not None and self.window is not None
+        settings = venue.load(self.store)
+        assert settings is not None
+        runner = AgendaRunner(self.store, self.pack, settings.site_id, settings.workshop,
+                              clock=self.clock)  # type: ignore[arg-type]
+        self.model = RunnerModel(runner, snapshot_folder=backup.snapshot_dir(self.store.path))
+        self.audience = AudienceWindow(self.pack, rehearsal=self.rehearsal)
+        self.console = ConsolePanel(self.model, self.store, self.pack, self.audience,
+                                    self.rehearsal)
+        self._build_video(settings.site_id, settings.workshop)
+        self.window.set_console(self.console)
+        if self.show_audience:
+            self.audience.follow_screens(True)
+            self.audience.show()
+
+    def _build_video(self, site_id: str, workshop: int) -> None:
+        """Video pieces plug into the audience window and the console."""
+        try:
+            from facilitator.ui.video import build_video_step
+        except ImportError:
+            return
+        assert self.store is not None and self.model is not None
+        self.video = build_video_step(self.store, self.pack, site_id, workshop,
+                                      self.model, self.audience, self.console)
+
+    # -- user requests ---------------------------------------------------------------
+
+    def venue_setup(self) -> None:
+        from facilitator.core import venue
+        from facilitator.core.store import Store
+        from facilitator.ui.errors import show_error
+        from facilitator.ui.venue_dialog import VenueSetupDialog
+
+        assert self.store is not None and self.window is not None
+        dialog = VenueSetupDialog(self.pack, venue.load(self.store), rehearsal=self.rehearsal,
+                                  parent=self.window)
+        if not dialog.exec():
+            return
+        settings, rehearsal = dialog.settings(), dialog.rehearsal()
+        # A rehearsal practises the same day, so both databases get the same venue.
+        targets = [self.resolved.db]
+        if rehearsal:
+            targets.append(venue.rehearsal_db_path(self.resolved.db))
+        try:
+            for path in targets:
+                with Store(path) as target:
+                    venue.save(target, self.pack, settings)
+            with Store(self.resolved.db) as real:
+                venue.set_rehearsal(real, rehearsal)
+        except Exception as exc:  # shown to the user; the app stays open
+            show_error(self.window, exc)
+            return
+        self._reopen()
+
+    def switch_database(self, path: str) -> None:
+        from pathlib import Path
+
+        self.resolved = replace(self.resolved, db=Path(path), db_source="File menu")
+        self._reopen()
+
+    def raise_audience(self) -> None:
+        if self.audience is not None:
+            self.audience.show()
+            self.audience.raise_()
+
+    def _reopen(self) -> None:
+        old = self.window
+        geometry = old.saveGeometry() if old is not None else None
+        self._tear_down()
+        window = self.open()
+        if geometry is not None:
+            window.restoreGeometry(geometry)
+        if old is not None:
+            old.closing.disconnect(self.shut_down)
+            old.close()
+            old.deleteLater()
+        window.show()
+
+    def _tear_down(self) -> None:
+        if self.video is not None and hasattr(self.video, "shut_down"):
+            self.video.shut_down()
+        if self.model is not None:
+            self.model.stop()
+        if self.audience is not None:
+            self.audience.close()
+            self.audience.deleteLater()
+        if self.store is not None:
+            self.store.close()
+        self.model = self.audience = self.console = self.video = None
+        self.store = None
+
+    def shut_down(self) -> None:
+        self._tear_down()
+
+    def show(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        from facilitator.core import venue
+
+        assert self.window is not None and self.store is not None
+        self.window.show()
+        if self.ask_venue and not venue.is_configured(self.store):
+            QTimer.singleShot(0, self.venue_setup)
+
+
+def build_main_window(resolved: paths.ResolvedPaths) -> MainWindow:
+    """The main window as the app builds it (used by the cold-start benchmark)."""
+    app = FacilitatorApp(resolved, ask_venue=False, show_audience=False)
+    assert app.window is not None
+    app.window.setProperty("facilitator_app", id(app))
+    _KEEP_ALIVE.append(app)
+    return app.window
+
+
+_KEEP_ALIVE: list[FacilitatorApp] = []
 
 
 def run_gui(resolved: paths.ResolvedPaths) -> int:
@@ -59,15 +220,15 @@ def run_gui(resolved: paths.ResolvedPaths) -> int:
     from facilitator.core.errors import FacilitatorError
     from facilitator.ui.errors import show_error
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Facilitator")
-    app.setOrganizationName("Facilitator")
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    qt_app.setApplicationName("Facilitator")
+    qt_app.setOrganizationName("Facilitator")
     try:
-        window = build_main_window(resolved)
+        app = FacilitatorApp(resolved)
     except FacilitatorError as exc:
         show_error(None, exc)
         return 1
-    window.show()
-    code = app.exec()
-    window.store.close()
+    app.show()
+    code = qt_app.exec()
+    app.shut_down()
     return int(code)

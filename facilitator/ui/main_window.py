@@ -9,17 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from facilitator import __version__
+from facilitator.core.backup import backup_to
 from facilitator.core.errors import Cancelled, ImportReport
 from facilitator.core.pack import SessionPack
 from facilitator.core.paths import ResolvedPaths
@@ -39,7 +42,10 @@ class MainWindow(QMainWindow):
     """
 
     database_requested = Signal(str)
+    venue_setup_requested = Signal()
+    audience_requested = Signal()
     data_changed = Signal()
+    closing = Signal()
 
     def __init__(self, store: Store, pack: SessionPack, resolved: ResolvedPaths, *,
                  tasks: TaskRunner | None = None, rehearsal: bool = False) -> None:
@@ -50,6 +56,7 @@ class MainWindow(QMainWindow):
         self.rehearsal = rehearsal
         self.tasks = tasks or TaskRunner(self)
         self.last_import: ImportReport | None = None
+        self.last_backup: Path | None = None
         title = self.tr("Facilitator — {title}").format(title=pack.title)
         if rehearsal:
             title = self.tr("REHEARSAL — {title}").format(title=title)
@@ -64,8 +71,43 @@ class MainWindow(QMainWindow):
         self.data_changed.connect(self.participants.refresh)
         self.add_page("participants", self.participants, self.tr("Participants"))
 
+        self.setup_page = self._build_setup_page()
+        self.add_page("setup", self.setup_page, self.tr("Console"), first=True)
+
         self._build_menus()
         self._build_status_bar()
+
+    def _build_setup_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        title = QLabel(self.tr("This laptop is not set up for a venue yet"))
+        title.setStyleSheet("font-size: 22px; font-weight: bold;")
+        text = QLabel(self.tr("Choose the site, today's workshop and the table names. "
+                              "The console, timers and the audience screen start from there."))
+        text.setWordWrap(True)
+        button = QPushButton(self.tr("Set up this venue…"))
+        button.setObjectName("setup_button")
+        button.clicked.connect(self.venue_setup_requested)
+        for widget in (title, text):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(widget)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(2)
+        return page
+
+    def set_console(self, console: QWidget) -> None:
+        """Replace the set-up page with the day's console."""
+        index = self.pages.indexOf(self.setup_page)
+        if index >= 0:
+            self.pages.removeTab(index)
+        self.add_page("console", console, self.tr("Console"), first=True)
+        console.setFocus()
+        self.refresh_status()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.closing.emit()
+        super().closeEvent(event)
 
     # -- pages -------------------------------------------------------------------------
 
@@ -108,17 +150,27 @@ class MainWindow(QMainWindow):
         self.export_menu.setEnabled(False)
         self.export_menu.setToolTip(self.tr("Exports arrive with the report feature"))
         self.file_menu.addSeparator()
+        self.backup_action = self._action(self.tr("&Back up to…"), self.backup_dialog,
+                                          "Ctrl+Shift+B")
+        self.file_menu.addAction(self.backup_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self._action(self.tr("&Quit"), self.close,
                                               QKeySequence.StandardKey.Quit))
 
         self.view_menu = bar.addMenu(self.tr("&View"))
+        self.view_menu.addAction(self._action(self.tr("&Console"),
+                                              lambda: self.show_page("console")))
         self.view_menu.addAction(self._action(self.tr("&Participants"),
                                               lambda: self.show_page("participants")))
+        self.view_menu.addAction(self._action(self.tr("&Audience window"),
+                                              self.audience_requested, "Ctrl+Shift+A"))
         self.full_screen_action = self._action(self.tr("&Full screen"), self.toggle_full_screen,
                                                QKeySequence.StandardKey.FullScreen)
         self.view_menu.addAction(self.full_screen_action)
 
         self.settings_menu = bar.addMenu(self.tr("&Settings"))
+        self.settings_menu.addAction(self._action(self.tr("&Venue, workshop and tables…"),
+                                                  self.venue_setup_requested))
 
         self.help_menu = bar.addMenu(self.tr("&Help"))
         self.help_menu.addAction(self._action(self.tr("Where is my data?"), self.show_data_location))
@@ -194,6 +246,22 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Cancelled; nothing was changed."), 10000)
             return
         show_error(self, exc)
+
+    def backup_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Back up to (choose the USB stick or a folder)"), self._documents_dir())
+        if folder:
+            self.backup_to(Path(folder))
+
+    def backup_to(self, folder: Path) -> None:
+        """Copy a consistent snapshot of the database to ``folder`` in the background."""
+        store = self.store
+        self.tasks.run(self.tr("Backing up…"), lambda progress: backup_to(store, folder),
+                       self._backed_up, self._task_failed)
+
+    def _backed_up(self, target: Path) -> None:
+        self.last_backup = target
+        self.statusBar().showMessage(self.tr("Backed up to {path}").format(path=target), 15000)
 
     def new_database(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

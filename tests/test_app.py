@@ -1,0 +1,135 @@
+"""The composition root: first launch, venue set-up, the day's console, rehearsal, resume."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from facilitator.app import FacilitatorApp
+from facilitator.core import venue
+from facilitator.core.paths import resolve
+from facilitator.core.store import Store
+from facilitator.ui.venue_dialog import VenueSetupDialog
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def make_app(qtbot, tmp_path):
+    apps = []
+
+    def make(clock=None, db=None):
+        app = FacilitatorApp(resolve(str(db or tmp_path / "venue.db"), None), ask_venue=False,
+                             show_audience=False, clock=clock or FakeClock())
+        qtbot.addWidget(app.window)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.shut_down()
+
+
+def configure(db, pack, site="durham", workshop=2):
+    with Store(db) as store:
+        venue.save(store, pack, venue.VenueSettings(site, workshop, ("Table 1", "Table 2")))
+
+
+def tab_titles(app) -> list[str]:
+    return [app.window.pages.tabText(i) for i in range(app.window.pages.count())]
+
+
+def test_first_launch_offers_venue_set_up(make_app):
+    app = make_app()
+    assert app.console is None and app.model is None
+    assert tab_titles(app) == ["Console", "Participants"]
+    assert app.window.pages.currentWidget() is app.window.setup_page
+    assert app.window.site_label.text() == "Venue not set up yet"
+
+
+def test_setting_up_the_venue_through_the_dialog_builds_the_day(make_app, qtbot, tmp_path):
+    app = make_app()
+
+    def fill_and_accept():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, VenueSetupDialog)
+        dialog.site_combo.setCurrentIndex(dialog.site_combo.findData("london"))
+        dialog.workshop_combo.setCurrentIndex(dialog.workshop_combo.findData(4))
+        dialog.accept()
+
+    QTimer.singleShot(50, fill_and_accept)
+    app.venue_setup()
+    assert app.console is not None and app.model is not None
+    assert app.window.site_label.text() == "London · Workshop 4"
+    assert app.model.workshop.number == 4
+    with Store(tmp_path / "venue.db") as store:
+        assert venue.load(store).site_id == "london"
+
+
+def test_the_day_resumes_after_the_app_is_closed(make_app, qtbot, tmp_path, default_pack):
+    db = tmp_path / "venue.db"
+    configure(db, default_pack)
+    clock = FakeClock()
+    app = make_app(clock, db)
+    with qtbot.waitActive(app.window):
+        app.window.show()
+        app.window.activateWindow()
+    qtbot.keyClick(app.console, Qt.Key.Key_Space)  # start
+    assert app.model.status.state == "running"
+    qtbot.keyClick(app.console, Qt.Key.Key_Right)  # next step
+    assert app.model.status.state == "running" and app.model.status.index == 1
+    clock.now += 125
+    app.model.tick()
+    step = app.model.status.step
+    app.window.close()  # closing stops timers and closes the store
+    assert app.store is None
+    clock.now += 60
+    again = make_app(clock, db)
+    status = again.model.status
+    assert status.step == step and status.state == "running"
+    assert status.step_elapsed == pytest.approx(185, abs=1)
+
+
+def test_rehearsal_uses_a_separate_marked_database(make_app, tmp_path, default_pack):
+    db = tmp_path / "venue.db"
+    configure(db, default_pack)
+    with Store(db) as store:
+        venue.set_rehearsal(store, True)
+    app = make_app(db=db)
+    assert app.rehearsal and app.store.path == venue.rehearsal_db_path(db)
+    assert app.window.windowTitle().startswith("REHEARSAL")
+    assert app.audience.view.rehearsal_strip.isVisibleTo(app.audience)
+    app.model.start()
+    with Store(db) as real:
+        assert real.count("step_events") == 0  # practice never touches the real day
+
+
+def test_switching_database_rebuilds_everything(make_app, tmp_path, default_pack):
+    app = make_app()
+    other = tmp_path / "other.db"
+    configure(other, default_pack, site="cardiff")
+    app.switch_database(str(other))
+    assert app.store.path == other and app.console is not None
+    assert app.window.site_label.text().startswith("Cardiff")
+    assert str(other) in app.window.db_label.text()
+
+
+def test_back_up_to_a_folder(make_app, qtbot, tmp_path, default_pack):
+    db = tmp_path / "venue.db"
+    configure(db, default_pack)
+    app = make_app(db=db)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    app.window.backup_to(usb)
+    qtbot.waitUntil(lambda: app.window.last_backup is not None, timeout=10000)
+    copy = app.window.last_backup
+    assert copy.parent == usb and copy.exists()
+    with Store(copy) as restored:
+        assert venue.load(restored).site_id == "durham"
