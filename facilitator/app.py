@@ -110,13 +110,19 @@ class FacilitatorApp:
 
     def _build_video(self, site_id: str, workshop: int) -> None:
         """Video pieces plug into the audience window and the console."""
-        try:
-            from facilitator.ui.video import build_video_step
-        except ImportError:
-            return
+        from facilitator.media.player import Player
+        from facilitator.ui.video import VideoControls, VideoStepController, VideoSurface
+        from facilitator.ui.video_link import VideoAgendaLink
+
         assert self.store is not None and self.model is not None
-        self.video = build_video_step(self.store, self.pack, site_id, workshop,
-                                      self.model, self.audience, self.console)
+        assert self.audience is not None and self.console is not None
+        player = Player()
+        self.audience.set_video_widget(VideoSurface(player))
+        controls = VideoControls(player)
+        self.console.set_video_controls(controls)
+        controller = VideoStepController(player, self.store, self.pack, site_id, workshop)
+        controller.attach_controls(controls)
+        self.video = VideoAgendaLink(self.model, controller, player)
 
     # -- user requests ---------------------------------------------------------------
 

@@ -133,3 +133,32 @@ def test_back_up_to_a_folder(make_app, qtbot, tmp_path, default_pack):
     assert copy.parent == usb and copy.exists()
     with Store(copy) as restored:
         assert venue.load(restored).site_id == "durham"
+
+
+def test_a_video_step_plays_on_the_audience_window_and_advances(make_app, qtbot, tmp_path,
+                                                                 default_pack):
+    db = tmp_path / "venue.db"
+    configure(db, default_pack, site="cardiff", workshop=2)
+    app = make_app(db=db)
+    steps = app.model.runner.steps
+    index = next(i for i, s in enumerate(steps) if s.kind == "video")
+    assert steps[index].auto_advance
+    player = app.video.player
+    assert player.available, player.reason
+    app.model.jump(index)
+    assert player.state in ("idle", "stopped")  # nothing plays before the day runs
+    with qtbot.waitSignal(player.state_changed, timeout=15000,
+                          check_params_cb=lambda state: state == "playing"):
+        app.model.start()
+    player.set_rate(4.0)
+    # Pausing the agenda pauses the video; resuming resumes it.
+    with qtbot.waitSignal(player.state_changed, timeout=10000,
+                          check_params_cb=lambda state: state == "paused"):
+        app.model.toggle()
+    with qtbot.waitSignal(player.state_changed, timeout=10000,
+                          check_params_cb=lambda state: state == "playing"):
+        app.model.toggle()
+    qtbot.waitUntil(lambda: app.model.status.index == index + 1, timeout=20000)
+    plays = app.store.rows("video_plays")
+    assert len(plays) == 1 and plays[0]["completed"] == 1
+    assert plays[0]["video_id"] == steps[index].video and plays[0]["step_id"] == steps[index].id
