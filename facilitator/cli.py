@@ -139,8 +139,9 @@ def cmd_check(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     if args.json:
         print(json.dumps({"ok": ok, "checks": [c.as_json() for c in checks]}, indent=2))
     else:
+        width = max(len(c.name) for c in checks)
         for c in checks:
-            print(f"{'ok  ' if c.ok else 'FAIL'}  {c.name:<28} {c.detail}")
+            print(f"{'ok  ' if c.ok else 'FAIL'}  {c.name:<{width}}  {c.detail}")
         print("all checks passed" if ok else "some checks failed")
     if not ok:
         for c in checks:
