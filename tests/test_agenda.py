@@ -6,23 +6,11 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from fakes import T0, FakeClock
 
 from facilitator.core.agenda import AgendaRunner, warning_level
 from facilitator.core.pack import AgendaStep, SessionPack, Workshop
 from facilitator.core.store import Store
-
-T0 = 1_750_000_000.0  # a fixed moment; the fake clock starts here
-
-
-class FakeClock:
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def day_pack(pack: SessionPack) -> SessionPack:

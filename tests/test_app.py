@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from fakes import FakeClock
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -11,14 +12,6 @@ from facilitator.core import venue
 from facilitator.core.paths import resolve
 from facilitator.core.store import Store
 from facilitator.ui.venue_dialog import VenueSetupDialog
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import datetime
 from html import escape
 
 import pytest
+from fakes import FakeClock
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -21,19 +22,7 @@ from facilitator.ui.audience import (
 )
 from facilitator.ui.runner_model import RunnerModel
 
-T0 = 1_750_000_000.0
 SECRET = "FACILITATOR ONLY: watch the quiet man at table 3"
-
-
-class FakeClock:
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def kinds_pack(pack: SessionPack) -> SessionPack:

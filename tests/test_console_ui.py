@@ -6,9 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from fakes import FakeClock
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
-from test_audience_ui import SECRET, FakeClock, kinds_pack
+from test_audience_ui import SECRET, kinds_pack
 
 from facilitator.core import venue
 from facilitator.core.agenda import AgendaRunner
