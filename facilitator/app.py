@@ -87,6 +87,8 @@ class FacilitatorApp:
         return window
 
     def _build_day(self) -> None:
+        from PySide6.QtCore import QTimer
+
         from facilitator.core import backup, venue
         from facilitator.core.agenda import AgendaRunner
         from facilitator.ui.audience import AudienceWindow
@@ -102,8 +104,9 @@ class FacilitatorApp:
         self.audience = AudienceWindow(self.pack, rehearsal=self.rehearsal)
         self.console = ConsolePanel(self.model, self.store, self.pack, self.audience,
                                     self.rehearsal)
-        self._build_video(settings.site_id, settings.workshop)
         self.window.set_console(self.console)
+        # Finding libvlc takes a subprocess; paint the console first, then add video.
+        QTimer.singleShot(0, lambda: self._build_video(settings.site_id, settings.workshop))
         if self.show_audience:
             self.audience.follow_screens(True)
             self.audience.show()
@@ -114,8 +117,9 @@ class FacilitatorApp:
         from facilitator.ui.video import VideoControls, VideoStepController, VideoSurface
         from facilitator.ui.video_link import VideoAgendaLink
 
-        assert self.store is not None and self.model is not None
-        assert self.audience is not None and self.console is not None
+        if self.model is None or self.audience is None or self.console is None:
+            return  # the day was torn down before this ran
+        assert self.store is not None
         player = Player()
         self.audience.set_video_widget(VideoSurface(player))
         controls = VideoControls(player)

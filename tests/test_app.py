@@ -136,6 +136,7 @@ def test_a_video_step_plays_on_the_audience_window_and_advances(make_app, qtbot,
     steps = app.model.runner.steps
     index = next(i for i, s in enumerate(steps) if s.kind == "video")
     assert steps[index].auto_advance
+    qtbot.waitUntil(lambda: app.video is not None, timeout=10000)
     player = app.video.player
     assert player.available, player.reason
     app.model.jump(index)
