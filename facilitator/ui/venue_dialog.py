@@ -55,7 +55,9 @@ class VenueSetupDialog(QDialog):
         workshop_row.addWidget(self.workshop_combo)
         workshop_row.addWidget(self.all_workshops)
         form.addRow(self.tr("&Site:"), self.site_combo)
-        form.addRow(self.tr("&Workshop today:"), workshop_row)
+        workshop_label = QLabel(self.tr("&Workshop today:"))
+        workshop_label.setBuddy(self.workshop_combo)
+        form.addRow(workshop_label, workshop_row)
 
         self.table_list = QListWidget()
         self.table_list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -73,7 +75,9 @@ class VenueSetupDialog(QDialog):
         tables_box = QVBoxLayout()
         tables_box.addWidget(self.table_list)
         tables_box.addLayout(buttons)
-        form.addRow(self.tr("&Tables:"), tables_box)
+        tables_label = QLabel(self.tr("&Tables:"))
+        tables_label.setBuddy(self.table_list)
+        form.addRow(tables_label, tables_box)
         self.rehearsal_check = QCheckBox(self.tr(
             "Rehearsal: practise with a separate database (nothing mixes with real data)"))
         self.rehearsal_check.setChecked(rehearsal)
