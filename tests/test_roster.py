@@ -205,3 +205,17 @@ def test_any_valid_roster_round_trips(rows):
             for site, code, fields in rows:
                 row = store.get("participants", participant_id(_PACK.site(site).id, code))
                 assert {v.id: row[v.id] for v in _PACK.variables} == fields
+
+
+def test_a_full_disk_is_reported_and_changes_nothing(store, default_pack, tmp_path):
+    import_roster(store, default_pack, write(tmp_path, GOOD))
+    before = store.count("participants")
+    # SQLite's own page limit gives the same error a full disk does (SQLITE_FULL).
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages}")
+    many = HEADER + "\n" + "".join(
+        f"CDF-{i:04d},Cardiff,man,18-24,white,urban,AB,no,low,neutral,\n" for i in range(3000))
+    with pytest.raises(FacilitatorError) as info:
+        import_roster(store, default_pack, write(tmp_path, many, "many.csv"))
+    assert "disk is full" in str(info.value) and str(store.path) in str(info.value)
+    assert store.count("participants") == before

@@ -6,12 +6,9 @@ seconds), ended(), error(str). Backends emit them on the GUI thread only.
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal, SignalInstance
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 IDLE = "idle"  # nothing loaded
@@ -23,34 +20,6 @@ ENDED = "ended"
 ERROR = "error"
 UNAVAILABLE = "unavailable"
 STATES = (IDLE, LOADING, PLAYING, PAUSED, STOPPED, ENDED, ERROR, UNAVAILABLE)
-
-
-class _Probe(QObject):
-    fired = Signal()
-
-
-def _emit_steals_a_bool() -> bool:
-    """PySide6 6.12's SignalInstance.emit() returns True without a reference of its own.
-
-    On Python 3.11 (bools are not immortal) every emit then drops True's refcount by
-    one until the interpreter aborts ("Fatal Python error: bool_dealloc") — after a few
-    hundred emits, i.e. a few minutes of video position updates.
-    """
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(8):
-        probe.fired.emit()
-    return sys.getrefcount(True) <= before - 8
-
-
-_EMIT_STEALS_A_BOOL = _emit_steals_a_bool()
-
-
-def emit(signal: SignalInstance, *args: Any) -> None:
-    """``signal.emit(*args)``, giving back the reference PySide6 6.12 takes (see above)."""
-    result = signal.emit(*args)
-    if _EMIT_STEALS_A_BOOL and isinstance(result, bool):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
 
 
 def tr(text: str) -> str:

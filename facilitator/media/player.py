@@ -25,8 +25,7 @@ from facilitator.media.backend import (
     UNAVAILABLE,
     BackendError,
     PlayerBackend,
-    emit,
-)
+    )
 from facilitator.media.unavailable import UnavailableBackend
 
 SKIP_SECONDS = 10.0
@@ -111,9 +110,9 @@ class Player(QObject):
         self._on_state(UNAVAILABLE if self._backend.name == "none" else IDLE)
         if self._path is not None:
             self.load(self._path, self._subtitles, self._duration)
-        emit(self.backend_changed, self._backend.name)
+        self.backend_changed.emit(self._backend.name)
         if was_available != self.available:
-            emit(self.available_changed, self.available)
+            self.available_changed.emit(self.available)
 
     def _connect(self, backend: PlayerBackend) -> None:
         backend.state_changed.connect(self._on_state)
@@ -125,16 +124,16 @@ class Player(QObject):
     def _on_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            emit(self.state_changed, state)
+            self.state_changed.emit(state)
 
     def _on_position(self, seconds: float) -> None:
         self._position = seconds
-        emit(self.position_changed, seconds)
+        self.position_changed.emit(seconds)
 
     def _on_duration(self, seconds: float) -> None:
         if seconds != self._duration:
             self._duration = seconds
-            emit(self.duration_changed, seconds)
+            self.duration_changed.emit(seconds)
 
     # -- what it is ----------------------------------------------------------------------
 
@@ -211,7 +210,7 @@ class Player(QObject):
         self._backend.set_muted(self._muted)
         self._backend.set_subtitles_enabled(self._subtitles_enabled)
         if had != self.has_subtitles or self._subtitles is not None:
-            emit(self.subtitles_available_changed, self.has_subtitles)
+            self.subtitles_available_changed.emit(self.has_subtitles)
 
     def play(self) -> None:
         self._backend.play()

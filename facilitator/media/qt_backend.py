@@ -22,7 +22,6 @@ from facilitator.media.backend import (
     PLAYING,
     STOPPED,
     PlayerBackend,
-    emit,
     tr,
 )
 from facilitator.media.subtitles import SubtitleTrack, read_srt
@@ -58,13 +57,13 @@ class QtBackend(PlayerBackend):
         self._player.playbackStateChanged.connect(self._on_playback_state)
         self._player.mediaStatusChanged.connect(self._on_media_status)
         self._player.positionChanged.connect(self._on_position)
-        self._player.durationChanged.connect(lambda ms: emit(self.duration_changed, ms / 1000))
+        self._player.durationChanged.connect(lambda ms: self.duration_changed.emit(ms / 1000))
         self._player.errorOccurred.connect(self._on_error)
 
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            emit(self.state_changed, state)
+            self.state_changed.emit(state)
 
     def _on_playback_state(self, state: QMediaPlayer.PlaybackState) -> None:
         if state == _State.PlayingState:
@@ -87,20 +86,20 @@ class QtBackend(PlayerBackend):
         self._show_subtitle("")
         duration = self._player.duration() / 1000
         if duration:
-            emit(self.position_changed, duration)
+            self.position_changed.emit(duration)
         self._set_state(ENDED)
-        emit(self.ended)
+        self.ended.emit()
 
     def _on_error(self, _error: QMediaPlayer.Error, _text: str) -> None:
         if self._state == ERROR:
             return
         self._set_state(ERROR)
         name = self._path.name if self._path else ""
-        emit(self.error, tr("This video could not be played: {file}").format(file=name))
+        self.error.emit(tr("This video could not be played: {file}").format(file=name))
 
     def _on_position(self, ms: int) -> None:
         seconds = ms / 1000
-        emit(self.position_changed, seconds)
+        self.position_changed.emit(seconds)
         if self._track is not None:
             self._show_subtitle(self._track.text_at(seconds) if self._subtitles_enabled else "")
 
@@ -125,7 +124,7 @@ class QtBackend(PlayerBackend):
         self._show_subtitle("")
         self._player.setSource(QUrl.fromLocalFile(str(self._path.resolve())))
         self._set_state(STOPPED)
-        emit(self.position_changed, 0.0)
+        self.position_changed.emit(0.0)
 
     def play(self) -> None:
         if self._path is None or self._state == PLAYING:

@@ -29,7 +29,6 @@ from facilitator.media.backend import (
     STOPPED,
     BackendError,
     PlayerBackend,
-    emit,
     tr,
 )
 
@@ -95,7 +94,7 @@ class VlcBackend(PlayerBackend):
 
     def _callback(self, _event: Any, kind: str) -> None:
         # On a libvlc thread: only hand the event to the GUI thread.
-        emit(self._vlc_event, kind, self._generation)
+        self._vlc_event.emit(kind, self._generation)
 
     # -- GUI thread ------------------------------------------------------------------------
 
@@ -130,14 +129,14 @@ class VlcBackend(PlayerBackend):
                 self._on_vlc_event("error", generation)
                 return
             if self._duration:
-                emit(self.position_changed, self._duration)
+                self.position_changed.emit(self._duration)
             self._set_state(ENDED)
-            emit(self.ended)
+            self.ended.emit()
         elif kind == "error":
             self._timer.stop()
             self._set_state(ERROR)
             name = self._path.name if self._path else ""
-            emit(self.error, tr("This video could not be played: {file}").format(file=name))
+            self.error.emit(tr("This video could not be played: {file}").format(file=name))
         elif kind == "length":
             self._set_duration(self._player.get_length() / 1000)
         elif kind == "es_added":
@@ -152,19 +151,19 @@ class VlcBackend(PlayerBackend):
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            emit(self.state_changed, state)
+            self.state_changed.emit(state)
 
     def _set_duration(self, seconds: float) -> None:
         if seconds > 0 and abs(seconds - self._duration) > 1e-3:
             self._duration = seconds
-            emit(self.duration_changed, seconds)
+            self.duration_changed.emit(seconds)
 
     def _poll_position(self) -> None:
         if self._player is None:
             return
         ms = self._player.get_time()
         if ms >= 0:
-            emit(self.position_changed, ms / 1000)
+            self.position_changed.emit(ms / 1000)
 
     def _apply_settings(self) -> None:
         self._player.set_rate(self._rate)
@@ -227,7 +226,7 @@ class VlcBackend(PlayerBackend):
         self._duration = 0.0
         self._pending_seek = None
         self._set_state(STOPPED)
-        emit(self.position_changed, 0.0)
+        self.position_changed.emit(0.0)
 
     def play(self) -> None:
         if self._media is None:
@@ -246,7 +245,7 @@ class VlcBackend(PlayerBackend):
         if self._player.play() == -1:
             self._set_state(ERROR)
             name = self._path.name if self._path else ""
-            emit(self.error, tr("This video could not be played: {file}").format(file=name))
+            self.error.emit(tr("This video could not be played: {file}").format(file=name))
 
     def pause(self) -> None:
         if self._state == PLAYING:
@@ -267,7 +266,7 @@ class VlcBackend(PlayerBackend):
             seconds = min(seconds, max(0.0, self._duration - 0.05))
         if self._state in (PLAYING, PAUSED):
             self._player.set_time(int(seconds * 1000))
-            emit(self.position_changed, seconds)
+            self.position_changed.emit(seconds)
         else:
             self._pending_seek = seconds or None
 

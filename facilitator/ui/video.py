@@ -32,8 +32,7 @@ from facilitator.media.backend import (
     PAUSED,
     PLAYING,
     UNAVAILABLE,
-    emit,
-)
+    )
 from facilitator.media.player import SKIP_SECONDS, Player
 from facilitator.media.subtitles import sidecar_subtitles
 
@@ -325,15 +324,15 @@ class VideoStepController(QObject):
     def show_step(self, step: AgendaStep | None, next_title: str = "") -> None:
         """Enter ``step``: stop and record any playing video; start this step's video."""
         self._leave()
-        emit(self.next_title_changed, next_title)
+        self.next_title_changed.emit(next_title)
         if step is None or step.kind != "video" or not step.video:
             self.step = self.video = None
-            emit(self.video_title_changed, "")
+            self.video_title_changed.emit("")
             return
         self.step = step
         self.video = self.pack.video(step.video)
         file = self.pack.video_path(self.video)
-        emit(self.video_title_changed, self.video.title)
+        self.video_title_changed.emit(self.video.title)
         self.player.load(file, sidecar_subtitles(file), self.video.duration)
         self.player.play()
 
@@ -360,9 +359,9 @@ class VideoStepController(QObject):
         if self.step is None:
             return
         self._close_play(completed=True)
-        emit(self.finished_step, self.step.id)
+        self.finished_step.emit(self.step.id)
         if self.step.auto_advance:
-            emit(self.auto_advance_requested, self.step.id)
+            self.auto_advance_requested.emit(self.step.id)
 
     def close(self) -> None:
         """Leaving the workshop (or quitting): stop and record what was playing."""
