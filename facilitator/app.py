@@ -121,11 +121,13 @@ class FacilitatorApp:
             return  # the day was torn down before this ran
         assert self.store is not None
         player = Player()
-        self.audience.set_video_widget(VideoSurface(player))
+        surface = VideoSurface(player, audience=True)
+        self.audience.set_video_widget(surface)
         controls = VideoControls(player)
         self.console.set_video_controls(controls)
         controller = VideoStepController(player, self.store, self.pack, site_id, workshop)
         controller.attach_controls(controls)
+        controller.video_title_changed.connect(surface.set_caption)
         self.video = VideoAgendaLink(self.model, controller, player)
 
     # -- user requests ---------------------------------------------------------------

@@ -12,6 +12,7 @@ from facilitator.core import venue
 from facilitator.core.paths import resolve
 from facilitator.core.store import Store
 from facilitator.ui.venue_dialog import VenueSetupDialog
+from facilitator.ui.video import VideoControls, VideoSurface
 
 
 @pytest.fixture
@@ -156,3 +157,27 @@ def test_a_video_step_plays_on_the_audience_window_and_advances(make_app, qtbot,
     plays = app.store.rows("video_plays")
     assert len(plays) == 1 and plays[0]["completed"] == 1
     assert plays[0]["video_id"] == steps[index].video and plays[0]["step_id"] == steps[index].id
+
+
+def test_without_a_player_the_room_sees_the_title_and_the_console_the_reason(
+        make_app, qtbot, tmp_path, default_pack, monkeypatch):
+    monkeypatch.setenv("FACILITATOR_VIDEO_BACKEND", "none")
+    db = tmp_path / "venue.db"
+    configure(db, default_pack, site="cardiff", workshop=2)
+    app = make_app(db=db)
+    qtbot.waitUntil(lambda: app.video is not None, timeout=10000)
+    steps = app.model.runner.steps
+    index = next(i for i, s in enumerate(steps) if s.kind == "video")
+    video = default_pack.video(steps[index].video)
+    app.model.jump(index)
+    app.model.start()
+    surface = app.audience.findChild(VideoSurface)
+    controls = app.console.findChild(VideoControls)
+    assert surface.showing_message
+    assert surface.message.text() == f"Film: {video.title}"
+    assert "FACILITATOR_VIDEO_BACKEND" not in surface.message.text()
+    reason = app.video.player.reason
+    assert "skip this step" in reason and controls.status.text() == reason
+    assert app.model.status.state == "running"  # the workshop carries on
+    app.model.next()
+    assert app.model.status.index == index + 1

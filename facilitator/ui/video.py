@@ -56,11 +56,18 @@ def _black(widget: QWidget) -> None:
 class VideoSurface(QWidget):
     """Where the video shows on the audience window: a native window VLC draws into,
     a QVideoWidget for the Qt fallback, or the reason in plain words when no player
-    works. A playback error replaces the picture with a message naming the file."""
+    works. A playback error replaces the picture with a message naming the file.
 
-    def __init__(self, player: Player, parent: QWidget | None = None) -> None:
+    With ``audience=True`` (the projector) no reason or file name is ever shown: the
+    room sees the film's title instead, and the console's controls carry the reason.
+    """
+
+    def __init__(self, player: Player, parent: QWidget | None = None, *,
+                 audience: bool = False) -> None:
         super().__init__(parent)
         self.player = player
+        self.audience = audience
+        self._caption = ""
         self.setObjectName("videoSurface")
         _black(self)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -131,7 +138,16 @@ class VideoSurface(QWidget):
         self._show_message(self.tr("{problem} — skip this step, or check the videos with "
                                    "'facilitator check'").format(problem=problem))
 
+    def set_caption(self, title: str) -> None:
+        """The film's title, shown to the room when the film itself cannot be."""
+        self._caption = title
+        if self.audience and self.showing_message:
+            self._show_message("")
+
     def _show_message(self, text: str) -> None:
+        if self.audience:
+            text = (self.tr("Film: {title}").format(title=self._caption) if self._caption
+                    else "")
         self.message.setText(text)
         self._stack.setCurrentWidget(self.message)
 
