@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 import tempfile
@@ -162,6 +163,13 @@ def test_cli_import_lists_every_bad_row_and_exits_1(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert any("bad.csv:2" in line and "site" in line for line in lines)
     assert any("bad.csv:3" in line and "age_band" in line for line in lines)
+    result = subprocess.run([sys.executable, "-m", "facilitator", "import", "roster", str(bad),
+                             "--db", str(db), "--json"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 1
+    payload = json.loads(result.stdout)  # --json output goes to stdout, also on failure
+    assert payload["ok"] is False
+    assert [(p["line"], p["field"]) for p in payload["problems"]] == [(2, "site"), (3, "age_band")]
     good = write(tmp_path, GOOD, "good.csv")
     result = subprocess.run([sys.executable, "-m", "facilitator", "--db", str(db), "import",
                              "roster", str(good), "--json"], capture_output=True, text=True,
