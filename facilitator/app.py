@@ -101,6 +101,8 @@ class FacilitatorApp:
         runner = AgendaRunner(self.store, self.pack, settings.site_id, settings.workshop,
                               clock=self.clock)  # type: ignore[arg-type]
         self.model = RunnerModel(runner, snapshot_folder=backup.snapshot_dir(self.store.path))
+        self.model.snapshot_taken.connect(self.window.show_snapshot)
+        self.model.snapshot_failed.connect(self.window.show_snapshot_problem)
         self.audience = AudienceWindow(self.pack, rehearsal=self.rehearsal)
         self.console = ConsolePanel(self.model, self.store, self.pack, self.audience,
                                     self.rehearsal)

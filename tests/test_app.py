@@ -181,3 +181,24 @@ def test_without_a_player_the_room_sees_the_title_and_the_console_the_reason(
     assert app.model.status.state == "running"  # the workshop carries on
     app.model.next()
     assert app.model.status.index == index + 1
+
+
+def test_snapshots_are_taken_at_step_changes_and_failures_are_shown(make_app, qtbot, tmp_path,
+                                                                   default_pack):
+    db = tmp_path / "venue.db"
+    configure(db, default_pack)
+    app = make_app(db=db)
+    with qtbot.waitSignal(app.model.snapshot_taken, timeout=10000) as taken:
+        app.model.start()
+    snapshot = taken.args[0]
+    with Store(snapshot) as copy:
+        assert copy.count("step_events") == 1
+    assert "Snapshot saved" in app.window.snapshot_label.text()
+    # A snapshot folder that cannot be written (a file stands in its way).
+    blocker = tmp_path / "blocked"
+    blocker.write_text("not a folder")
+    app.model.snapshot_folder = blocker / "snapshots"
+    with qtbot.waitSignal(app.model.snapshot_failed, timeout=10000):
+        app.model.next()
+    assert "Snapshot failed" in app.window.snapshot_label.text()
+    assert app.model.status.index == 1  # the day carries on

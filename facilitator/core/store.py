@@ -43,7 +43,8 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        # Each thread's connection, so close() and dead-thread clean-up can reach them.
+        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,12 +77,21 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the database: {exc}", file=self.path) from exc
         with self._lock:
-            self._connections.append(conn)
+            # Worker threads come and go (snapshots, imports): close what they left.
+            alive = []
+            for thread, other in self._connections:
+                if thread.is_alive():
+                    alive.append((thread, other))
+                else:
+                    with contextlib.suppress(sqlite3.Error):
+                        other.close()
+            alive.append((threading.current_thread(), conn))
+            self._connections = alive
         return db
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._connections:
+            for _thread, conn in self._connections:
                 with contextlib.suppress(sqlite3.Error):
                     conn.close()
             self._connections.clear()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QTime, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -188,6 +188,9 @@ class MainWindow(QMainWindow):
                                 "padding:2px 6px; border-radius:3px;")
             bar.addWidget(badge)
         bar.addWidget(self.site_label)
+        self.snapshot_label = QLabel()
+        self.snapshot_label.setObjectName("snapshot_label")
+        bar.addPermanentWidget(self.snapshot_label)
         bar.addPermanentWidget(self.db_label)
         self.refresh_status()
 
@@ -203,6 +206,20 @@ class MainWindow(QMainWindow):
             text = self.tr("Venue not set up yet")
         self.site_label.setText(text)
         self.db_label.setText(self.tr("Database: {path}").format(path=self.store.path))
+
+    def show_snapshot(self, path: str) -> None:
+        """A rolling snapshot was written: say when, quietly."""
+        self.snapshot_label.setStyleSheet("")
+        self.snapshot_label.setToolTip(path)
+        self.snapshot_label.setText(self.tr("Snapshot saved {time}").format(
+            time=QTime.currentTime().toString("HH:mm")))
+
+    def show_snapshot_problem(self, problem: str) -> None:
+        """A snapshot failed (e.g. the disk is full): keep it in view until the next one."""
+        self.snapshot_label.setStyleSheet("color: #000; background: #E69F00; padding: 0 6px;")
+        self.snapshot_label.setToolTip(problem)
+        self.snapshot_label.setText(self.tr("⚠ Snapshot failed: {problem}").format(
+            problem=problem))
 
     # -- actions ----------------------------------------------------------------------
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from facilitator.core.agenda import AgendaRunner, RunnerStatus
 from facilitator.core.backup import DEFAULT_KEEP, SnapshotSchedule, snapshot
@@ -30,6 +31,7 @@ class RunnerModel(QObject):
     state_changed = Signal(str)
     snapshot_taken = Signal(str)
     snapshot_failed = Signal(str)
+    _snapshot_done = Signal(str, str)  # (path, problem) from the worker thread
 
     def __init__(self, runner: AgendaRunner, snapshot_folder: Path | None = None,
                  keep: int = DEFAULT_KEEP, schedule: SnapshotSchedule | None = None,
@@ -43,6 +45,9 @@ class RunnerModel(QObject):
         self._index = runner.current_index
         self._state = runner.state
         self._snapshot_pending = False
+        self._snapshot_again = False
+        self._snapshot_thread: threading.Thread | None = None
+        self._snapshot_done.connect(self._on_snapshot_done)
         self.last_snapshot: Path | None = None
         runner.add_listener(self._on_transition)
         self.timer = QTimer(self)
@@ -102,6 +107,7 @@ class RunnerModel(QObject):
         """Stop ticking (before the app closes)."""
         self.timer.stop()
         self.runner.remove_listener(self._on_transition)
+        self.wait_for_snapshot()
 
     # -- ticking ------------------------------------------------------------------------
 
@@ -137,21 +143,50 @@ class RunnerModel(QObject):
     # -- snapshots ----------------------------------------------------------------------
 
     def request_snapshot(self) -> None:
-        """Take a snapshot soon, off this call stack; requests in one burst coalesce."""
-        if self.snapshot_folder is None or self._snapshot_pending:
+        """Take a snapshot soon, on a worker thread; requests in one burst coalesce."""
+        if self.snapshot_folder is None:
+            return
+        self.schedule.mark_done()
+        if self._snapshot_thread is not None and self._snapshot_thread.is_alive():
+            self._snapshot_again = True  # one more when the running one finishes
+            return
+        if self._snapshot_pending:
             return
         self._snapshot_pending = True
-        self.schedule.mark_done()
         QTimer.singleShot(0, self, self._take_snapshot)
 
     def _take_snapshot(self) -> None:
         self._snapshot_pending = False
-        if self.snapshot_folder is None:
+        folder = self.snapshot_folder
+        if folder is None:
             return
-        try:
-            path = snapshot(self.runner.store, self.snapshot_folder, keep=self.keep)
-        except FacilitatorError as exc:
-            self.snapshot_failed.emit(str(exc))
-            return
-        self.last_snapshot = path
-        self.snapshot_taken.emit(str(path))
+        store, keep = self.runner.store, self.keep
+
+        def work() -> None:  # never touches widgets; reports through a queued signal
+            try:
+                path = snapshot(store, folder, keep=keep)
+            except FacilitatorError as exc:
+                self._snapshot_done.emit("", str(exc))
+            else:
+                self._snapshot_done.emit(str(path), "")
+
+        self._snapshot_thread = threading.Thread(target=work, name="facilitator-snapshot",
+                                                 daemon=True)
+        self._snapshot_thread.start()
+
+    @Slot(str, str)
+    def _on_snapshot_done(self, path: str, problem: str) -> None:
+        if problem:
+            self.snapshot_failed.emit(problem)
+        else:
+            self.last_snapshot = Path(path)
+            self.snapshot_taken.emit(path)
+        if self._snapshot_again:
+            self._snapshot_again = False
+            self._snapshot_thread = None
+            self.request_snapshot()
+
+    def wait_for_snapshot(self, timeout: float = 30.0) -> None:
+        """Let a running snapshot finish (before the store closes)."""
+        if self._snapshot_thread is not None:
+            self._snapshot_thread.join(timeout)
