@@ -180,6 +180,8 @@ class FacilitatorApp:
         if geometry is not None:
             window.restoreGeometry(geometry)
         if old is not None:
+            window.close_warning = old.close_warning
+        if old is not None:
             old.closing.disconnect(self.shut_down)
             old.close()
             old.deleteLater()
@@ -201,12 +203,26 @@ class FacilitatorApp:
     def shut_down(self) -> None:
         self._tear_down()
 
+    def close_warning(self) -> str | None:
+        """What to say before the window closes in the middle of a workshop."""
+        if self.model is None or self.model.status.state != "running":
+            return None
+        from PySide6.QtCore import QCoreApplication
+
+        step = self.model.status.step
+        return QCoreApplication.translate(
+            "FacilitatorApp",
+            "The workshop is running ({step}). Facilitator remembers where it is: when "
+            "you open it again the timer carries on from the same step.").format(
+                step=step.title if step else "")
+
     def show(self) -> None:
         from PySide6.QtCore import QTimer
 
         from facilitator.core import venue
 
         assert self.window is not None and self.store is not None
+        self.window.close_warning = self.close_warning
         self.window.show()
         if self.ask_venue and not venue.is_configured(self.store):
             QTimer.singleShot(0, self.venue_setup)

@@ -202,3 +202,28 @@ def test_snapshots_are_taken_at_step_changes_and_failures_are_shown(make_app, qt
         app.model.next()
     assert "Snapshot failed" in app.window.snapshot_label.text()
     assert app.model.status.index == 1  # the day carries on
+
+
+def test_closing_during_a_running_workshop_asks_first(make_app, qtbot, tmp_path, default_pack):
+    db = tmp_path / "venue.db"
+    configure(db, default_pack)
+    app = make_app(db=db)
+    app.window.close_warning = app.close_warning  # as the real app sets it
+    assert app.close_warning() is None  # nothing running yet: no question
+    app.model.start()
+    warning = app.close_warning()
+    assert "running" in warning and app.model.status.step.title in warning
+
+    def answer(button):
+        box = QApplication.activeModalWidget()
+        assert warning in box.text()
+        box.button(button).click()
+
+    from PySide6.QtWidgets import QMessageBox
+
+    QTimer.singleShot(50, lambda: answer(QMessageBox.StandardButton.Cancel))
+    assert not app.window.close()
+    assert app.store is not None  # still open
+    QTimer.singleShot(50, lambda: answer(QMessageBox.StandardButton.Close))
+    assert app.window.close()
+    assert app.store is None

@@ -6,6 +6,7 @@ It receives the store, the pack and the resolved paths from the composition root
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QTime, QUrl, Signal
@@ -57,6 +58,8 @@ class MainWindow(QMainWindow):
         self.tasks = tasks or TaskRunner(self)
         self.last_import: ImportReport | None = None
         self.last_backup: Path | None = None
+        # Set by the app when closing should be confirmed: returns a warning, or None.
+        self.close_warning: Callable[[], str | None] | None = None
         title = self.tr("Facilitator — {title}").format(title=pack.title)
         if rehearsal:
             title = self.tr("REHEARSAL — {title}").format(title=title)
@@ -106,6 +109,18 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.tasks.busy:
+            self.statusBar().showMessage(self.tr("Please wait: an import or backup is still "
+                                                 "running."), 5000)
+            event.ignore()
+            return
+        warning = self.close_warning() if self.close_warning is not None else None
+        if warning and QMessageBox.question(
+                self, self.tr("Close Facilitator?"), warning,
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Close:
+            event.ignore()
+            return
         self.closing.emit()
         super().closeEvent(event)
 
