@@ -53,3 +53,11 @@ def store(tmp_path: Path):
     s = Store(tmp_path / "test.db")
     yield s
     s.close()
+
+
+@pytest.fixture
+def clock():
+    """A fake clock for the runner: tests advance it instead of sleeping."""
+    from fakes import FakeClock
+
+    return FakeClock()

@@ -35,11 +35,6 @@ def pack(default_pack: SessionPack) -> SessionPack:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def runner(store: Store, pack: SessionPack, clock: FakeClock) -> AgendaRunner:
     return AgendaRunner(store, pack, "cardiff", 2, clock=clock)
 

@@ -50,11 +50,6 @@ def kinds_pack(pack: SessionPack) -> SessionPack:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def pack(default_pack: SessionPack) -> SessionPack:
     return kinds_pack(default_pack)
 

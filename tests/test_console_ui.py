@@ -55,11 +55,6 @@ class Day:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def pack(default_pack: SessionPack) -> SessionPack:
     return kinds_pack(default_pack)
 
