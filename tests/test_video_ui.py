@@ -147,46 +147,58 @@ def test_surface_shows_a_playback_error_in_words(qtbot, player, tmp_path: Path) 
     assert surface.showing_message and "broken_clip.mp4" in surface.message.text()
 
 
-# -- a real screen: Xvfb, the VLC window inside a Qt window, a screenshot of the screen ---
+# -- a real screen: Xvfb, the app's audience window playing a video step, a screenshot ---
 
 _SHOW_AND_SHOOT = r"""
 import json, subprocess, sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
-from facilitator.media.player import Player
-from facilitator.media.subtitles import sidecar_subtitles
+from PySide6.QtWidgets import QApplication
+from facilitator.app import FacilitatorApp
+from facilitator.core import venue
+from facilitator.core.pack import load_pack
+from facilitator.core.paths import resolve
+from facilitator.core.store import Store
 from facilitator.ui.video import VideoSurface
-shot, clip = sys.argv[1], Path(sys.argv[2])
+shot, db = sys.argv[1], sys.argv[2]
 app = QApplication([])
-window = QWidget()
-window.setWindowTitle("Audience")
-window.setStyleSheet("background: white;")
-layout = QVBoxLayout(window)
-layout.setContentsMargins(40, 40, 40, 40)
-layout.addWidget(QLabel("Audience window"))
-player = Player()
-surface = VideoSurface(player)
-layout.addWidget(surface, 1)
-window.setGeometry(0, 0, 880, 540)
-window.show()
-result = {"backend": player.backend_name, "reason": player.reason}
+pack = load_pack(Path("sessions/ai-in-policing"))
+with Store(db) as store:
+    venue.save(store, pack, venue.VenueSettings("cardiff", 2, ("Table 1", "Table 2")))
+# The real app on the day: console, audience window, the video step's film in it.
+day = FacilitatorApp(resolve(db, None), ask_venue=False, show_audience=False)
+day.window.setGeometry(0, 0, 900, 620)
+day.window.show()
+day.audience.setGeometry(120, 80, 880, 540)
+day.audience.show()
+index = next(i for i, step in enumerate(day.model.runner.steps) if step.kind == "video")
+result = {}
 def shoot():
+    surface = day.audience.findChild(VideoSurface)
     view = surface.view
     corner = view.mapToGlobal(view.rect().topLeft())
-    result.update(x=corner.x(), y=corner.y(), w=view.width(), h=view.height(),
-                  state=player.state, position=player.current_position())
+    player = day.video.player
+    result.update(backend=player.backend_name, reason=player.reason, x=corner.x(),
+                  y=corner.y(), w=view.width(), h=view.height(), state=player.state,
+                  page=day.audience.current_page())
     subprocess.run(["import", "-window", "root", shot], check=True, timeout=20)
     app.quit()
 def on_position(seconds):
     if seconds >= 1.0 and "x" not in result:
         QTimer.singleShot(250, shoot)
-player.position_changed.connect(on_position)
-player.load(clip, sidecar_subtitles(clip))
-QTimer.singleShot(300, player.play)
+def start():
+    day.video.player.position_changed.connect(on_position)
+    day.model.jump(index)
+    day.model.start()
+def wait_for_video():
+    if day.video is None:
+        QTimer.singleShot(50, wait_for_video)
+    else:
+        start()
+QTimer.singleShot(300, wait_for_video)
 QTimer.singleShot(20000, app.quit)
 app.exec()
-player.close()
+day.window.close()
 print(json.dumps(result), flush=True)
 """
 
@@ -204,11 +216,12 @@ def test_screenshot_under_xvfb_shows_the_video_playing(qapp, tmp_path: Path) -> 
     env.pop("FACILITATOR_VIDEO_BACKEND", None)
     done = subprocess.run(
         ["xvfb-run", "-a", "-s", "-screen 0 1024x640x24", sys.executable, "-c",
-         _SHOW_AND_SHOOT, str(shot), str(WITH_SUBTITLES)],
+         _SHOW_AND_SHOOT, str(shot), str(tmp_path / "day.db")],
         env=env, capture_output=True, text=True, timeout=90, cwd=REPO)
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["backend"] == "vlc" and result["state"] == "playing", result
+    assert result["page"] == "video"
     assert shot.is_file()
     saved = REPO / "shots" / "video_playing.png"
     saved.parent.mkdir(exist_ok=True)
