@@ -1,0 +1,27 @@
+"""The benchmark runner works and prints DESIGN §8's line format (timings are not judged)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LINE = re.compile(r"^BENCH (\w+) app=(\S+) floor=(\S+) ratio=(\S+) unit=(\w+)$")
+
+
+def test_python_m_bench_prints_one_line_per_figure():
+    result = subprocess.run([sys.executable, "bench/run_all.py"], capture_output=True,
+                            text=True, cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH")]
+    names = set()
+    for line in lines:
+        match = LINE.match(line)
+        assert match, line
+        name, app, floor, ratio, _unit = match.groups()
+        assert float(app) > 0 and float(floor) > 0
+        assert abs(float(ratio) - float(app) / float(floor)) < 0.01 * float(ratio) + 0.002
+        names.add(name)
+    assert {"cold_start", "play_latency"} <= names
