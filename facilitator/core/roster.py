@@ -158,9 +158,8 @@ def import_roster(store: Store, pack: SessionPack, path: str | Path,
             pid = participant_id(fields["site"], fields["code"])
             current = store.get("participants", pid)
             if current is None:
-                record = {**store.envelope(pid, site=fields["site"]), **fields,
-                          "withdrawn": 0, "erased": 0}
-                store.db.table("participants").insert(record)
+                store.create("participants", {**fields, "withdrawn": 0, "erased": 0},
+                             record_id=pid)
                 report.added += 1
             elif current.get("erased"):
                 report.unchanged += 1  # erasure is for good: never re-populate

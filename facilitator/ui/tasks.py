@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from facilitator.core.errors import Cancelled, Progress
@@ -24,13 +24,12 @@ class Task(QObject):
     """A piece of background work.
 
     Signals: progressed(int done, int total), succeeded(object result),
-    failed(object exception), finished().
+    failed(object exception).
     """
 
     progressed = Signal(int, int)
     succeeded = Signal(object)
     failed = Signal(object)
-    finished = Signal()
 
     def __init__(self, work: Work) -> None:
         super().__init__()
@@ -39,10 +38,6 @@ class Task(QObject):
 
     def cancel(self) -> None:
         self._cancel.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
 
     def _progress(self, done: int, total: int) -> None:
         if self._cancel.is_set():
@@ -57,22 +52,12 @@ class Task(QObject):
             self.failed.emit(exc)
         else:
             self.succeeded.emit(result)
-        self.finished.emit()
-
-
-class _Worker(QThread):
-    def __init__(self, task: Task) -> None:
-        super().__init__()
-        self.task = task
-
-    def run(self) -> None:
-        self.task.run()
 
 
 class _Relay(QObject):
     """Lives on the GUI thread, so the task's signals reach it queued."""
 
-    def __init__(self, runner: TaskRunner, task: Task, worker: _Worker,
+    def __init__(self, runner: TaskRunner, task: Task, worker: threading.Thread,
                  dialog: QProgressDialog, on_success: Callable[[Any], None],
                  on_failure: Callable[[BaseException], None]) -> None:
         super().__init__(runner)
@@ -95,7 +80,7 @@ class _Relay(QObject):
         self.on_failure(exc)  # type: ignore[arg-type]
 
     def _close(self) -> None:
-        self.worker.wait()
+        self.worker.join()
         self.dialog.reset()
         self.dialog.hide()
         self.dialog.deleteLater()
@@ -137,7 +122,8 @@ class TaskRunner(QObject):
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.canceled.connect(task.cancel)
-        worker = _Worker(task)
+        # A Python thread, so the store can close its connection once it has ended.
+        worker = threading.Thread(target=task.run, name="facilitator-task", daemon=True)
         relay = _Relay(self, task, worker, dialog, on_success, on_failure)
         task.progressed.connect(relay.progressed)
         task.succeeded.connect(relay.succeeded)
