@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -52,7 +53,7 @@ class FacilitatorApp:
     """
 
     def __init__(self, resolved: paths.ResolvedPaths, *, ask_venue: bool = True,
-                 show_audience: bool = True, clock: object = time.time) -> None:
+                 show_audience: bool = True, clock: Callable[[], float] = time.time) -> None:
         from facilitator.core.pack import load_pack
 
         self.resolved = resolved
@@ -99,7 +100,7 @@ class FacilitatorApp:
         settings = venue.load(self.store)
         assert settings is not None
         runner = AgendaRunner(self.store, self.pack, settings.site_id, settings.workshop,
-                              clock=self.clock)  # type: ignore[arg-type]
+                              clock=self.clock)
         self.model = RunnerModel(runner, snapshot_folder=backup.snapshot_dir(self.store.path))
         self.model.snapshot_taken.connect(self.window.show_snapshot)
         self.model.snapshot_failed.connect(self.window.show_snapshot_problem)
@@ -108,20 +109,23 @@ class FacilitatorApp:
                                     self.rehearsal)
         self.window.set_console(self.console)
         # Finding libvlc takes a subprocess; paint the console first, then add video.
-        QTimer.singleShot(0, lambda: self._build_video(settings.site_id, settings.workshop))
+        model = self.model
+        QTimer.singleShot(0, lambda: self._build_video(model, settings.site_id,
+                                                       settings.workshop))
         if self.show_audience:
             self.audience.follow_screens(True)
             self.audience.show()
 
-    def _build_video(self, site_id: str, workshop: int) -> None:
-        """Video pieces plug into the audience window and the console."""
+    def _build_video(self, model: object, site_id: str, workshop: int) -> None:
+        """Video pieces plug into the audience window and the console of ``model``'s day."""
         from facilitator.media.player import Player
         from facilitator.ui.video import VideoControls, VideoStepController, VideoSurface
         from facilitator.ui.video_link import VideoAgendaLink
 
-        if self.model is None or self.audience is None or self.console is None:
-            return  # the day was torn down before this ran
-        assert self.store is not None
+        if model is not self.model or self.model is None:
+            return  # that day was torn down (or rebuilt) before this ran
+        assert self.store is not None and self.audience is not None
+        assert self.console is not None
         player = Player()
         surface = VideoSurface(player, audience=True)
         self.audience.set_video_widget(surface)
@@ -232,7 +236,6 @@ def build_main_window(resolved: paths.ResolvedPaths) -> MainWindow:
     """The main window as the app builds it (used by the cold-start benchmark)."""
     app = FacilitatorApp(resolved, ask_venue=False, show_audience=False)
     assert app.window is not None
-    app.window.setProperty("facilitator_app", id(app))
     _KEEP_ALIVE.append(app)
     return app.window
 
