@@ -178,21 +178,21 @@ class FacilitatorApp:
 
     def _reopen(self) -> None:
         old = self.window
-        geometry = old.saveGeometry() if old is not None else None
-        self._tear_down()
+        self.shut_down()
         window = self.open()
-        if geometry is not None:
-            window.restoreGeometry(geometry)
         if old is not None:
+            window.restoreGeometry(old.saveGeometry())
             window.close_warning = old.close_warning
-        if old is not None:
+            # The old window goes quietly: its day is already closed.
+            old.close_warning = None
             old.closing.disconnect(self.shut_down)
             old.close()
             old.deleteLater()
         window.show()
 
-    def _tear_down(self) -> None:
-        if self.video is not None and hasattr(self.video, "shut_down"):
+    def shut_down(self) -> None:
+        """Stop the day's timers and video, close the audience window and the store."""
+        if self.video is not None:
             self.video.shut_down()
         if self.model is not None:
             self.model.stop()
@@ -203,9 +203,6 @@ class FacilitatorApp:
             self.store.close()
         self.model = self.audience = self.console = self.video = None
         self.store = None
-
-    def shut_down(self) -> None:
-        self._tear_down()
 
     def close_warning(self) -> str | None:
         """What to say before the window closes in the middle of a workshop."""

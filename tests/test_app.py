@@ -227,3 +227,15 @@ def test_closing_during_a_running_workshop_asks_first(make_app, qtbot, tmp_path,
     QTimer.singleShot(50, lambda: answer(QMessageBox.StandardButton.Close))
     assert app.window.close()
     assert app.store is None
+
+
+def test_switching_database_mid_workshop_does_not_ask_to_close(make_app, tmp_path,
+                                                               default_pack):
+    db = tmp_path / "venue.db"
+    configure(db, default_pack)
+    app = make_app(db=db)
+    app.window.close_warning = app.close_warning
+    app.model.start()
+    app.switch_database(str(db))  # reopening the same, running day: no modal question
+    assert app.model.status.state == "running"
+    assert app.window.close_warning is not None
