@@ -23,7 +23,6 @@ class VideoAgendaLink(QObject):
         self.model = model
         self.controller = controller
         self.player = player
-        self._showing: str | None = None
         model.step_changed.connect(self._sync)
         model.state_changed.connect(self._sync)
         controller.auto_advance_requested.connect(self._auto_advance)
@@ -33,26 +32,20 @@ class VideoAgendaLink(QObject):
     def _sync(self, *_: object) -> None:
         status = self.model.status
         step = status.step
+        shown = self.controller.step.id if self.controller.step is not None else None
         is_video = step is not None and step.kind == "video" and bool(step.video)
-        if not is_video:
-            if self._showing is not None:
-                self._showing = None
+        if not is_video or status.state not in ("running", "paused"):
+            if shown is not None:
                 self.controller.show_step(None)
             return
         assert step is not None
-        if status.state == "running":
-            if self._showing != step.id:
-                self._showing = step.id
-                next_title = status.next_step.title if status.next_step else ""
-                self.controller.show_step(step, next_title)
-            elif self.player.state == "paused":
-                self.player.play()
-        elif status.state == "paused" and self._showing == step.id:
-            if self.player.state == "playing":
+        if status.state == "paused":
+            if shown == step.id and self.player.state == "playing":
                 self.player.pause()
-        elif self._showing is not None and status.state != "paused":
-            self._showing = None
-            self.controller.show_step(None)
+        elif shown != step.id:
+            self.controller.show_step(step, status.next_step.title if status.next_step else "")
+        elif self.player.state == "paused":
+            self.player.play()
 
     @Slot(str)
     def _auto_advance(self, step_id: str) -> None:
