@@ -107,3 +107,9 @@ def test_no_widget_text_bypasses_tr():
             if pattern.search(line):
                 offenders.append(f"{file.name}:{number}: {line.strip()}")
     assert not offenders, "untranslated strings:\n" + "\n".join(offenders)
+
+
+def test_view_console_reaches_the_set_up_page_before_the_venue_is_set(window):
+    window.show_page("participants")
+    window.show_page("console")
+    assert window.pages.currentWidget() is window.setup_page

@@ -75,7 +75,8 @@ class MainWindow(QMainWindow):
         self.add_page("participants", self.participants, self.tr("Participants"))
 
         self.setup_page = self._build_setup_page()
-        self.add_page("setup", self.setup_page, self.tr("Console"), first=True)
+        # Until the venue is set up, the console's place holds the set-up page.
+        self.add_page("console", self.setup_page, self.tr("Console"), first=True)
 
         self._build_menus()
         self._build_status_bar()
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         index = self.pages.indexOf(self.setup_page)
         if index >= 0:
             self.pages.removeTab(index)
+            self.setup_page.deleteLater()
         self.add_page("console", console, self.tr("Console"), first=True)
         console.setFocus()
         self.refresh_status()
