@@ -32,17 +32,15 @@ from facilitator.media.backend import (
     PAUSED,
     PLAYING,
     UNAVAILABLE,
-    )
+)
 from facilitator.media.player import SKIP_SECONDS, Player
 from facilitator.media.subtitles import sidecar_subtitles
+from facilitator.ui.audience import format_duration
 
 
 def format_time(seconds: float) -> str:
     """01:12, or 1:02:03 past an hour (whole seconds elapsed, as players count)."""
-    total = max(0, int(seconds + 0.001))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+    return format_duration(seconds + 0.001)
 
 
 def _black(widget: QWidget) -> None:
