@@ -26,6 +26,8 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
     data.mkdir()
     monkeypatch.setenv("FACILITATOR_DATA_DIR", str(data))
+    # The laptop's device id lives in the config folder: each test is a fresh laptop.
+    monkeypatch.setenv("FACILITATOR_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.delenv("FACILITATOR_DB", raising=False)
     monkeypatch.delenv("FACILITATOR_PACK", raising=False)
     return data

@@ -150,12 +150,13 @@ class AgendaRunner:
         self._finished_at: float | None = None
 
     def _replay(self) -> None:
-        rows = self.store.rows(
-            TABLE, "site = ? AND workshop = ? AND deleted = 0",
-            [self.site_id, self.workshop.number], order_by="seq")
+        # Each laptop replays only its own run of the day (docs/record-laws.md): a
+        # table laptop's merged events never move the console's agenda.
+        rows = self.events()
         all_seq = self.store.db.execute(
-            f"SELECT MAX(seq) FROM {TABLE} WHERE site = ? AND workshop = ?",
-            [self.site_id, self.workshop.number]).fetchone()[0]
+            f"SELECT MAX(seq) FROM {TABLE} WHERE origin_device = ? AND site = ? "
+            "AND workshop = ?",
+            [self.store.device_id, self.site_id, self.workshop.number]).fetchone()[0]
         self._seq = int(all_seq or 0)
         for row in rows:
             index = self._by_id.get(str(row["step_id"]))
@@ -469,9 +470,10 @@ class AgendaRunner:
     # -- housekeeping ------------------------------------------------------------------
 
     def events(self) -> list[Record]:
-        """This day's transitions, oldest first (deleted ones left out)."""
-        return self.store.rows(TABLE, "site = ? AND workshop = ? AND deleted = 0",
-                               [self.site_id, self.workshop.number], order_by="seq")
+        """This laptop's transitions of the day, oldest first (deleted ones left out)."""
+        return self.store.rows(
+            TABLE, "origin_device = ? AND site = ? AND workshop = ? AND deleted = 0",
+            [self.store.device_id, self.site_id, self.workshop.number], order_by="seq")
 
     def reset(self) -> None:
         """Start the day again (rehearsal): earlier events are flagged deleted, not dropped."""

@@ -6,10 +6,15 @@ released migration is never edited, so every database reaches the same schema.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlite_utils
+
+from facilitator.core.records import TableSpec
+from facilitator.core.schema import notes as schema_notes
+from facilitator.core.schema import votes as schema_votes
 
 ENVELOPE_SQL = """
     id TEXT PRIMARY KEY,
@@ -21,12 +26,23 @@ ENVELOPE_SQL = """
     deleted INTEGER NOT NULL DEFAULT 0
 """
 
+# The envelope from schema 4 on (docs/data-model.md): tables added by later
+# migrations start with this.
+RECORD_ENVELOPE_SQL = ENVELOPE_SQL.rstrip() + """,
+    origin_device TEXT NOT NULL DEFAULT '',
+    rehearsal INTEGER NOT NULL DEFAULT 0
+"""
+
 
 @dataclass(frozen=True)
 class Migration:
+    """One schema step. ``tables`` declares the merged tables it adds or redefines:
+    that declaration is all a later capability writes to join the merge."""
+
     version: int
     name: str
     apply: Callable[[sqlite_utils.Database], None]
+    tables: tuple[TableSpec, ...] = ()
 
 
 def _foundation(db: sqlite_utils.Database) -> None:
@@ -136,10 +152,110 @@ def _video_plays(db: sqlite_utils.Database) -> None:
     )
 
 
+PARTICIPANT_FIELDS = (
+    "gender", "age_band", "ethnicity", "area", "seg", "lgbtqia", "trust_police", "ai_opinion",
+)
+ERASED_VALUES = {field: "not recorded" for field in PARTICIPANT_FIELDS}
+
+_ENVELOPED_V3 = ("participants", "venue_tables", "notes", "step_events", "video_plays")
+
+
+def _record_laws(db: sqlite_utils.Database) -> None:
+    """docs/record-laws.md: creating laptop, rehearsal flag, laptops, conflicts as a set."""
+    practice = db.execute(
+        "SELECT value FROM settings WHERE key = 'is_rehearsal_db'").fetchone()
+    rehearsal = 1 if practice and practice[0] == "1" else 0
+    for table in _ENVELOPED_V3:
+        db.execute(f"ALTER TABLE [{table}] ADD COLUMN origin_device TEXT NOT NULL DEFAULT ''")
+        db.execute(f"ALTER TABLE [{table}] ADD COLUMN rehearsal INTEGER NOT NULL DEFAULT 0")
+        db.execute(f"UPDATE [{table}] SET origin_device = device_id, rehearsal = ?", [rehearsal])
+    db.executescript(
+        f"""
+        DROP INDEX step_events_day;
+        CREATE INDEX step_events_day ON step_events(origin_device, site, workshop, seq);
+        CREATE TABLE devices (
+            {RECORD_ENVELOPE_SQL},
+            label TEXT NOT NULL DEFAULT '',
+            site TEXT NOT NULL DEFAULT '',
+            table_id TEXT
+        );
+        CREATE TABLE conflicts_v4 (
+            table_name TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            record TEXT NOT NULL,
+            PRIMARY KEY (table_name, record_id, content_hash)
+        ) WITHOUT ROWID;
+        DROP TABLE merge_log;
+        CREATE TABLE merge_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            file TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'database',
+            sites TEXT NOT NULL DEFAULT '[]',
+            devices TEXT NOT NULL DEFAULT '[]',
+            merged_at TEXT NOT NULL,
+            records_added INTEGER NOT NULL DEFAULT 0,
+            records_updated INTEGER NOT NULL DEFAULT 0,
+            conflicts INTEGER NOT NULL DEFAULT 0,
+            seen_before INTEGER NOT NULL DEFAULT 0
+        );
+        """
+    )
+    # Earlier conflict rows were pairings frozen in arrival order; keep each lost
+    # version once, keyed by its own content, as the laws now store them.
+    for table_name, record_id, lost in db.execute(
+            "SELECT table_name, record_id, lost_record FROM conflicts").fetchall():
+        record = json.loads(lost)
+        spec = TableSpec(table_name, sticky=("withdrawn", "erased") if table_name ==
+                     "participants" else ())
+        if spec.is_erased(record):
+            continue
+        db.execute(
+            "INSERT OR IGNORE INTO conflicts_v4 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [table_name, record_id, spec.content_hash(record), int(record["revision"]),
+             str(record["updated_at"]), str(record["device_id"]),
+             json.dumps({k: v for k, v in record.items() if k not in spec.sticky},
+                        sort_keys=True, default=str)])
+    db.executescript(
+        """
+        DROP TABLE conflicts;
+        ALTER TABLE conflicts_v4 RENAME TO conflicts;
+        """
+    )
+
+
+RECORD_LAW_TABLES = (
+    TableSpec("participants", natural_key=("participant", "site", "code"),
+              sticky=("withdrawn", "erased"), erase_flag="erased",
+              erased_values=ERASED_VALUES),
+    TableSpec("venue_tables", natural_key=("table", "site", "name")),
+    TableSpec("notes", time_columns=("noted_at",)),
+    TableSpec("step_events", time_columns=("at",)),
+    TableSpec("video_plays", time_columns=("started_at", "ended_at")),
+    TableSpec("devices"),
+)
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "foundation", _foundation),
     Migration(2, "agenda_runs", _agenda_runs),
     Migration(3, "video_plays", _video_plays),
+    Migration(4, "record_laws", _record_laws, RECORD_LAW_TABLES),
+    Migration(5, "notes_capture", schema_notes.apply, schema_notes.TABLES),
+    Migration(6, "votes", schema_votes.apply, schema_votes.TABLES),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def table_specs(up_to: int = SCHEMA_VERSION) -> dict[str, TableSpec]:
+    """The merged tables at schema ``up_to``, by name; a later declaration wins."""
+    specs: dict[str, TableSpec] = {}
+    for migration in MIGRATIONS:
+        if migration.version <= up_to:
+            for spec in migration.tables:
+                specs[spec.name] = spec
+    return specs

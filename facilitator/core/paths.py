@@ -7,6 +7,7 @@ and from an installed wheel (the same folders packed under ``facilitator/_data``
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,8 @@ DEFAULT_PACK_NAME = "ai-in-policing"
 DB_ENV = "FACILITATOR_DB"
 PACK_ENV = "FACILITATOR_PACK"
 DATA_DIR_ENV = "FACILITATOR_DATA_DIR"
+CONFIG_DIR_ENV = "FACILITATOR_CONFIG_DIR"
+DEVICE_FILE = "device-id"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +57,38 @@ def data_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The laptop's own settings (platformdirs), outside any database file."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def device_id() -> str:
+    """This laptop's id, made once and kept in the config folder, never in a database.
+
+    A database copied or restored onto another laptop then edits under that laptop's
+    id (docs/record-laws.md, "Whose edit is it").
+    """
+    path = config_dir() / DEVICE_FILE
+    try:
+        existing = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        existing = ""
+    if existing:
+        try:
+            return str(uuid.UUID(existing))
+        except ValueError:
+            pass  # a damaged file: make a new id rather than edit under garbage
+    new = str(uuid.uuid4())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{DEVICE_FILE}.{os.getpid()}.tmp")
+    tmp.write_text(new + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return new
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 WAL, synchronous=FULL and foreign keys on; one connection per thread; schema from
 versioned migrations. Records share the envelope of ``records.py`` and every
-incoming version passes through ``put_version``, which applies the two-version rule
-and keeps the loser in ``conflicts``.
+incoming version passes through ``put_version``, which applies the record laws of
+``docs/record-laws.md``: the merged database is a function of the set of versions
+seen, whatever their order. Listeners hear of every committed change.
 """
 
 from __future__ import annotations
@@ -12,53 +13,96 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import sqlite_utils
 
 from facilitator.core.errors import SchemaTooNewError, StoreError
-from facilitator.core.migrations import MIGRATIONS, SCHEMA_VERSION
+from facilitator.core import paths
+from facilitator.core.migrations import MIGRATIONS, SCHEMA_VERSION, table_specs
 from facilitator.core.records import (
+    ENVELOPE_COLUMNS,
     Record,
+    TableSpec,
+    TimeFormatError,
+    canonical_time,
     now_iso,
-    pick_winner,
     random_id,
-    same_version,
-)
-
-# Once any version says so, the merged record says so (DESIGN §4).
-STICKY_FLAGS: dict[str, tuple[str, ...]] = {"participants": ("withdrawn", "erased")}
-ERASED_FIELDS = (
-    "gender", "age_band", "ethnicity", "area", "seg", "lgbtqia", "trust_police", "ai_opinion",
 )
 
 PutResult = Literal["added", "updated", "unchanged", "kept"]
 
+IS_REHEARSAL_DB_KEY = "is_rehearsal_db"  # set in a practice database (core/venue.py)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a committed transaction changed: the tables, and why ("save", "merge"…)."""
+
+    tables: frozenset[str]
+    cause: str = "save"
+
+
+ChangeListener = Callable[[Change], None]
+
+
+def _literal(sql_default: Any) -> Any:
+    """A column's DEFAULT as SQLite reports it ("'text'", "0", None) as a value."""
+    if sql_default is None:
+        return None
+    text = str(sql_default)
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return None if text.upper() == "NULL" else text
+
 
 class Store:
-    """A Facilitator database file. Thread-safe: each thread gets its own connection."""
+    """A Facilitator database file. Thread-safe: each thread gets its own connection.
 
-    def __init__(self, path: str | Path) -> None:
+    ``device_id`` is the laptop's (``paths.device_id()``), not the file's: a file
+    copied to another laptop edits under that laptop's id. Tests pass one to play
+    several laptops in one process.
+    """
+
+    def __init__(self, path: str | Path, device_id: str | None = None) -> None:
         self.path = Path(path)
         self._local = threading.local()
         # Each thread's connection, so close() and dead-thread clean-up can reach them.
         self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
+        self._closed = False
+        self._listeners: list[ChangeListener] = []
+        self.specs: dict[str, TableSpec] = table_specs()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder: {exc.strerror}",
                              file=self.path.parent) from exc
+        try:
+            self.device_id = device_id or paths.device_id()
+        except OSError as exc:
+            raise StoreError(f"cannot keep this laptop's id: {exc.strerror}",
+                             file=paths.config_dir()) from exc
         with self.translate_errors():
             self._migrate()
-            self.device_id = self._ensure_device_id()
+        self._columns: dict[str, dict[str, Any]] = {}
+        self._required: dict[str, frozenset[str]] = {}
 
     # -- connections -------------------------------------------------------------------
 
     @property
     def db(self) -> sqlite_utils.Database:
+        if self._closed:
+            raise StoreError("the database is closed", file=self.path)
         db: sqlite_utils.Database | None = getattr(self._local, "db", None)
         if db is None:
             db = self._open()
@@ -89,8 +133,14 @@ class Store:
             self._connections = alive
         return db
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
+        """Close every connection. The store cannot be used afterwards."""
         with self._lock:
+            self._closed = True
             for _thread, conn in self._connections:
                 with contextlib.suppress(sqlite3.Error):
                     conn.close()
@@ -119,10 +169,55 @@ class Store:
             raise StoreError(text, file=self.path) from exc
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One atomic transaction on this thread's connection."""
-        with self.translate_errors(), self.db.atomic() as db:
-            yield db
+    def transaction(self, cause: str = "save") -> Iterator[sqlite_utils.Database]:
+        """One atomic transaction on this thread's connection (nested: a savepoint).
+
+        Listeners hear what changed once the outermost transaction has committed.
+        """
+        depth = getattr(self._local, "depth", 0)
+        if depth == 0:
+            self._local.changed = set()
+            self._local.cause = cause
+        self._local.depth = depth + 1
+        try:
+            with self.translate_errors(), self.db.atomic() as db:
+                yield db
+        except BaseException:
+            if depth == 0:
+                self._local.changed = set()
+            raise
+        finally:
+            self._local.depth = depth
+        if depth == 0:
+            changed = frozenset(self._local.changed)
+            self._local.changed = set()
+            if changed:
+                self._announce(Change(changed, self._local.cause))
+
+    def _touched(self, table: str) -> None:
+        changed: set[str] | None = getattr(self._local, "changed", None)
+        if changed is not None and getattr(self._local, "depth", 0) > 0:
+            changed.add(table)
+        else:
+            self._announce(Change(frozenset({table})))
+
+    # -- change listeners (core stays Qt-free: the UI turns these into a signal) ---------
+
+    def add_listener(self, callback: ChangeListener) -> None:
+        """``callback(Change)`` after each commit, on the committing thread."""
+        with self._lock:
+            self._listeners.append(callback)
+
+    def remove_listener(self, callback: ChangeListener) -> None:
+        with self._lock:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
+
+    def _announce(self, change: Change) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for callback in listeners:
+            callback(change)
 
     # -- schema ------------------------------------------------------------------------
 
@@ -158,6 +253,22 @@ class Store:
     def tables(self) -> list[str]:
         return [t for t in self.db.table_names() if not t.startswith(("_", "sqlite_"))]
 
+    def columns(self, table: str) -> list[str]:
+        return list(self.column_defaults(table))
+
+    def column_defaults(self, table: str) -> dict[str, Any]:
+        """Each column of ``table`` and the value a row gets when it is left out."""
+        if table not in self._columns:
+            defaults: dict[str, Any] = {}
+            required: set[str] = set()
+            for row in self.db.execute(f"PRAGMA table_info([{table}])").fetchall():
+                defaults[str(row[1])] = _literal(row[4])
+                if row[3] and row[4] is None:
+                    required.add(str(row[1]))
+            self._columns[table] = defaults
+            self._required[table] = frozenset(required)
+        return dict(self._columns[table])
+
     # -- local settings (never merged) -----------------------------------------------
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
@@ -179,20 +290,24 @@ class Store:
     def set_json_setting(self, key: str, value: Any) -> None:
         self.set_setting(key, json.dumps(value))
 
-    def _ensure_device_id(self) -> str:
-        existing = self.get_setting("device_id")
-        if existing:
-            return existing
-        device = random_id()
-        self.set_setting("device_id", device)
-        return device
-
     @property
     def site(self) -> str:
         """The site this laptop is at ('' until the venue is set up)."""
         return self.get_setting("site", "") or ""
 
+    @property
+    def rehearsal(self) -> bool:
+        """A practice database: everything made in it is marked rehearsal."""
+        return self.get_setting(IS_REHEARSAL_DB_KEY, "0") == "1"
+
     # -- records -----------------------------------------------------------------------
+
+    def spec(self, table: str) -> TableSpec:
+        spec = self.specs.get(table)
+        if spec is None:
+            raise StoreError(f"{table} is not a merged record table", file=self.path,
+                             field=table)
+        return spec
 
     def get(self, table: str, record_id: str) -> Record | None:
         rows = list(self.db.query(f"SELECT * FROM [{table}] WHERE id = ?", [record_id]))
@@ -212,84 +327,199 @@ class Store:
         return {
             "id": record_id or random_id(),
             "origin_site": self.site if site is None else site,
+            "origin_device": self.device_id,
             "device_id": self.device_id,
             "created_at": stamp,
             "updated_at": stamp,
             "revision": 1,
             "deleted": 0,
+            "rehearsal": 1 if self.rehearsal else 0,
         }
+
+    def _canonical_times(self, spec: TableSpec, record: Record) -> Record:
+        for column in ("created_at", "updated_at", *spec.time_columns):
+            value = record.get(column)
+            if value is None or value == "":
+                if column in ("created_at", "updated_at"):
+                    raise StoreError(f"{column} is missing", file=self.path, field=column)
+                continue
+            try:
+                record[column] = canonical_time(value)
+            except TimeFormatError as exc:
+                raise StoreError(str(exc), file=self.path, field=column) from exc
+        return record
 
     def create(self, table: str, fields: Mapping[str, Any], *,
                record_id: str | None = None) -> Record:
         """Insert a brand-new record made on this laptop, committed when this returns."""
+        spec = self.spec(table)
         record = {**self.envelope(record_id, site=fields.get("site")), **fields}
+        expected = spec.expected_id(record)
+        if expected is not None and record_id is None:
+            record["id"] = expected
+        self._canonical_times(spec, record)
+        spec.blank(record)
         with self.transaction() as db:
             db.table(table).insert(record)
+            self._touched(table)
         return record
 
     def edit(self, table: str, record_id: str, changes: Mapping[str, Any]) -> Record:
-        """Change a record here: bumps its revision, stamps this device and time."""
+        """Change a record here: bumps its revision, stamps this laptop and time.
+
+        The creating laptop (``origin_device``) stays; ``device_id`` names the editor.
+        """
+        spec = self.spec(table)
         with self.transaction() as db:
             current = self.get(table, record_id)
             if current is None:
                 raise StoreError(f"no record {record_id}", file=self.path, field=table)
+            for flag in spec.sticky:
+                if int(current.get(flag) or 0) and not int(changes.get(flag, 1) or 0):
+                    raise StoreError(f"{flag} cannot be undone: it is kept in every merge",
+                                     file=self.path, field=flag)
             updated = {
                 **current,
                 **changes,
                 "revision": int(current["revision"]) + 1,
-                "updated_at": max(now_iso(), str(current["updated_at"])),
+                "updated_at": max(now_iso(), canonical_time(current["updated_at"])),
                 "device_id": self.device_id,
             }
+            self._canonical_times(spec, updated)
+            if spec.is_erased(updated):
+                spec.blank(updated)
+                self._drop_conflicts(table, record_id)
             db.table(table).update(record_id, updated)
+            self._touched(table)
         return updated
 
     def mark_deleted(self, table: str, record_id: str) -> Record:
         """Deletion is an edit like any other, so it merges."""
         return self.edit(table, record_id, {"deleted": 1})
 
+    def normalise_version(self, table: str, incoming: Mapping[str, Any]) -> Record:
+        """A version from outside in canonical form, or StoreError naming the field.
+
+        Unknown columns (a newer schema) are refused, never half-inserted.
+        """
+        spec = self.spec(table)
+        record = dict(incoming)
+        defaults = self.column_defaults(table)
+        unknown = sorted(set(record) - set(defaults))
+        if unknown:
+            raise StoreError(f"{table} has no column {', '.join(unknown)} "
+                             "(a newer Facilitator made this record)", field=unknown[0])
+        for column in ENVELOPE_COLUMNS:
+            if column not in record and column not in ("origin_device", "rehearsal"):
+                raise StoreError(f"{table} record without {column}", field=column)
+        record.setdefault("origin_device", record["device_id"])
+        # A record from an older schema gets today's defaults for newer columns.
+        record = {**defaults, **record}
+        for column in sorted(self._required[table]):
+            if record.get(column) is None:
+                raise StoreError(f"{table} record {record.get('id')} has no {column}",
+                                 field=column)
+        try:
+            record["revision"] = int(record["revision"])
+            record["deleted"] = int(record["deleted"])
+            record["rehearsal"] = int(record["rehearsal"])
+            for flag in spec.sticky:
+                record[flag] = int(record.get(flag) or 0)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"{table} record {record.get('id')}: a flag or revision is "
+                             "not a number", field="revision") from exc
+        expected = spec.expected_id(record)
+        if expected is not None and record["id"] != expected:
+            raise StoreError(
+                f"{table} record {record['id']} should have id {expected} for its key "
+                f"({', '.join(str(record.get(c)) for c in spec.natural_key[1:])})",
+                field="id")
+        self._canonical_times(spec, record)
+        return record
+
     def put_version(self, table: str, incoming: Mapping[str, Any]) -> PutResult:
         """Bring in a version of a record from elsewhere (import or merge).
 
-        Call inside ``transaction()`` for many records. The higher version wins; the
-        other is kept in ``conflicts``; sticky flags survive whichever wins.
+        Call inside ``transaction()`` for many records. The record laws
+        (docs/record-laws.md): the highest version wins, sticky flags are OR-ed over
+        every version, an erased record keeps nothing but its tombstone, and each
+        other content seen is kept once in ``conflicts`` under its highest version.
+        Any order of the same versions gives the same rows.
         """
-        incoming = dict(incoming)
+        spec = self.spec(table)
+        version = self.normalise_version(table, incoming)
+        self._touched(table)
         db = self.db
-        current = self.get(table, incoming["id"])
+        current = self.get(table, version["id"])
         if current is None:
-            db.table(table).insert(incoming)
+            merged = spec.blank(dict(version))
+            self._insert_new(table, spec, merged)
             return "added"
-        if same_version(current, incoming):
-            return "unchanged"
-        winner, loser = pick_winner(current, incoming)
-        merged = dict(winner)
-        for flag in STICKY_FLAGS.get(table, ()):
-            merged[flag] = max(int(current.get(flag) or 0), int(incoming.get(flag) or 0))
-        if table == "participants" and merged.get("erased"):
-            merged.update({f: "not recorded" for f in ERASED_FIELDS})
-        self._record_conflict(table, winner, loser)
+        flags = {f: max(int(current.get(f) or 0), int(version.get(f) or 0))
+                 for f in spec.sticky}
+        key_new, key_cur = spec.version_key(version), spec.version_key(current)
+        if key_new == key_cur:
+            winner, loser = current, None
+        elif key_new > key_cur:
+            winner, loser = version, current
+        else:
+            winner, loser = current, version
+        merged = {**winner, **flags}
+        erased = spec.is_erased(merged)
+        if erased:
+            spec.blank(merged)
+            self._drop_conflicts(table, merged["id"])
+        else:
+            if loser is not None:
+                self._keep_conflict(table, spec, loser, winner)
+            if winner is version:
+                # The winner's content is now the record; it is no longer a lost version.
+                db.execute("DELETE FROM conflicts WHERE table_name = ? AND record_id = ? "
+                           "AND content_hash = ?",
+                           [table, version["id"], spec.content_hash(version)])
         if merged != current:
             db.table(table).update(merged["id"], merged)
             return "updated"
-        return "kept"
+        return "unchanged" if loser is None else "kept"
 
-    def _record_conflict(self, table: str, winner: Mapping[str, Any],
-                         loser: Mapping[str, Any]) -> None:
+    def _insert_new(self, table: str, spec: TableSpec, record: Record) -> None:
+        self.db.table(table).insert(record)
+
+    def _keep_conflict(self, table: str, spec: TableSpec, loser: Record,
+                       winner: Record) -> None:
+        """Keep ``loser`` unless its content is the winner's; per content, the highest."""
+        digest = spec.content_hash(loser)
+        if digest == spec.content_hash(winner):
+            return
+        key = spec.version_key(loser)
+        existing = self.db.execute(
+            "SELECT revision, updated_at, device_id FROM conflicts WHERE table_name = ? "
+            "AND record_id = ? AND content_hash = ?", [table, loser["id"], digest]).fetchone()
+        if existing is not None and (int(existing[0]), str(existing[1]), str(existing[2]),
+                                     digest) >= key:
+            return
+        stored = {k: v for k, v in loser.items() if k not in spec.sticky}
         self.db.execute(
-            "INSERT OR IGNORE INTO conflicts (table_name, record_id, kept_revision, "
-            "kept_device, lost_revision, lost_device, lost_updated_at, lost_record, "
-            "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                table, winner["id"], int(winner["revision"]), str(winner["device_id"]),
-                int(loser["revision"]), str(loser["device_id"]), str(loser["updated_at"]),
-                json.dumps(dict(loser), sort_keys=True, default=str), now_iso(),
-            ],
+            "INSERT OR REPLACE INTO conflicts (table_name, record_id, content_hash, revision, "
+            "updated_at, device_id, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [table, loser["id"], digest, key[0], key[1], key[2],
+             json.dumps(stored, sort_keys=True, default=str, ensure_ascii=False)],
         )
 
+    def _drop_conflicts(self, table: str, record_id: str) -> None:
+        self.db.execute("DELETE FROM conflicts WHERE table_name = ? AND record_id = ?",
+                        [table, record_id])
+
     def conflicts(self, table: str | None = None) -> list[Record]:
+        order = "table_name, record_id, content_hash"
         if table is None:
-            return self.rows("conflicts", order_by="id")
-        return self.rows("conflicts", "table_name = ?", [table], order_by="id")
+            return self.rows("conflicts", order_by=order)
+        return self.rows("conflicts", "table_name = ?", [table], order_by=order)
+
+    def lost_versions(self, table: str | None = None) -> list[tuple[str, Record]]:
+        """The kept non-winning versions as (table, record), to carry on in a merge."""
+        return [(str(row["table_name"]), json.loads(row["record"]))
+                for row in self.conflicts(table)]
 
     def count(self, table: str, where: str = "", params: Any = None) -> int:
         sql = f"SELECT COUNT(*) FROM [{table}]" + (f" WHERE {where}" if where else "")
