@@ -34,7 +34,7 @@ def test_migrations_from_an_empty_file(tmp_path):
                       "conflicts", "step_events", "video_plays"):
             assert table in store.tables()
         device = store.device_id
-    # Reopening applies nothing again and keeps the device id.
+    # Reopening applies nothing again; the laptop keeps its id (it is not the file's).
     with Store(path) as store:
         assert store.count("_migrations") == len(MIGRATIONS)
         assert store.device_id == device
@@ -71,9 +71,10 @@ def test_a_file_that_is_not_a_database_names_the_file(tmp_path):
 def test_create_edit_and_delete_maintain_the_envelope(store):
     store.set_setting("site", "durham")
     note = store.create("notes", {"site": "durham", "workshop": 2, "kind": "note",
-                                  "text": "first", "noted_at": "t"})
+                                  "text": "first", "noted_at": "2026-05-01T09:00:00Z"})
     assert note["revision"] == 1 and note["deleted"] == 0
     assert note["origin_site"] == "durham" and note["device_id"] == store.device_id
+    assert note["noted_at"] == "2026-05-01T09:00:00.000000Z"  # one canonical format
     edited = store.edit("notes", note["id"], {"text": "second"})
     assert edited["revision"] == 2 and edited["updated_at"] >= note["updated_at"]
     deleted = store.mark_deleted("notes", note["id"])
@@ -120,8 +121,8 @@ def test_put_version_keeps_the_loser_in_conflicts(store):
     assert store.get("notes", "note-1")["text"] == "remote"
     conflicts = store.conflicts("notes")
     assert len(conflicts) == 1  # the same loss seen twice is one conflict
-    lost = json.loads(conflicts[0]["lost_record"])
-    assert lost["text"] == "local" and conflicts[0]["kept_revision"] == 3
+    lost = json.loads(conflicts[0]["record"])
+    assert lost["text"] == "local" and conflicts[0]["revision"] == 2
 
 
 def test_put_version_is_order_independent(tmp_path):
@@ -142,8 +143,10 @@ def test_put_version_is_order_independent(tmp_path):
 
 
 def test_withdrawal_and_erasure_are_sticky(store):
+    p1 = natural_id("participant", "london", "LDN-01")
     base = {
-        "id": "p1", "origin_site": "london", "device_id": "aaaa", "created_at": "t",
+        "id": p1, "origin_site": "london", "device_id": "aaaa",
+        "created_at": "2026-05-01T09:00:00Z",
         "site": "london", "code": "LDN-01", "gender": "woman", "age_band": "25-34",
         "ethnicity": "black", "area": "urban", "seg": "AB", "lgbtqia": "no",
         "trust_police": "low", "ai_opinion": "neutral", "quote_consent": 1,
@@ -156,12 +159,12 @@ def test_withdrawal_and_erasure_are_sticky(store):
     with store.transaction():
         store.put_version("participants", withdrawn)
         store.put_version("participants", edited_elsewhere)
-    row = store.get("participants", "p1")
+    row = store.get("participants", p1)
     assert row["withdrawn"] == 1 and row["area"] == "suburban"
     erased = {**withdrawn, "revision": 3, "erased": 1}
     with store.transaction():
         store.put_version("participants", erased)
-    row = store.get("participants", "p1")
+    row = store.get("participants", p1)
     assert row["erased"] == 1 and row["withdrawn"] == 1
     assert row["gender"] == "not recorded" and row["ethnicity"] == "not recorded"
     assert row["code"] == "LDN-01"  # the anonymous tombstone stays
@@ -169,7 +172,7 @@ def test_withdrawal_and_erasure_are_sticky(store):
 
 def test_a_failed_transaction_writes_nothing(store):
     with pytest.raises(RuntimeError), store.transaction():
-        store.put_version("notes", note_version(1, "t", "aaaa", "doomed"))
+        store.put_version("notes", note_version(1, "2026-05-01T09:00:00Z", "aaaa", "doomed"))
         raise RuntimeError("boom")
     assert store.get("notes", "note-1") is None
 

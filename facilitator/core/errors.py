@@ -61,6 +61,10 @@ class StoreError(FacilitatorError):
     """The database cannot be opened, written or migrated."""
 
 
+class MergeError(FacilitatorError):
+    """A merge source is refused (foreign, damaged, tampered, newer, rehearsal…)."""
+
+
 class SchemaTooNewError(StoreError):
     """A database or export was written by a newer version of Facilitator."""
 

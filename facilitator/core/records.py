@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ NON_CONTENT_COLUMNS = frozenset(
 Record = dict[str, Any]
 
 CANONICAL_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_CANONICAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 
 
 class TimeFormatError(ValueError):
@@ -67,6 +69,8 @@ def canonical_time(value: object, naive_zone: tzinfo = UTC) -> str:
         stamp = value
     else:
         text = str(value).strip()
+        if _CANONICAL.fullmatch(text):
+            return text
         if not text:
             raise TimeFormatError("empty timestamp")
         if text.endswith(("Z", "z")):
@@ -153,8 +157,23 @@ class TableSpec:
 
     def version_key(self, record: Mapping[str, Any]) -> tuple[int, str, str, str]:
         """Total order on versions: revision, instant, device, then content."""
+        return (*self.stamp(record), self.content_hash(record))
+
+    @staticmethod
+    def stamp(record: Mapping[str, Any]) -> tuple[int, str, str]:
         return (int(record["revision"]), canonical_time(record["updated_at"]),
-                str(record["device_id"]), self.content_hash(record))
+                str(record["device_id"]))
+
+    def compare(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
+        """-1, 0 or 1 as version ``a`` is below, the same as, or above ``b``.
+
+        Hashes the content only when the stamps tie, which is rare.
+        """
+        sa, sb = self.stamp(a), self.stamp(b)
+        if sa != sb:
+            return 1 if sa > sb else -1
+        ha, hb = self.content_hash(a), self.content_hash(b)
+        return 0 if ha == hb else (1 if ha > hb else -1)
 
 
 PLAIN = TableSpec("")

@@ -457,10 +457,10 @@ class Store:
             return "added"
         flags = {f: max(int(current.get(f) or 0), int(version.get(f) or 0))
                  for f in spec.sticky}
-        key_new, key_cur = spec.version_key(version), spec.version_key(current)
-        if key_new == key_cur:
+        order = spec.compare(version, current)
+        if order == 0:
             winner, loser = current, None
-        elif key_new > key_cur:
+        elif order > 0:
             winner, loser = version, current
         else:
             winner, loser = current, version

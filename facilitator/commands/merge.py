@@ -1,0 +1,56 @@
+"""``facilitator merge FILE …``: merge other laptops' databases, bundles or export PDFs.
+
+A thin layer over ``core/merge.py``; DESIGN §5. Without ``-o`` only the database
+changes. ``--dry-run`` prints what each file would add, change and conflict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from facilitator.core import paths
+from facilitator.core.errors import MergeError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    merge = sub.add_parser(
+        "merge", help="merge other laptops' databases or exports into --db",
+        description="Merge Facilitator database files, data bundles or export PDFs into "
+                    "the database. Safe to repeat: merging a file twice adds nothing.")
+    merge.add_argument("files", nargs="+", metavar="FILE")
+    merge.add_argument("--dry-run", action="store_true",
+                       help="show what each file would add, change and conflict; "
+                            "change nothing")
+    merge.add_argument("--include-rehearsal", action="store_true",
+                       help="also take rehearsal (practice) data, which is refused otherwise")
+    merge.add_argument("--json", action="store_true")
+
+
+def cmd_merge(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.core.merge import merge
+    from facilitator.core.store import Store
+
+    with Store(resolved.db) as store:
+        if any(resolved.db.resolve() == Path(name).resolve() for name in args.files):
+            raise MergeError("this is the database being merged into", file=resolved.db)
+        report = merge(store, args.files, dry_run=args.dry_run,
+                       allow_rehearsal=args.include_rehearsal)
+    if args.json:
+        print(json.dumps({"ok": True, **report.to_json()}))
+        return 0
+    verb = "would add" if report.dry_run else "added"
+    for outcome in report.outcomes:
+        info = outcome.info
+        sites = ", ".join(info.sites) or "no site"
+        laptops = ", ".join(label or device[:8] for device, label in info.devices) or "none"
+        again = " (seen before)" if outcome.seen_before else ""
+        print(f"{info.path}: {info.kind}, {sites}, laptops {laptops}: {info.records} records; "
+              f"{verb} {outcome.added}, changed {outcome.updated}, already present "
+              f"{outcome.unchanged}, conflicts {outcome.kept}{again}")
+    if report.dry_run:
+        print("dry run: nothing was changed", file=sys.stderr)
+    return 0
+
