@@ -29,6 +29,26 @@ def apply_headless_env() -> None:
     os.environ.update(headless_env())
 
 
+QUICK_ENV = "FACILITATOR_BENCH_QUICK"
+
+
+def quick() -> bool:
+    """The test suite runs every benchmark small, to check it works, not to time it."""
+    return os.environ.get(QUICK_ENV) == "1"
+
+
+def scaled(full: int, small: int) -> int:
+    return small if quick() else full
+
+
+def cache_dir() -> Path:
+    """Where benchmarks keep fixtures they build once (large databases)."""
+    path = Path(os.environ.get("FACILITATOR_BENCH_CACHE")
+                or Path(tempfile.gettempdir()) / "facilitator-bench-cache")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def line(name: str, app: float, floor: float, unit: str) -> str:
     ratio = app / floor if floor else float("nan")
     return f"BENCH {name} app={app:.6g} floor={floor:.6g} ratio={ratio:.3f} unit={unit}"

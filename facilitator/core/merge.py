@@ -352,10 +352,8 @@ def merge(store: Store, paths: Sequence[str | Path], *, dry_run: bool = False,
                                      "merged only when asked to (--include-rehearsal)",
                                      file=str(path))
             outcomes = [SourceOutcome(s.info) for s in sources]
-            try:
+            with contextlib.suppress(_DryRun):
                 _apply(store, sources, outcomes, dry_run, progress)
-            except _DryRun:
-                pass
             return MergeReport(outcomes, dry_run)
         finally:
             for source in sources:

@@ -20,8 +20,8 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from facilitator.core.errors import SchemaTooNewError, StoreError
 from facilitator.core import paths
+from facilitator.core.errors import SchemaTooNewError, StoreError
 from facilitator.core.migrations import MIGRATIONS, SCHEMA_VERSION, table_specs
 from facilitator.core.records import (
     ENVELOPE_COLUMNS,
@@ -96,6 +96,7 @@ class Store:
             self._migrate()
         self._columns: dict[str, dict[str, Any]] = {}
         self._required: dict[str, frozenset[str]] = {}
+        self._sql: dict[tuple[str, str], str] = {}
 
     # -- connections -------------------------------------------------------------------
 
@@ -310,8 +311,11 @@ class Store:
         return spec
 
     def get(self, table: str, record_id: str) -> Record | None:
-        rows = list(self.db.query(f"SELECT * FROM [{table}] WHERE id = ?", [record_id]))
-        return rows[0] if rows else None
+        cursor = self.db.conn.execute(f"SELECT * FROM [{table}] WHERE id = ?", [record_id])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([c[0] for c in cursor.description], row, strict=True))
 
     def rows(self, table: str, where: str = "", params: Any = None,
              order_by: str = "") -> list[Record]:
@@ -478,12 +482,26 @@ class Store:
                            "AND content_hash = ?",
                            [table, version["id"], spec.content_hash(version)])
         if merged != current:
-            db.table(table).update(merged["id"], merged)
+            self._replace_row(table, merged)
             return "updated"
         return "unchanged" if loser is None else "kept"
 
     def _insert_new(self, table: str, spec: TableSpec, record: Record) -> None:
-        self.db.table(table).insert(record)
+        columns = self.columns(table)
+        sql = self._sql.get(("insert", table))
+        if sql is None:
+            names = ", ".join(f"[{c}]" for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            sql = self._sql[("insert", table)] = f"INSERT INTO [{table}] ({names}) VALUES ({marks})"
+        self.db.conn.execute(sql, [record.get(c) for c in columns])
+
+    def _replace_row(self, table: str, record: Record) -> None:
+        columns = [c for c in self.columns(table) if c != "id"]
+        sql = self._sql.get(("update", table))
+        if sql is None:
+            sets = ", ".join(f"[{c}] = ?" for c in columns)
+            sql = self._sql[("update", table)] = f"UPDATE [{table}] SET {sets} WHERE id = ?"
+        self.db.conn.execute(sql, [*(record.get(c) for c in columns), record["id"]])
 
     def _keep_conflict(self, table: str, spec: TableSpec, loser: Record,
                        winner: Record) -> None:

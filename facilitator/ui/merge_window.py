@@ -1,0 +1,315 @@
+"""File → Merge…: bring other laptops' files into this database, preview first.
+
+A window of its own, never modal, so the console keeps running at the venue while a
+merge is previewed or applied. Files are opened, verified and previewed on a worker
+thread (``core/merge.py``, a dry run that rolls back); the merge itself runs there
+too, with a progress bar and Cancel in this window. The laws are in
+docs/record-laws.md.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.core.errors import Cancelled, FacilitatorError
+from facilitator.core.merge import MergeReport, merge
+from facilitator.core.store import Store
+from facilitator.ui.errors import error_text
+
+COLUMNS = ("file", "kind", "sites", "laptops", "records", "new", "changed", "present",
+           "conflicts")
+
+
+class _MergeJob(QObject):
+    """One preview or merge on a worker thread.
+
+    Signals: progressed(int done, int total), finished(object report),
+    failed(object exception).
+    """
+
+    progressed = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, store: Store, files: list[Path], *, dry_run: bool,
+                 allow_rehearsal: bool) -> None:
+        super().__init__()
+        self.store, self.files = store, files
+        self.dry_run, self.allow_rehearsal = dry_run, allow_rehearsal
+        self._cancel = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="facilitator-merge",
+                                       daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+        self.progressed.emit(done, total)
+
+    def _run(self) -> None:
+        try:
+            report = merge(self.store, self.files, dry_run=self.dry_run,
+                           allow_rehearsal=self.allow_rehearsal, progress=self._progress)
+        except BaseException as exc:  # reported in the window, never swallowed
+            self.failed.emit(exc)
+        else:
+            self.finished.emit(report)
+
+
+class MergeWindow(QWidget):
+    """Choose files, see what each would bring, merge them.
+
+    Signals: previewed(object MergeReport), merged(object MergeReport),
+    refused(str message) — a file was refused or the merge failed.
+    """
+
+    previewed = Signal(object)
+    merged = Signal(object)
+    refused = Signal(str)
+
+    def __init__(self, store: Store, parent: QWidget | None = None, *,
+                 site_names: dict[str, str] | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.store = store
+        self.site_names = dict(site_names or {})
+        self.files: list[Path] = []
+        self.job: _MergeJob | None = None
+        self.report: MergeReport | None = None
+        self.setWindowTitle(self.tr("Merge other laptops' data"))
+        self.resize(980, 460)
+
+        intro = QLabel(self.tr(
+            "Add the database files, data bundles or export PDFs of other laptops or "
+            "venues. Each file is checked and previewed first; nothing changes until you "
+            "press Merge. Merging the same file again is safe: it adds nothing."))
+        intro.setWordWrap(True)
+        self.add_button = QPushButton(self.tr("&Add files…"))
+        self.add_button.clicked.connect(self.choose_files)
+        self.clear_button = QPushButton(self.tr("C&lear list"))
+        self.clear_button.clicked.connect(self.clear_files)
+        self.rehearsal_box = QCheckBox(self.tr("Include &rehearsal (practice) data"))
+        self.rehearsal_box.toggled.connect(self.preview)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("File"), self.tr("Kind"), self.tr("Sites"), self.tr("Laptops"),
+            self.tr("Records"), self.tr("New"), self.tr("Changed"),
+            self.tr("Already here"), self.tr("Conflicts")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.status = QLabel(self.tr("No files yet."))
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(self.tr("&Cancel"))
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.merge_button = QPushButton(self.tr("&Merge"))
+        self.merge_button.setDefault(True)
+        self.merge_button.setEnabled(False)
+        self.merge_button.clicked.connect(self.apply)
+        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button.clicked.connect(self.close)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Cancel), self, self.cancel)
+
+        top = QHBoxLayout()
+        top.addWidget(self.add_button)
+        top.addWidget(self.clear_button)
+        top.addStretch(1)
+        top.addWidget(self.rehearsal_box)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.progress, 1)
+        bottom.addWidget(self.cancel_button)
+        bottom.addStretch(0)
+        bottom.addWidget(self.merge_button)
+        bottom.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(bottom)
+
+    # -- files ---------------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Files to merge"), str(Path.home()),
+            self.tr("Facilitator data (*.pdf *.db *.bundle *.gz);;All files (*)"))
+        if names:
+            self.add_files([Path(n) for n in names])
+
+    def add_files(self, files: list[Path]) -> None:
+        for path in files:
+            if path not in self.files:
+                self.files.append(path)
+        self.preview()
+
+    def clear_files(self) -> None:
+        if self.busy:
+            return
+        self.files = []
+        self.report = None
+        self._fill_table()
+        self.status.setText(self.tr("No files yet."))
+        self.merge_button.setEnabled(False)
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None
+
+    # -- preview and merge ---------------------------------------------------------------
+
+    def preview(self) -> None:
+        if self.busy or not self.files:
+            return
+        self.report = None
+        self._fill_table()
+        self.status.setText(self.tr("Checking {count} file(s)…").format(count=len(self.files)))
+        self._start(dry_run=True)
+
+    def apply(self) -> None:
+        if self.busy or self.report is None:
+            return
+        self.status.setText(self.tr("Merging…"))
+        self._start(dry_run=False)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _start(self, *, dry_run: bool) -> None:
+        job = _MergeJob(self.store, list(self.files), dry_run=dry_run,
+                        allow_rehearsal=self.rehearsal_box.isChecked())
+        queued = Qt.ConnectionType.QueuedConnection
+        job.progressed.connect(self._progressed, queued)
+        job.finished.connect(self._finished, queued)
+        job.failed.connect(self._failed, queued)
+        self.job = job
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        for widget in (self.merge_button, self.add_button, self.clear_button,
+                       self.rehearsal_box):
+            widget.setEnabled(False)
+        job.start()
+
+    def _stop(self) -> None:
+        if self.job is not None:
+            self.job.thread.join()
+        self.job = None
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        for widget in (self.add_button, self.clear_button, self.rehearsal_box):
+            widget.setEnabled(True)
+
+    @Slot(int, int)
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+
+    @Slot(object)
+    def _finished(self, report: MergeReport) -> None:
+        self._stop()
+        self.report = report
+        self._fill_table()
+        added = sum(o.added for o in report.outcomes)
+        changed = sum(o.updated for o in report.outcomes)
+        conflicts = sum(o.kept for o in report.outcomes)
+        again = [o.info.path.name for o in report.outcomes if o.seen_before]
+        if report.dry_run:
+            text = self.tr("Ready: merging would add {added} record(s), change {changed} and "
+                           "keep {conflicts} conflicting version(s).").format(
+                added=added, changed=changed, conflicts=conflicts)
+            self.merge_button.setEnabled(True)
+        else:
+            text = self.tr("Merged: {added} record(s) added, {changed} changed, {conflicts} "
+                           "conflicting version(s) kept.").format(
+                added=added, changed=changed, conflicts=conflicts)
+            self.merge_button.setEnabled(False)
+        if again:
+            text += " " + self.tr("Merged before: {files}.").format(files=", ".join(again))
+        self.status.setText(text)
+        (self.previewed if report.dry_run else self.merged).emit(report)
+
+    @Slot(object)
+    def _failed(self, exc: BaseException) -> None:
+        self._stop()
+        self.report = None
+        self.merge_button.setEnabled(False)
+        if isinstance(exc, Cancelled):
+            message = self.tr("Cancelled: nothing was changed.")
+        else:
+            summary, details = error_text(exc)
+            if isinstance(exc, FacilitatorError):
+                message = self.tr("Refused, nothing was changed — {where}: {why}").format(
+                    where=exc.location(), why=exc.message)
+            else:
+                message = self.tr("The merge failed, nothing was changed: {why}").format(
+                    why=summary + (f" ({details})" if details else ""))
+        self.status.setText(message)
+        self.refused.emit(message)
+
+    def _fill_table(self) -> None:
+        outcomes = {o.info.path: o for o in (self.report.outcomes if self.report else [])}
+        self.table.setRowCount(len(self.files))
+        for row, path in enumerate(self.files):
+            outcome = outcomes.get(path)
+            if outcome is None:
+                values = [path.name, "", "", "", "", "", "", "", ""]
+            else:
+                info = outcome.info
+                laptops = ", ".join(label or device[:8] for device, label in info.devices)
+                sites = ", ".join(self.site_names.get(site, site) for site in info.sites)
+                values = [path.name, self._kind(info.kind), sites, laptops,
+                          str(info.records), str(outcome.added), str(outcome.updated),
+                          str(outcome.unchanged), str(outcome.kept)]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column == 0:
+                    item.setToolTip(str(path))
+                if column >= 4:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+
+    def _kind(self, kind: str) -> str:
+        return {"database": self.tr("database"), "bundle": self.tr("data bundle"),
+                "pdf": self.tr("export PDF")}.get(kind, kind)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self.busy:
+            # The merge's transaction must finish or roll back before the window goes.
+            self.cancel()
+            self._stop()
+        super().closeEvent(event)
