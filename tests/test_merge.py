@@ -390,3 +390,19 @@ def test_cli_merge_reports_and_refuses(tmp_path, target, capsys):
 def test_natural_ids_agree_across_laptops():
     assert natural_id("participant", "cardiff", "CDF-01") == natural_id(
         "participant", "Cardiff ", "cdf-01")
+
+
+def test_a_file_from_before_the_upgrade_keeps_its_laptops_id(tmp_path):
+    legacy = "3f2b8c1e-9d4a-4f6b-8e21-0c5d7a9b1e42"
+    old = tmp_path / "before.db"
+    v3_database(old)
+    conn = sqlite3.connect(old)
+    conn.execute("UPDATE settings SET value = ? WHERE key = 'device_id'", [legacy])
+    conn.execute("UPDATE notes SET device_id = ?", [legacy])
+    conn.commit()
+    conn.close()
+    with Store(old) as store:  # this laptop has no id of its own yet
+        assert store.device_id == legacy
+        assert store.get("notes", "old-note")["origin_device"] == legacy
+    with Store(tmp_path / "another.db") as store:
+        assert store.device_id == legacy  # the laptop's id now, for every file

@@ -160,8 +160,15 @@ ERASED_VALUES = {field: "not recorded" for field in PARTICIPANT_FIELDS}
 _ENVELOPED_V3 = ("participants", "venue_tables", "notes", "step_events", "video_plays")
 
 
+def _statements(script: str) -> list[str]:
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
 def _record_laws(db: sqlite_utils.Database) -> None:
-    """docs/record-laws.md: creating laptop, rehearsal flag, laptops, conflicts as a set."""
+    """docs/record-laws.md: creating laptop, rehearsal flag, laptops, conflicts as a set.
+
+    Statement by statement: ``executescript`` would commit the migration's transaction.
+    """
     practice = db.execute(
         "SELECT value FROM settings WHERE key = 'is_rehearsal_db'").fetchone()
     rehearsal = 1 if practice and practice[0] == "1" else 0
@@ -169,7 +176,7 @@ def _record_laws(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE [{table}] ADD COLUMN origin_device TEXT NOT NULL DEFAULT ''")
         db.execute(f"ALTER TABLE [{table}] ADD COLUMN rehearsal INTEGER NOT NULL DEFAULT 0")
         db.execute(f"UPDATE [{table}] SET origin_device = device_id, rehearsal = ?", [rehearsal])
-    db.executescript(
+    for statement in _statements(
         f"""
         DROP INDEX step_events_day;
         CREATE INDEX step_events_day ON step_events(origin_device, site, workshop, seq);
@@ -202,16 +209,17 @@ def _record_laws(db: sqlite_utils.Database) -> None:
             records_updated INTEGER NOT NULL DEFAULT 0,
             conflicts INTEGER NOT NULL DEFAULT 0,
             seen_before INTEGER NOT NULL DEFAULT 0
-        );
+        )
         """
-    )
+    ):
+        db.execute(statement)
     # Earlier conflict rows were pairings frozen in arrival order; keep each lost
     # version once, keyed by its own content, as the laws now store them.
     for table_name, record_id, lost in db.execute(
             "SELECT table_name, record_id, lost_record FROM conflicts").fetchall():
         record = json.loads(lost)
         spec = TableSpec(table_name, sticky=("withdrawn", "erased") if table_name ==
-                     "participants" else ())
+                         "participants" else ())
         if spec.is_erased(record):
             continue
         db.execute(
@@ -220,12 +228,8 @@ def _record_laws(db: sqlite_utils.Database) -> None:
              str(record["updated_at"]), str(record["device_id"]),
              json.dumps({k: v for k, v in record.items() if k not in spec.sticky},
                         sort_keys=True, default=str)])
-    db.executescript(
-        """
-        DROP TABLE conflicts;
-        ALTER TABLE conflicts_v4 RENAME TO conflicts;
-        """
-    )
+    db.execute("DROP TABLE conflicts")
+    db.execute("ALTER TABLE conflicts_v4 RENAME TO conflicts")
 
 
 RECORD_LAW_TABLES = (

@@ -67,11 +67,12 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
-def device_id() -> str:
+def device_id(adopt: str | None = None) -> str:
     """This laptop's id, made once and kept in the config folder, never in a database.
 
     A database copied or restored onto another laptop then edits under that laptop's
-    id (docs/record-laws.md, "Whose edit is it").
+    id (docs/record-laws.md, "Whose edit is it"). ``adopt`` is used as the id when
+    this laptop has none yet (a file from before the id moved out of the database).
     """
     path = config_dir() / DEVICE_FILE
     try:
@@ -84,6 +85,11 @@ def device_id() -> str:
         except ValueError:
             pass  # a damaged file: make a new id rather than edit under garbage
     new = str(uuid.uuid4())
+    if adopt:
+        try:
+            new = str(uuid.UUID(adopt))
+        except ValueError:
+            pass
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{DEVICE_FILE}.{os.getpid()}.tmp")
     tmp.write_text(new + "\n", encoding="utf-8")

@@ -87,13 +87,16 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot create the folder: {exc.strerror}",
                              file=self.path.parent) from exc
+        with self.translate_errors():
+            self._migrate()
+            # Before the record laws the id lived in the file; the first file this
+            # laptop opens after the upgrade was made here, so its id is adopted.
+            legacy = self.get_setting("device_id")
         try:
-            self.device_id = device_id or paths.device_id()
+            self.device_id = device_id or paths.device_id(adopt=legacy)
         except OSError as exc:
             raise StoreError(f"cannot keep this laptop's id: {exc.strerror}",
                              file=paths.config_dir()) from exc
-        with self.translate_errors():
-            self._migrate()
         self._columns: dict[str, dict[str, Any]] = {}
         self._required: dict[str, frozenset[str]] = {}
         self._sql: dict[tuple[str, str], str] = {}
