@@ -26,6 +26,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                             "change nothing")
     merge.add_argument("--include-rehearsal", action="store_true",
                        help="also take rehearsal (practice) data, which is refused otherwise")
+    merge.add_argument("-o", "--output", metavar="FILE.pdf",
+                       help="also write the cross-site report of everything in --db")
+    merge.add_argument("--csv", metavar="DIR",
+                       help="also write notes, ballots and participants as CSV in DIR")
     merge.add_argument("--json", action="store_true")
 
 
@@ -38,19 +42,52 @@ def cmd_merge(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
             raise MergeError("this is the database being merged into", file=resolved.db)
         report = merge(store, args.files, dry_run=args.dry_run,
                        allow_rehearsal=args.include_rehearsal)
+        written = [] if args.dry_run else _outputs(store, args, resolved)
     if args.json:
-        print(json.dumps({"ok": True, **report.to_json()}))
+        print(json.dumps({"ok": True, **report.to_json(),
+                          "written": [str(p) for p in written]}))
         return 0
     verb = "would add" if report.dry_run else "added"
+    names = _site_names(resolved)
     for outcome in report.outcomes:
         info = outcome.info
-        sites = ", ".join(info.sites) or "no site"
+        sites = ", ".join(names.get(s, s) for s in info.sites) or "no site"
         laptops = ", ".join(label or device[:8] for device, label in info.devices) or "none"
         again = " (seen before)" if outcome.seen_before else ""
         print(f"{info.path}: {info.kind}, {sites}, laptops {laptops}: {info.records} records; "
               f"{verb} {outcome.added}, changed {outcome.updated}, already present "
               f"{outcome.unchanged}, conflicts {outcome.kept}{again}")
+    for path in written:
+        print(f"wrote {path}")
     if report.dry_run:
         print("dry run: nothing was changed", file=sys.stderr)
     return 0
+
+
+def _site_names(resolved: paths.ResolvedPaths) -> dict[str, str]:
+    from facilitator.core.errors import FacilitatorError
+    from facilitator.core.pack import load_pack
+
+    try:
+        return {site.id: site.name for site in load_pack(resolved.pack).sites}
+    except FacilitatorError:
+        return {}
+
+
+def _outputs(store, args: argparse.Namespace,  # type: ignore[no-untyped-def]
+             resolved: paths.ResolvedPaths) -> list[Path]:
+    """The cross-site report (-o) and the CSV files (--csv) of the merged database."""
+    if not args.output and not args.csv:
+        return []
+    from facilitator.core.pack import load_pack
+    from facilitator.export.csv_export import write_csvs
+    from facilitator.export.site_export import export_merged
+
+    pack = load_pack(resolved.pack)
+    written: list[Path] = []
+    if args.output:
+        written.append(export_merged(store, pack, args.output).path)
+    if args.csv:
+        written.extend(write_csvs(store, pack, args.csv))
+    return written
 

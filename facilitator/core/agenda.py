@@ -123,8 +123,11 @@ class AgendaRunner:
     """Runs one workshop's agenda at one site, persisting every transition."""
 
     def __init__(self, store: Store, pack: SessionPack, site_id: str, workshop_number: int,
-                 clock: Clock = time.time) -> None:
+                 clock: Clock = time.time, *, device_id: str | None = None) -> None:
+        """``device_id`` replays another laptop's run of the day, to report it; a
+        runner of another laptop must not record (docs/record-laws.md)."""
         self.store = store
+        self.device_id = device_id or store.device_id
         self.pack = pack
         self.site_id = site_id
         self.workshop: Workshop = pack.workshop(workshop_number)
@@ -156,7 +159,7 @@ class AgendaRunner:
         all_seq = self.store.db.execute(
             f"SELECT MAX(seq) FROM {TABLE} WHERE origin_device = ? AND site = ? "
             "AND workshop = ?",
-            [self.store.device_id, self.site_id, self.workshop.number]).fetchone()[0]
+            [self.device_id, self.site_id, self.workshop.number]).fetchone()[0]
         self._seq = int(all_seq or 0)
         for row in rows:
             index = self._by_id.get(str(row["step_id"]))
@@ -208,6 +211,8 @@ class AgendaRunner:
 
     def _record(self, events: list[tuple[str, int, float]], at: float | None = None) -> None:
         """Write events (name, step index, seconds) in one transaction, then apply them."""
+        if self.device_id != self.store.device_id:
+            raise RuntimeError("a replay of another laptop's day cannot record events")
         when = self.clock() if at is None else at
         stamp = iso_from_epoch(when)
         with self.store.transaction():
@@ -473,7 +478,7 @@ class AgendaRunner:
         """This laptop's transitions of the day, oldest first (deleted ones left out)."""
         return self.store.rows(
             TABLE, "origin_device = ? AND site = ? AND workshop = ? AND deleted = 0",
-            [self.store.device_id, self.site_id, self.workshop.number], order_by="seq")
+            [self.device_id, self.site_id, self.workshop.number], order_by="seq")
 
     def reset(self) -> None:
         """Start the day again (rehearsal): earlier events are flagged deleted, not dropped."""

@@ -61,6 +61,10 @@ class StoreError(FacilitatorError):
     """The database cannot be opened, written or migrated."""
 
 
+class ExportError(FacilitatorError):
+    """An export could not be written (disk full, folder gone…); nothing was left behind."""
+
+
 class MergeError(FacilitatorError):
     """A merge source is refused (foreign, damaged, tampered, newer, rehearsal…)."""
 

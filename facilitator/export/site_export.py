@@ -1,0 +1,145 @@
+"""Write a site export or the cross-site report: a PDF that carries its data.
+
+The readable report (``pdf_report``) and the site's records as a data bundle
+(``core/bundle.py``, docs/record-laws.md) travel as one file: the bundle is a
+standard PDF file attachment named ``facilitator-data.jsonl.gz``. Nobody has to keep
+two files together, and ``facilitator merge`` reads it back.
+
+Before anything is written, the privacy gate (``core/privacy.py``) scans the text
+the report would print; unless the caller accepts the hits, the export stops and
+lists them. The file is written atomically: a temporary file beside the target,
+flushed to disk, then renamed, so a full disk or a pulled USB stick leaves no
+partial file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from facilitator.core.bundle import BUNDLE_NAME, build_bundle
+from facilitator.core.errors import ExportError, FacilitatorError, Progress
+from facilitator.core.pack import SessionPack, Site
+from facilitator.core.store import Store
+from facilitator.export import pdf_report
+from facilitator.export.report_data import gather
+
+MERGED_RESULTS_BY = ("site", "trust_police", "ai_opinion")
+
+
+class PrivacyHitsError(FacilitatorError):
+    """The export found possible personal data; it wrote nothing."""
+
+    def __init__(self, hits: Sequence[Any], lines: Sequence[str]) -> None:
+        self.hits = list(hits)
+        self.lines = list(lines)
+        count = len(self.hits)
+        super().__init__(
+            f"{count} possible piece{'s' if count != 1 else ''} of personal data in the "
+            "text to export; nothing was written. Edit the notes, or confirm each is not "
+            "personal data (--accept-flagged)")
+
+    def __str__(self) -> str:
+        return "\n".join([super().__str__(), *self.lines])
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    bytes: int
+    records: dict[str, int] = field(default_factory=dict)
+    accepted_hits: int = 0
+
+
+def attach_bundle(pdf: bytes, bundle: bytes) -> bytes:
+    """The PDF with the bundle embedded as a standard file attachment."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_attachment(BUNDLE_NAME, bundle)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` completely or not at all."""
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            reason = "the disk is full"
+        elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            reason = "this folder cannot be written to"
+        elif exc.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
+            reason = "the folder or drive is gone (was a USB stick pulled out?)"
+        else:
+            reason = exc.strerror or str(exc)
+        raise ExportError(f"{reason}; nothing was written", file=target) from exc
+    return target
+
+
+def privacy_gate(store: Store, pack: SessionPack, site: str | None,
+                 accept_flagged: bool) -> int:
+    """Stop the export with every hit listed, unless accepted. Returns hits accepted."""
+    from facilitator.core import privacy
+
+    hits = privacy.scan(store, pack, site=site)
+    if hits and not accept_flagged:
+        raise PrivacyHitsError(hits, [privacy.describe(h) for h in hits])
+    return len(hits)
+
+
+def _site_dates_note(data: Any) -> dict[str, Any]:
+    return {"dates": list(data.dates) if data.dates else None}
+
+
+def export_site(store: Store, pack: SessionPack, site: str, path: str | Path, *,
+                accept_flagged: bool = False, progress: Progress | None = None
+                ) -> ExportResult:
+    """``facilitator export --site SITE -o FILE.pdf``: the site report with its data."""
+    chosen: Site = pack.site(site)
+    accepted = privacy_gate(store, pack, chosen.id, accept_flagged)
+    data = gather(store, pack, [chosen])
+    pdf = pdf_report.render(data, cross_site=False, progress=progress)
+    bundle = build_bundle(store, sites=(chosen.id,),
+                          extra={"kind": "site-export", "site": chosen.id,
+                                 **_site_dates_note(data)})
+    final = attach_bundle(pdf, bundle)
+    if progress is not None:
+        progress(9, 10)
+    target = write_atomic(path, final)
+    if progress is not None:
+        progress(10, 10)
+    return ExportResult(target, len(final), accepted_hits=accepted)
+
+
+def export_merged(store: Store, pack: SessionPack, path: str | Path, *,
+                  accept_flagged: bool = True, progress: Progress | None = None
+                  ) -> ExportResult:
+    """The cross-site report over everything in the database, with all its data."""
+    accepted = privacy_gate(store, pack, None, accept_flagged)
+    sites = [s for s in pack.sites
+             if store.count("notes", "site = ?", [s.id]) or store.count(
+                 "participants", "site = ?", [s.id]) or store.count(
+                 "step_events", "site = ?", [s.id])] or list(pack.sites)
+    data = gather(store, pack, sites, results_by=MERGED_RESULTS_BY, cross_site=True)
+    pdf = pdf_report.render(data, cross_site=True, progress=progress)
+    bundle = build_bundle(store, extra={"kind": "cross-site-report"})
+    final = attach_bundle(pdf, bundle)
+    target = write_atomic(path, final)
+    return ExportResult(target, len(final), accepted_hits=accepted)
