@@ -15,8 +15,7 @@ from pathlib import Path
 
 from facilitator.core.ballots import COUNTED_B_SQL
 from facilitator.core.notes_csv import export_rows
-from facilitator.core.pack import SessionPack
-from facilitator.core.pack import ROSTER_VARIABLES
+from facilitator.core.pack import ROSTER_VARIABLES, SessionPack
 from facilitator.core.roster import ROSTER_COLUMNS
 from facilitator.core.store import Store
 from facilitator.export.site_export import write_atomic
