@@ -108,7 +108,11 @@ class TaskRunner(QObject):
         work: Work,
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None],
+        *,
+        modal: bool = True,
     ) -> Task:
+        """``modal=False`` for work the venue runs beside a live console (an export):
+        the progress window can be moved aside and the console stays usable."""
         task = Task(work)
         if self.synchronous:
             task.succeeded.connect(on_success)
@@ -117,7 +121,8 @@ class TaskRunner(QObject):
             return task
         dialog = QProgressDialog(title, self.tr("Cancel"), 0, 0, self._parent)
         dialog.setWindowTitle(title)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal if modal
+                                 else Qt.WindowModality.NonModal)
         dialog.setMinimumDuration(400)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)

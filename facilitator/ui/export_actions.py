@@ -1,0 +1,128 @@
+"""File → Export: the site report PDF and the cross-site report, off the GUI thread.
+
+Each export first runs the privacy gate (``core/privacy.py``) in the background; if
+it finds possible personal data, the review dialog lets the user edit each note or
+confirm it is not personal data, then the export runs in the background with a
+progress window that is not modal, so the console keeps running beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from facilitator.core.errors import Cancelled, Progress
+from facilitator.core.pack import SessionPack
+from facilitator.core.store import Store
+from facilitator.ui.errors import show_error
+from facilitator.ui.tasks import TaskRunner
+
+
+class ExportController(QObject):
+    """Runs exports for one window's store.
+
+    Signals: exported(str path) — a PDF was written; failed(str message).
+    """
+
+    exported = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, parent: QWidget, store: Store, pack: SessionPack,
+                 tasks: TaskRunner, *, documents: Callable[[], str] | None = None) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.store, self.pack, self.tasks = store, pack, tasks
+        self.documents = documents or (lambda: str(Path.home()))
+        # Tests answer the file and review questions instead of a person.
+        self.ask_path: Callable[[str, str], str | None] = self._ask_path
+        self.review: Callable[[list[Any]], bool] = self._review
+
+    # -- questions -----------------------------------------------------------------------
+
+    def _ask_path(self, title: str, suggested: str) -> str | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self.parent_widget, title, str(Path(self.documents()) / suggested),
+            self.tr("PDF files (*.pdf)"))
+        if not name:
+            return None
+        return name if name.lower().endswith(".pdf") else name + ".pdf"
+
+    def _review(self, hits: list[Any]) -> bool:
+        from facilitator.ui.privacy_dialog import PrivacyReviewDialog
+
+        dialog = PrivacyReviewDialog(self.store, self.pack, hits, self.parent_widget)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    # -- site report -----------------------------------------------------------------------
+
+    def export_site(self, site_id: str | None = None) -> None:
+        site = self.pack.site(site_id or self.store.site or self.pack.sites[0].id)
+        suggested = f"{site.id}-site-export-{date.today().isoformat()}.pdf"
+        path = self.ask_path(self.tr("Export the site report"), suggested)
+        if path is None:
+            return
+        self._gate(site.id, lambda: self._run_site(site.id, Path(path)))
+
+    def export_merged(self) -> None:
+        suggested = f"cross-site-report-{date.today().isoformat()}.pdf"
+        path = self.ask_path(self.tr("Write the cross-site report"), suggested)
+        if path is None:
+            return
+        self._gate(None, lambda: self._run_merged(Path(path)))
+
+    def _gate(self, site: str | None, then: Callable[[], None]) -> None:
+        from facilitator.core import privacy
+
+        def work(progress: Progress) -> list[Any]:
+            progress(0, 1)
+            return privacy.scan(self.store, self.pack, site=site)
+
+        def scanned(hits: list[Any]) -> None:
+            if hits and not self.review(hits):
+                return
+            then()
+
+        self.tasks.run(self.tr("Checking the text for personal data…"), work, scanned,
+                       self._failed, modal=False)
+
+    def _run_site(self, site: str, path: Path) -> None:
+        from facilitator.export.site_export import export_site
+
+        def work(progress: Progress) -> Any:
+            # Every hit has been edited away or confirmed in the review.
+            return export_site(self.store, self.pack, site, path, accept_flagged=True,
+                               progress=progress)
+
+        self.tasks.run(self.tr("Writing the site report…"), work, self._done, self._failed,
+                       modal=False)
+
+    def _run_merged(self, path: Path) -> None:
+        from facilitator.export.site_export import export_merged
+
+        def work(progress: Progress) -> Any:
+            return export_merged(self.store, self.pack, path, progress=progress)
+
+        self.tasks.run(self.tr("Writing the cross-site report…"), work, self._done,
+                       self._failed, modal=False)
+
+    def _done(self, result: Any) -> None:
+        self.exported.emit(str(result.path))
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self.failed.emit(self.tr("Export cancelled: nothing was written."))
+            return
+        self.failed.emit(str(exc))
+        show_error(self.parent_widget, exc)
+
+    # -- name badges -----------------------------------------------------------------------
+
+    def edit_name_badges(self) -> None:
+        from facilitator.ui.privacy_dialog import NameBadgesDialog
+
+        NameBadgesDialog(self.store, self.parent_widget).exec()
