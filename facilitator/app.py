@@ -26,6 +26,9 @@ NO_DISPLAY_MESSAGE = (
 )
 
 
+SWITCH_INTERVAL = 0.001
+
+
 def prepare_process() -> None:
     """Keep sqlite-utils from importing pandas and numpy, which it only uses if present.
 
@@ -34,6 +37,10 @@ def prepare_process() -> None:
     """
     for optional in ("pandas", "numpy"):
         sys.modules.setdefault(optional, None)  # type: ignore[arg-type]
+    # An export or merge thread holds the GIL in turns; the GUI thread takes it back
+    # after 1 ms instead of Python's 5 ms, so a slot full of Qt calls stays quick
+    # (bench/gui_stall.py).
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def display_available() -> bool:
@@ -68,6 +75,8 @@ class FacilitatorApp:
         self.audience = None
         self.console = None
         self.video = None
+        self.changes = None
+        self.notes = None
         self.open()
 
     # -- building ---------------------------------------------------------------------
@@ -75,9 +84,12 @@ class FacilitatorApp:
     def open(self) -> MainWindow:
         from facilitator.core import venue
         from facilitator.ui.main_window import MainWindow
+        from facilitator.ui.store_signals import StoreSignals
 
         self.store, self.rehearsal = venue.open_for_day(self.resolved.db)
         window = MainWindow(self.store, self.pack, self.resolved, rehearsal=self.rehearsal)
+        self.changes = StoreSignals(self.store, window)
+        self.changes.changed.connect(window.refresh_vote_pages)
         window.database_requested.connect(self.switch_database)
         window.venue_setup_requested.connect(self.venue_setup)
         window.audience_requested.connect(self.raise_audience)
@@ -99,6 +111,9 @@ class FacilitatorApp:
         assert self.store is not None and self.window is not None
         settings = venue.load(self.store)
         assert settings is not None
+        if venue.note_taker_mode(self.store):
+            self._build_note_taker(settings.site_id, settings.workshop)
+            return
         runner = AgendaRunner(self.store, self.pack, settings.site_id, settings.workshop,
                               clock=self.clock)
         self.model = RunnerModel(runner, snapshot_folder=backup.snapshot_dir(self.store.path))
@@ -108,10 +123,18 @@ class FacilitatorApp:
         self.console = ConsolePanel(self.model, self.store, self.pack, self.audience,
                                     self.rehearsal)
         self.window.set_console(self.console)
+        # The results page reveals its chart on the projector only when asked.
+        self.window.set_results_audience(self.audience)
+        self.console.follow_store(self.changes)
         # Finding libvlc takes a subprocess; paint the console first, then add video.
         model = self.model
         QTimer.singleShot(0, lambda: self._build_video(model, settings.site_id,
                                                        settings.workshop))
+        from facilitator.ui.capture import after_first_paint
+
+        # Capture, notes and advice pages are not on the first screen: build them after.
+        after_first_paint(self.window, lambda: self._build_notes(model, settings.site_id,
+                                                                 settings.workshop))
         if self.show_audience:
             self.audience.follow_screens(True)
             self.audience.show()
@@ -136,6 +159,24 @@ class FacilitatorApp:
         controller.video_title_changed.connect(surface.set_caption)
         self.video = VideoAgendaLink(self.model, controller, player)
 
+    def _build_notes(self, model: object, site_id: str, workshop: int) -> None:
+        """The capture panel (following the agenda), the notes view and the advice view."""
+        from facilitator.ui.notes_pages import NotesPages
+
+        if model is not self.model or self.model is None:
+            return  # that day was torn down (or rebuilt) before this ran
+        assert self.store is not None and self.window is not None
+        self.notes = NotesPages(self.store, self.pack, site_id, workshop, self.changes,
+                                self.window, runner=self.model)
+
+    def _build_note_taker(self, site_id: str, workshop: int) -> None:
+        """A table laptop: only the capture panel and its "now discussing" selector."""
+        from facilitator.ui.notes_pages import NotesPages
+
+        assert self.store is not None and self.window is not None
+        self.notes = NotesPages(self.store, self.pack, site_id, workshop, self.changes,
+                                self.window, note_taker=True)
+
     # -- user requests ---------------------------------------------------------------
 
     def venue_setup(self) -> None:
@@ -146,7 +187,8 @@ class FacilitatorApp:
 
         assert self.store is not None and self.window is not None
         dialog = VenueSetupDialog(self.pack, venue.load(self.store), rehearsal=self.rehearsal,
-                                  parent=self.window)
+                                  parent=self.window, laptop=venue.laptop(self.store),
+                                  note_taker=venue.note_taker_mode(self.store))
         if not dialog.exec():
             return
         settings, rehearsal = dialog.settings(), dialog.rehearsal()
@@ -157,7 +199,11 @@ class FacilitatorApp:
         try:
             for path in targets:
                 with Store(path) as target:
-                    venue.save(target, self.pack, settings)
+                    clean = venue.save(target, self.pack, settings)
+                    table = dialog.laptop_table_name()
+                    venue.save_laptop(target, dialog.laptop_label(),
+                                      venue.table_id(clean.site_id, table) if table else None)
+                    venue.set_note_taker_mode(target, dialog.note_taker())
             with Store(self.resolved.db) as real:
                 venue.set_rehearsal(real, rehearsal)
         except Exception as exc:  # shown to the user; the app stays open
@@ -192,16 +238,23 @@ class FacilitatorApp:
 
     def shut_down(self) -> None:
         """Stop the day's timers and video, close the audience window and the store."""
+        if self.notes is not None:
+            self.notes.shut_down()  # the draft being typed reaches the disk first
+        if self.changes is not None:
+            self.changes.detach()
         if self.video is not None:
             self.video.shut_down()
         if self.model is not None:
             self.model.stop()
         if self.audience is not None:
+            if self.window is not None:
+                self.window.set_results_audience(None)
             self.audience.close()
             self.audience.deleteLater()
         if self.store is not None:
             self.store.close()
         self.model = self.audience = self.console = self.video = None
+        self.notes = self.changes = None
         self.store = None
 
     def close_warning(self) -> str | None:

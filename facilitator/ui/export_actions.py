@@ -75,10 +75,13 @@ class ExportController(QObject):
             return
         self._gate(None, lambda: self._run_merged(Path(path)))
 
-    def _gate(self, site: str | None, then: Callable[[], None]) -> None:
-        from facilitator.core import privacy
+    # Imports happen inside the work functions: on the worker thread, not the GUI's
+    # (reportlab and pypdf take a noticeable moment to import the first time).
 
+    def _gate(self, site: str | None, then: Callable[[], None]) -> None:
         def work(progress: Progress) -> list[Any]:
+            from facilitator.core import privacy
+
             progress(0, 1)
             return privacy.scan(self.store, self.pack, site=site)
 
@@ -91,9 +94,9 @@ class ExportController(QObject):
                        self._failed, modal=False)
 
     def _run_site(self, site: str, path: Path) -> None:
-        from facilitator.export.site_export import export_site
-
         def work(progress: Progress) -> Any:
+            from facilitator.export.site_export import export_site
+
             # Every hit has been edited away or confirmed in the review.
             return export_site(self.store, self.pack, site, path, accept_flagged=True,
                                progress=progress)
@@ -102,9 +105,9 @@ class ExportController(QObject):
                        modal=False)
 
     def _run_merged(self, path: Path) -> None:
-        from facilitator.export.site_export import export_merged
-
         def work(progress: Progress) -> Any:
+            from facilitator.export.site_export import export_merged
+
             return export_merged(self.store, self.pack, path, progress=progress)
 
         self.tasks.run(self.tr("Writing the cross-site report…"), work, self._done,
