@@ -364,6 +364,10 @@ class Store:
         expected = spec.expected_id(record)
         if expected is not None and record_id is None:
             record["id"] = expected
+        elif expected is not None and record_id != expected:
+            # Another laptop would derive the other id: the merge would refuse this one.
+            raise StoreError(f"{table} record for {spec.natural_key[1:]} must have id "
+                             f"{expected}, not {record_id}", file=self.path, field="id")
         self._canonical_times(spec, record)
         spec.blank(record)
         with self.transaction() as db:

@@ -26,6 +26,19 @@ from facilitator.core.store import Store
 from facilitator.core.themes import labels as theme_labels
 
 ADVICE = "advice"
+OUTCOME_WORDS = {"done": "done", "skipped": "skipped", "current": "in progress",
+                 "pending": "not reached", "passed": "passed over"}
+
+
+def local_time(epoch: float) -> str:
+    """A moment as the people in the room saw it (UK time), for reports."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone: Any = ZoneInfo("Europe/London")
+    except Exception:  # no time-zone database on this machine: say UTC plainly
+        return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromtimestamp(epoch, zone).strftime("%Y-%m-%d %H:%M %Z")
 OTHER_THEME = "(no theme)"
 
 
@@ -198,14 +211,14 @@ def _day_run(store: Store, pack: SessionPack, names: dict[str, str], labels: dic
                       None, (), ())
     status = runner.status()
     steps = tuple(
-        StepRow(step.title, step.minutes, status.actual_minutes[i], status.outcomes[i])
+        StepRow(step.title, step.minutes, status.actual_minutes[i],
+                OUTCOME_WORDS.get(status.outcomes[i], status.outcomes[i]))
         for i, step in enumerate(runner.workshop.steps))
-    started = (datetime.fromtimestamp(status.day_started_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
-               if status.day_started_at else None)
+    started = local_time(status.day_started_at) if status.day_started_at else None
     titles = {v.id: v.title for v in pack.videos}
     videos = tuple(
-        (titles.get(str(r["video_id"]), str(r["video_id"])), str(r["started_at"])[:16].replace(
-            "T", " "), bool(r["completed"]))
+        (titles.get(str(r["video_id"]), str(r["video_id"])),
+         local_time(epoch_from_iso(canonical_time(r["started_at"]))), bool(r["completed"]))
         for r in store.rows("video_plays", "origin_device = ? AND site = ? AND workshop = ? "
                             "AND deleted = 0", [device, site_id, workshop],
                             order_by="started_at"))
