@@ -146,8 +146,12 @@ def no_secret_of_erased(store: Store, laptops: Laptops, blob: bytes | None = Non
         assert all(row[f] == "not recorded" for f in PARTICIPANT_FIELDS), row
         assert not store.conflicts() or all(c["record_id"] != pid for c in store.conflicts())
         text = json.dumps(dump(store), default=str) + (blob or b"").decode("utf-8")
+        # Not even in the file's freed pages or its write-ahead log.
+        raw = b"".join(p.read_bytes() for p in (store.path, Path(f"{store.path}-wal"))
+                       if p.exists())
         for secret in laptops.secrets.get(pid, ()):
             assert secret not in text, f"{secret} of erased {pid} survives"
+            assert secret.encode() not in raw, f"{secret} of erased {pid} is in the file"
 
 
 @settings(max_examples=60, deadline=None,
@@ -288,3 +292,14 @@ def test_times_compare_as_instants_in_any_format(store):
     row = store.get("notes", early["id"])
     assert row["text"] == "offset, later still"
     assert row["updated_at"] == "2026-05-01T09:00:00.950000Z"
+
+
+def test_erased_values_leave_the_file_itself(tmp_path):
+    with Store(tmp_path / "laptop.db", device_id="laptop") as store:
+        store.set_setting("site", SITE)
+        made = store.create("participants", {"site": SITE, "code": "CDF-09",
+                                             "ethnicity": "secret-ethnicity"})
+        store.edit("participants", made["id"], {"area": "secret-area"})
+        store.edit("participants", made["id"], {"erased": 1})
+        raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+        assert b"secret-ethnicity" not in raw and b"secret-area" not in raw

@@ -122,6 +122,8 @@ class Store:
                 db.enable_wal()
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            # Erased demographics must not linger in freed pages (docs/record-laws.md).
+            conn.execute("PRAGMA secure_delete=ON")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the database: {exc}", file=self.path) from exc
         with self._lock:
@@ -189,14 +191,30 @@ class Store:
         except BaseException:
             if depth == 0:
                 self._local.changed = set()
+                self._local.erased = False
             raise
         finally:
             self._local.depth = depth
         if depth == 0:
             changed = frozenset(self._local.changed)
             self._local.changed = set()
+            if getattr(self._local, "erased", False):
+                self._local.erased = False
+                self._scrub()
             if changed:
                 self._announce(Change(changed, self._local.cause))
+
+    def _scrub(self) -> None:
+        """After an erasure: copy the WAL into the file and empty it, so the erased
+        values survive neither in old WAL frames nor (secure_delete) in freed pages."""
+        with contextlib.suppress(sqlite3.Error):
+            self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _erased_here(self) -> None:
+        if getattr(self._local, "depth", 0) > 0:
+            self._local.erased = True
+        else:
+            self._scrub()
 
     def _touched(self, table: str) -> None:
         changed: set[str] | None = getattr(self._local, "changed", None)
@@ -400,6 +418,7 @@ class Store:
             if spec.is_erased(updated):
                 spec.blank(updated)
                 self._drop_conflicts(table, record_id)
+                self._erased_here()
             db.table(table).update(record_id, updated)
             self._touched(table)
         return updated
@@ -480,6 +499,8 @@ class Store:
         if erased:
             spec.blank(merged)
             self._drop_conflicts(table, merged["id"])
+            if merged != current:
+                self._erased_here()
         else:
             if loser is not None:
                 self._keep_conflict(table, spec, loser, winner)
