@@ -7,11 +7,19 @@ import subprocess
 import sys
 
 import facilitator.core
+import facilitator.core.schema
+import facilitator.export
 
 
 def test_core_imports_without_pyside6():
     modules = [f"facilitator.core.{m.name}" for m in pkgutil.iter_modules(facilitator.core.__path__)]
+    modules += [f"facilitator.core.schema.{m.name}"
+                for m in pkgutil.iter_modules(facilitator.core.schema.__path__)]
+    modules += [f"facilitator.export.{m.name}"
+                for m in pkgutil.iter_modules(facilitator.export.__path__)]
+    modules += ["facilitator.demo", "facilitator.commands.merge", "facilitator.commands.export"]
     assert "facilitator.core.store" in modules and "facilitator.core.pack" in modules
+    assert "facilitator.core.merge" in modules and "facilitator.export.pdf_report" in modules
     code = (
         "import sys, importlib\n"
         f"for name in {modules!r} + ['facilitator.cli']:\n"

@@ -184,10 +184,13 @@ class ReportBuilder:
         self.story.append(Paragraph(markup, self.s[style]))
 
     def build(self) -> list[Flowable]:
-        steps: list[Callable[[], None]] = [self.cover, self.participants, self.results,
-                                           self.use_cases, self.advice, self.agenda]
-        if self.cross:
-            steps.append(self.appendix)
+        # A site report follows its day (the agenda as run before the results); the
+        # cross-site report puts each laptop's day in the appendix.
+        steps: list[Callable[[], None]] = (
+            [self.cover, self.participants, self.results, self.use_cases, self.advice,
+             self.agenda, self.appendix] if self.cross else
+            [self.cover, self.participants, self.agenda, self.results, self.use_cases,
+             self.advice])
         for i, step in enumerate(steps):
             if self.progress is not None:
                 self.progress(i, len(steps) + 1)
