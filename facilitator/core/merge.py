@@ -42,6 +42,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 MAX_SOURCE_BYTES = 4 * 1024**3
 MAX_RECORD_JSON = 16 * 1024**2
 PROGRESS_EVERY = 2000
+BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -372,24 +373,41 @@ def _apply(store: Store, sources: list[Source], outcomes: list[SourceOutcome],
             outcome.seen_before = db.execute(
                 "SELECT 1 FROM merge_log WHERE sha256 = ? LIMIT 1",
                 [source.info.sha256]).fetchone() is not None
-            for table, record, _lost in source.versions():
+            # Records this database lacks are inserted in batches (what put_version
+            # would do one by one); every other version goes through put_version.
+            batch = _NewRecords(store, outcome)
+            for table, record, lost in source.versions():
                 if table not in store.specs:
                     raise MergeError(f"unknown table {table!r} (a newer Facilitator made "
                                      "this file)", file=name)
                 try:
-                    result = store.put_version(table, record)
+                    version = store.normalise_version(table, record)
+                    record_id = str(version["id"])
+                    if not lost and not batch.holds(table, record_id) and not store.has(
+                            table, record_id):
+                        batch.add(table, version)
+                        result = None
+                    else:
+                        batch.flush()
+                        result = store.put_version(table, version)
                 except FacilitatorError as exc:
                     raise MergeError(f"{table} record {record.get('id')!s}: {exc.message}",
                                      file=name) from exc
                 except (sqlite3.IntegrityError, KeyError, TypeError, ValueError) as exc:
                     raise MergeError(f"{table} record {record.get('id')!s} cannot be merged: "
                                      f"{exc}", file=name) from exc
-                setattr(outcome, result, getattr(outcome, result) + 1)
-                counts = outcome.by_table.setdefault(table, {})
-                counts[result] = counts.get(result, 0) + 1
+                if result is not None:
+                    setattr(outcome, result, getattr(outcome, result) + 1)
+                    counts = outcome.by_table.setdefault(table, {})
+                    counts[result] = counts.get(result, 0) + 1
                 done += 1
                 if progress is not None and done % PROGRESS_EVERY == 0:
                     progress(done, total)
+            try:
+                batch.flush()
+            except sqlite3.IntegrityError as exc:
+                raise MergeError(f"{batch.table} records cannot be merged: {exc}",
+                                 file=name) from exc
             db.execute(
                 "INSERT INTO merge_log (file, sha256, kind, sites, devices, merged_at, "
                 "records_added, records_updated, conflicts, seen_before) "
@@ -402,6 +420,34 @@ def _apply(store: Store, sources: list[Source], outcomes: list[SourceOutcome],
             progress(total, total)
         if dry_run:
             raise _DryRun()
+
+
+class _NewRecords:
+    """Versions of records the target lacks, inserted together (``Store.put_new_versions``)."""
+
+    def __init__(self, store: Store, outcome: SourceOutcome) -> None:
+        self.store, self.outcome = store, outcome
+        self.table = ""
+        self.rows: list[Record] = []
+        self.ids: set[str] = set()
+
+    def holds(self, table: str, record_id: str) -> bool:
+        return table == self.table and record_id in self.ids
+
+    def add(self, table: str, version: Record) -> None:
+        if table != self.table or len(self.rows) >= BATCH:
+            self.flush()
+            self.table = table
+        self.rows.append(version)
+        self.ids.add(str(version["id"]))
+
+    def flush(self) -> None:
+        if self.rows:
+            self.store.put_new_versions(self.table, self.rows)
+            counts = self.outcome.by_table.setdefault(self.table, {})
+            counts["added"] = counts.get("added", 0) + len(self.rows)
+            self.outcome.added += len(self.rows)
+        self.rows, self.ids = [], set()
 
 
 def merge_log(store: Store) -> list[Record]:

@@ -514,6 +514,27 @@ class Store:
             return "updated"
         return "unchanged" if loser is None else "kept"
 
+    def put_new_versions(self, table: str, versions: list[Record]) -> None:
+        """Insert normalised versions of records this database does not have yet.
+
+        The merge's fast path: for an absent record ``put_version`` would insert the
+        version as it is (blanked if erased), which is what this does, many at once.
+        Call inside ``transaction()``.
+        """
+        if not versions:
+            return
+        spec = self.spec(table)
+        columns = self.columns(table)
+        self._insert_new(table, spec, versions[0])  # builds and caches the statement
+        self.db.conn.executemany(self._sql[("insert", table)],
+                                 [[spec.blank(dict(v)).get(c) for c in columns]
+                                  for v in versions[1:]])
+        self._touched(table)
+
+    def has(self, table: str, record_id: str) -> bool:
+        return self.db.conn.execute(f"SELECT 1 FROM [{table}] WHERE id = ?",
+                                    [record_id]).fetchone() is not None
+
     def _insert_new(self, table: str, spec: TableSpec, record: Record) -> None:
         columns = self.columns(table)
         sql = self._sql.get(("insert", table))
@@ -521,7 +542,7 @@ class Store:
             names = ", ".join(f"[{c}]" for c in columns)
             marks = ", ".join("?" for _ in columns)
             sql = self._sql[("insert", table)] = f"INSERT INTO [{table}] ({names}) VALUES ({marks})"
-        self.db.conn.execute(sql, [record.get(c) for c in columns])
+        self.db.conn.execute(sql, [spec.blank(dict(record)).get(c) for c in columns])
 
     def _replace_row(self, table: str, record: Record) -> None:
         columns = [c for c in self.columns(table) if c != "id"]
