@@ -17,7 +17,7 @@ SITE = "cardiff"
 
 
 def table_laptop(path: Path, device: str, notes: int) -> Path:
-    with Store(path, device_id=device) as store:
+    with Store(path, device_id=device) as store, store.transaction():
         store.set_setting("site", SITE)
         for i in range(notes):
             store.create("notes", {"site": SITE, "workshop": 2, "kind": "note",
@@ -88,3 +88,19 @@ def test_the_file_menu_opens_the_merge_window(qtbot, tmp_path, store, default_pa
     main.merge_action.trigger()
     assert main.merge_window.isVisible() and not main.merge_window.isModal()
     main.tasks.setParent(None)
+
+
+def test_cancel_stops_a_merge_and_changes_nothing(qtbot, tmp_path, store):
+    window = MergeWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    table = table_laptop(tmp_path / "big.db", "table-9", notes=8000)
+    with qtbot.waitSignal(window.previewed, timeout=30000):
+        window.add_files([table])
+    with qtbot.waitSignal(window.refused, timeout=30000) as refused:
+        qtbot.mouseClick(window.merge_button, Qt.MouseButton.LeftButton)
+        assert window.cancel_button.isVisible()
+        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert refused.args[0] == "Cancelled: nothing was changed."
+    assert store.count("notes") == 0
+    assert window.add_button.isEnabled() and not window.busy

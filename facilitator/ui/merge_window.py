@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,50 +33,10 @@ from facilitator.core.errors import Cancelled, FacilitatorError
 from facilitator.core.merge import MergeReport, merge
 from facilitator.core.store import Store
 from facilitator.ui.errors import error_text
+from facilitator.ui.tasks import Task
 
 COLUMNS = ("file", "kind", "sites", "laptops", "records", "new", "changed", "present",
            "conflicts")
-
-
-class _MergeJob(QObject):
-    """One preview or merge on a worker thread.
-
-    Signals: progressed(int done, int total), finished(object report),
-    failed(object exception).
-    """
-
-    progressed = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(object)
-
-    def __init__(self, store: Store, files: list[Path], *, dry_run: bool,
-                 allow_rehearsal: bool) -> None:
-        super().__init__()
-        self.store, self.files = store, files
-        self.dry_run, self.allow_rehearsal = dry_run, allow_rehearsal
-        self._cancel = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="facilitator-merge",
-                                       daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def _progress(self, done: int, total: int) -> None:
-        if self._cancel.is_set():
-            raise Cancelled()
-        self.progressed.emit(done, total)
-
-    def _run(self) -> None:
-        try:
-            report = merge(self.store, self.files, dry_run=self.dry_run,
-                           allow_rehearsal=self.allow_rehearsal, progress=self._progress)
-        except BaseException as exc:  # reported in the window, never swallowed
-            self.failed.emit(exc)
-        else:
-            self.finished.emit(report)
 
 
 class MergeWindow(QWidget):
@@ -96,7 +56,8 @@ class MergeWindow(QWidget):
         self.store = store
         self.site_names = dict(site_names or {})
         self.files: list[Path] = []
-        self.job: _MergeJob | None = None
+        self.job: Task | None = None
+        self.worker: threading.Thread | None = None
         self.report: MergeReport | None = None
         self.setWindowTitle(self.tr("Merge other laptops' data"))
         self.resize(980, 460)
@@ -209,25 +170,30 @@ class MergeWindow(QWidget):
             self.job.cancel()
 
     def _start(self, *, dry_run: bool) -> None:
-        job = _MergeJob(self.store, list(self.files), dry_run=dry_run,
-                        allow_rehearsal=self.rehearsal_box.isChecked())
+        store, files = self.store, list(self.files)
+        allow = self.rehearsal_box.isChecked()
+        # The background-work helper's Task; not its dialog: this window shows progress.
+        job = Task(lambda progress: merge(store, files, dry_run=dry_run,
+                                          allow_rehearsal=allow, progress=progress))
         queued = Qt.ConnectionType.QueuedConnection
         job.progressed.connect(self._progressed, queued)
-        job.finished.connect(self._finished, queued)
+        job.succeeded.connect(self._finished, queued)
         job.failed.connect(self._failed, queued)
         self.job = job
+        self.worker = threading.Thread(target=job.run, name="facilitator-merge", daemon=True)
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         for widget in (self.merge_button, self.add_button, self.clear_button,
                        self.rehearsal_box):
             widget.setEnabled(False)
-        job.start()
+        self.worker.start()
 
     def _stop(self) -> None:
-        if self.job is not None:
-            self.job.thread.join()
+        if self.worker is not None:
+            self.worker.join()
         self.job = None
+        self.worker = None
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         for widget in (self.add_button, self.clear_button, self.rehearsal_box):
