@@ -526,9 +526,11 @@ class Store:
         spec = self.spec(table)
         columns = self.columns(table)
         self._insert_new(table, spec, versions[0])  # builds and caches the statement
-        self.db.conn.executemany(self._sql[("insert", table)],
-                                 [[spec.blank(dict(v)).get(c) for c in columns]
-                                  for v in versions[1:]])
+        rows = []
+        for version in versions[1:]:
+            row = spec.blank(dict(version)) if spec.erase_flag else version
+            rows.append([row.get(c) for c in columns])
+        self.db.conn.executemany(self._sql[("insert", table)], rows)
         self._touched(table)
 
     def has(self, table: str, record_id: str) -> bool:
@@ -542,7 +544,8 @@ class Store:
             names = ", ".join(f"[{c}]" for c in columns)
             marks = ", ".join("?" for _ in columns)
             sql = self._sql[("insert", table)] = f"INSERT INTO [{table}] ({names}) VALUES ({marks})"
-        self.db.conn.execute(sql, [spec.blank(dict(record)).get(c) for c in columns])
+        row = spec.blank(dict(record)) if spec.erase_flag else record
+        self.db.conn.execute(sql, [row.get(c) for c in columns])
 
     def _replace_row(self, table: str, record: Record) -> None:
         columns = [c for c in self.columns(table) if c != "id"]
