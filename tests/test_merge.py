@@ -406,3 +406,13 @@ def test_a_file_from_before_the_upgrade_keeps_its_laptops_id(tmp_path):
         assert store.get("notes", "old-note")["origin_device"] == legacy
     with Store(tmp_path / "another.db") as store:
         assert store.device_id == legacy  # the laptop's id now, for every file
+
+
+def test_a_decompression_bomb_is_refused_within_the_limit(tmp_path, target, monkeypatch):
+    from facilitator.core import bundle
+
+    monkeypatch.setattr(bundle, "MAX_UNCOMPRESSED", 64 * 1024)
+    bomb = tmp_path / "bomb.bundle"
+    bomb.write_bytes(gzip.compress(b'{"format": "facilitator-bundle"}\n' + b" " * 10_000_000))
+    assert bomb.stat().st_size < 64 * 1024  # small on disk, huge when opened
+    assert_refused(target, [bomb], str(bomb), "larger than any Facilitator export")
