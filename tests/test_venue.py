@@ -73,9 +73,9 @@ def test_notes_per_table_counts_live_notes_of_the_day(store: Store,
     t1 = venue.table_id("cardiff", "Table 1")
     for text, table, workshop in [("a", t1, 2), ("b", t1, 2), ("c", t1, 4)]:
         store.create("notes", {"site": "cardiff", "workshop": workshop, "table_id": table,
-                               "kind": "note", "text": text, "noted_at": "x"})
+                               "kind": "note", "text": text, "noted_at": "2026-05-01T10:00:00Z"})
     gone = store.create("notes", {"site": "cardiff", "workshop": 2, "table_id": t1,
-                                  "kind": "note", "text": "d", "noted_at": "x"})
+                                  "kind": "note", "text": "d", "noted_at": "2026-05-01T10:00:00Z"})
     store.mark_deleted("notes", gone["id"])
     counts = venue.notes_per_table(store, "cardiff", 2)
     assert [(c.short_name, c.count) for c in counts] == [("T1", 2), ("T2", 0)]
@@ -95,7 +95,7 @@ def test_rehearsal_uses_a_separate_database(tmp_path: Path,
     assert venue.is_rehearsal_store(practice)
     assert venue.load(practice) == VenueSettings("london", 2, ("North", "South"))
     practice.create("notes", {"site": "london", "workshop": 2, "kind": "note",
-                              "text": "practice", "noted_at": "x"})
+                              "text": "practice", "noted_at": "2026-05-01T10:00:00Z"})
     practice.close()
     with Store(path) as real:
         assert real.count("notes") == 0
