@@ -130,7 +130,7 @@ class FacilitatorApp:
         model = self.model
         QTimer.singleShot(0, lambda: self._build_video(model, settings.site_id,
                                                        settings.workshop))
-        from facilitator.ui.capture import after_first_paint
+        from facilitator.ui.deferred import after_first_paint
 
         # Capture, notes and advice pages are not on the first screen: build them after.
         after_first_paint(self.window, lambda: self._build_notes(model, settings.site_id,

@@ -74,12 +74,30 @@ def build_parser() -> argparse.ArgumentParser:
     roster = imp_sub.add_parser("roster", help="participants (recruiter spreadsheet)")
     roster.add_argument("file")
     roster.add_argument("--json", action="store_true")
+    from facilitator.commands.notes import add_import_parser as add_notes_import
+
+    add_notes_import(imp_sub)
+    from facilitator.commands import votes as votes_commands
+
+    votes_commands.add_roster_options(roster)
+    votes_commands.add_import_parser(imp_sub)
+    votes_commands.add_parsers(sub)
+    from facilitator.commands import advice as advice_commands
+
+    advice_commands.add_import_parser(imp_sub)
+    advice_commands.add_parsers(sub)
 
     videos = sub.add_parser("videos", help="manage the video manifest")
     videos_sub = videos.add_subparsers(dest="action", parser_class=_Parser, required=True)
     rehash = videos_sub.add_parser(
         "rehash", help="recompute checksums and durations after replacing video files")
     rehash.add_argument("--json", action="store_true")
+
+    from facilitator.commands.export import add_parsers as add_export_parsers
+    from facilitator.commands.merge import add_parser as add_merge_parser
+
+    add_merge_parser(sub)
+    add_export_parsers(sub)
 
     sub.add_parser("gui", help="open the app (the default)")
     return parser
@@ -151,14 +169,26 @@ def cmd_check(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
 
 
 def cmd_import(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    if args.kind == "ballots":
+        from facilitator.commands.votes import cmd_import_ballots
+
+        return cmd_import_ballots(args, resolved)
+    if args.kind == "notes":
+        from facilitator.commands.notes import cmd_import_notes
+
+        return cmd_import_notes(args, resolved)
+    if args.kind == "priorities":
+        from facilitator.commands.advice import cmd_import_priorities
+
+        return cmd_import_priorities(args, resolved)
+    from facilitator.commands.votes import import_roster_with_maps
     from facilitator.core.pack import load_pack
-    from facilitator.core.roster import import_roster
     from facilitator.core.store import Store
 
     pack = load_pack(resolved.pack)
     with Store(resolved.db) as store:
         if args.kind == "roster":
-            report = import_roster(store, pack, args.file)
+            report = import_roster_with_maps(store, pack, args)
         else:  # pragma: no cover - argparse limits the choices
             raise FacilitatorError(f"unknown import kind {args.kind}")
     for warning in report.warnings:
@@ -186,9 +216,42 @@ def cmd_videos(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     return 0
 
 
+def _votes_command(name: str, args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands import votes
+
+    handler: Callable[[argparse.Namespace, paths.ResolvedPaths], int] = getattr(votes, name)
+    return handler(args, resolved)
+
+
+def _export_command(name: str, args: argparse.Namespace,
+                    resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands import export
+
+    handler: Callable[[argparse.Namespace, paths.ResolvedPaths], int] = getattr(export, name)
+    return handler(args, resolved)
+
+
+def _advice_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands.advice import cmd_advice
+
+    return cmd_advice(args, resolved)
+
+
+def _merge_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands.merge import cmd_merge
+
+    return cmd_merge(args, resolved)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = {
     "gui": cmd_gui,
     "check": cmd_check,
     "import": cmd_import,
     "videos": cmd_videos,
+    "results": lambda args, resolved: _votes_command("cmd_results", args, resolved),
+    "quotas": lambda args, resolved: _votes_command("cmd_quotas", args, resolved),
+    "merge": lambda args, resolved: _merge_command(args, resolved),
+    "export": lambda args, resolved: _export_command("cmd_export", args, resolved),
+    "demo": lambda args, resolved: _export_command("cmd_demo", args, resolved),
+    "advice": lambda args, resolved: _advice_command(args, resolved),
 }

@@ -209,14 +209,21 @@ def test_step_list_shows_plan_actual_and_markers(day: Day, clock: FakeClock, qtb
     assert day.runner.current_index == 3
 
 
-def test_notes_per_table_from_the_store(day: Day, pack: SessionPack) -> None:
+def test_notes_per_table_follow_the_store_signal(day: Day, pack: SessionPack, qtbot) -> None:
+    from facilitator.ui.store_signals import StoreSignals
+
+    changes = StoreSignals(day.store, day.window)
+    day.console.follow_store(changes)
     venue.save(day.store, pack, venue.VenueSettings("cardiff", 2, ("Table 1", "Table 2")))
     for _ in range(3):
-        day.store.create("notes", {"site": "cardiff", "workshop": 2,
-                                   "table_id": venue.table_id("cardiff", "Table 1"),
-                                   "kind": "note", "text": "x", "noted_at": "x"})
-    day.console.refresh_note_counts()
-    assert day.console.note_counts_label.text() == "Notes arriving: T1 3 · T2 0"
+        with qtbot.waitSignal(changes.changed, timeout=2000):
+            day.store.create("notes", {"site": "cardiff", "workshop": 2,
+                                       "table_id": venue.table_id("cardiff", "Table 1"),
+                                       "kind": "note", "text": "x",
+                                       "noted_at": "2025-03-08T10:00:00Z"})
+    # No timer polls: the count follows the store's change signal.
+    qtbot.waitUntil(lambda: day.console.note_counts_label.text()
+                    == "Notes arriving: T1 3 · T2 0", timeout=2000)
 
 
 def test_video_controls_show_only_on_video_steps(day: Day, qtbot) -> None:

@@ -66,7 +66,7 @@ CDF-11,Cardiff,wmn,18-24,white,urban,AB,no,7,neutral,
 ,london,man,18-24,white,urban,AB,no,low,neutral,
 CDF-12,Cardiff,man,18-24,white,urban,AB,no,low,neutral,
 "CDF-13",Cardiff,man,"18
--24",white,urban,AB,no,low,neutral,perhaps
+-29",white,urban,AB,no,low,neutral,perhaps
 cdf-12,cardiff,man,18-24,white,urban,AB,no,low,neutral,
 """
     with Store(db) as store, pytest.raises(CsvImportError) as info:

@@ -38,8 +38,9 @@ def cmd_export(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     from facilitator.export.site_export import PrivacyHitsError, export_site
 
     if args.advice_only:
-        raise FacilitatorError("the advice exchange file is not available in this version",
-                               field="--advice-only")
+        from facilitator.commands.advice import cmd_export_advice
+
+        return cmd_export_advice(args, resolved)
     if not args.site:
         raise FacilitatorError("say which site to export with --site SITE", field="--site")
     pack = load_pack(resolved.pack)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from facilitator.core.records import TableSpec
+from facilitator.core.schema import advice as schema_advice
+from facilitator.core.schema import exports as schema_exports
 from facilitator.core.schema import notes as schema_notes
 from facilitator.core.schema import votes as schema_votes
 
@@ -250,6 +252,8 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "record_laws", _record_laws, RECORD_LAW_TABLES),
     Migration(5, "notes_capture", schema_notes.apply, schema_notes.TABLES),
     Migration(6, "votes", schema_votes.apply, schema_votes.TABLES),
+    Migration(7, "exports", schema_exports.apply, schema_exports.TABLES),
+    Migration(8, "advice", schema_advice.apply, schema_advice.TABLES),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -42,6 +42,8 @@ class Site:
     name: str
     description: str = ""
     tables: tuple[str, ...] = ()
+    # Other names a spreadsheet may use for the site (e.g. Welsh: Caerdydd).
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,9 @@ class SessionPack:
     derived: tuple[DerivedVariable, ...]
     quotas: Mapping[str, Mapping[str, Mapping[str, int]]]
     suppression_threshold: int = 5
+    # Dot voting on advice: dots per participant, and at most this many on one item.
+    dot_allowance: int = 3
+    dot_cap: int = 2
 
     @property
     def file(self) -> Path:
@@ -157,7 +162,8 @@ class SessionPack:
     def site(self, id_or_name: str) -> Site:
         wanted = id_or_name.strip().casefold()
         for site in self.sites:
-            if wanted in (site.id.casefold(), site.name.casefold()):
+            if wanted in (site.id.casefold(), site.name.casefold(),
+                          *(a.casefold() for a in site.aliases)):
                 return site
         known = ", ".join(s.name for s in self.sites)
         raise SessionPackError(f"unknown site {id_or_name!r} (this pack has {known})",
@@ -332,7 +338,7 @@ def _build(r: _Reader, data: dict[str, Any], folder: Path) -> SessionPack:
     if prog is None:
         raise r.fail("programme", "is missing")
     r.only(prog, "programme", {"id", "title", "description", "schema_version",
-                               "suppression_threshold"})
+                               "suppression_threshold", "dot_allowance", "dot_cap"})
     version = int(r.number(prog, "schema_version", "programme", required=False,
                            default=PACK_SCHEMA_VERSION))
     if version > PACK_SCHEMA_VERSION:
@@ -343,6 +349,12 @@ def _build(r: _Reader, data: dict[str, Any], folder: Path) -> SessionPack:
                              default=5))
     if threshold < 1:
         raise r.fail("programme.suppression_threshold", "must be at least 1")
+    allowance = int(r.number(prog, "dot_allowance", "programme", required=False, default=3))
+    cap = int(r.number(prog, "dot_cap", "programme", required=False, default=2))
+    if allowance < 1:
+        raise r.fail("programme.dot_allowance", "must be at least 1")
+    if not 1 <= cap <= allowance:
+        raise r.fail("programme.dot_cap", f"must be from 1 to dot_allowance ({allowance})")
 
     sites = _sites(r, data)
     use_cases = _use_cases(r, data)
@@ -368,6 +380,8 @@ def _build(r: _Reader, data: dict[str, Any], folder: Path) -> SessionPack:
         derived=derived,
         quotas=quotas,
         suppression_threshold=threshold,
+        dot_allowance=allowance,
+        dot_cap=cap,
     )
 
 
@@ -376,17 +390,20 @@ def _sites(r: _Reader, data: dict[str, Any]) -> tuple[Site, ...]:
     for i, raw in enumerate(r.array(data, "sites", "")):
         path = f"sites[{i}]"
         item = r.table(raw, path)
-        r.only(item, path, {"id", "name", "description", "tables"})
+        r.only(item, path, {"id", "name", "description", "tables", "aliases"})
         sites.append(Site(
             id=r.ident(item, "id", path),
             name=r.string(item, "name", path),
             description=r.string(item, "description", path, required=False),
             tables=r.strings(item, "tables", path, required=False),
+            aliases=r.strings(item, "aliases", path, required=False),
         ))
     if not sites:
         raise r.fail("sites", "must list at least one site")
     _unique(r, [(s.id, f"sites[{i}].id") for i, s in enumerate(sites)], "site")
-    _unique(r, [(s.name.casefold(), f"sites[{i}].name") for i, s in enumerate(sites)], "site name")
+    _unique(r, [(name.casefold(), f"sites[{i}].{'name' if j == 0 else 'aliases'}")
+                for i, s in enumerate(sites) for j, name in enumerate((s.name, *s.aliases))],
+            "site name")
     return tuple(sites)
 
 

@@ -1,13 +1,19 @@
 """Participants: the recruiter's roster, imported all-or-nothing.
 
 Participant ids derive from (site, code), so the same person imported on two
-laptops is one record. Common spellings map onto the pack's categories ("Male" →
-man, "55+" → 55-64, a 1–5 score → its band).
+laptops is one record. The screener's wording maps onto the pack's categories
+("Male" → man, "55+" → 55-64, "Small town/Suburban" → suburban, a 1–5 score or
+"Very positive" → its band), ignoring case and punctuation. A value no spelling
+rule knows can be mapped by the user (``--map``, or the app's question); the
+answer is remembered in ``value_maps`` for the next import.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +31,9 @@ from facilitator.core.store import Store
 
 ROSTER_COLUMNS = ("code", "site", *ROSTER_VARIABLES, "quote_consent")
 REQUIRED_COLUMNS = ("code", "site")
-_NOT_RECORDED_SPELLINGS = {"", "not recorded", "not known", "unknown", "n/a", "na",
-                           "prefer not to say", "-"}
+_NOT_RECORDED_SPELLINGS = {"", "not recorded", "not known", "unknown", "n a", "na",
+                           "prefer not to say", "prefer not to answer", "rather not say",
+                           "not stated", "not given", "none given", "missing"}
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
@@ -35,20 +42,136 @@ def participant_id(site_id: str, code: str) -> str:
     return natural_id("participant", site_id, code)
 
 
-def normalise(variable: Variable, raw: str) -> str | None:
+# value maps: (variable id, loose value) -> category
+ValueMaps = Mapping[tuple[str, str], str]
+
+_LOOSE_DROP = re.compile(r"[^\w+]+")
+_LEADING_SCORE = re.compile(r"^(\d+)(?: (.*))?$")
+
+
+@functools.lru_cache(maxsize=8192)
+def loose(raw: str) -> str:
+    """A value as compared: case, punctuation and spacing ignored.
+
+    "Small town/Suburban" → "small town suburban", "65 +" → "65+", "Don't know" →
+    "don t know"; letters such as ŵ are kept.
+    """
+    text = _LOOSE_DROP.sub(" ", raw.casefold().replace("_", " ")).strip()
+    return re.sub(r"\s+\+", "+", text)
+
+
+def normalise(variable: Variable, raw: str, value_maps: ValueMaps | None = None) -> str | None:
     """The category a typed value means, or None if it matches nothing."""
-    value = " ".join(raw.split())
-    folded = value.casefold()
-    if folded in _NOT_RECORDED_SPELLINGS:
+    key = loose(raw)
+    if key in _NOT_RECORDED_SPELLINGS or not key:
         return NOT_RECORDED
     for category in variable.categories:
-        if folded == category.casefold():
+        if key == loose(category):
             return category
-    if folded in variable.aliases:
-        return variable.aliases[folded]
-    if variable.scores and folded.isdigit() and int(folded) in variable.scores:
-        return variable.scores[int(folded)]
+    # The user's own answer beats a spelling rule: their recruiter's "Town" may be urban.
+    if value_maps and (variable.id, key) in value_maps:
+        return value_maps[(variable.id, key)]
+    for alias, target in variable.aliases.items():
+        if key == loose(alias):
+            return target
+    if variable.scores:
+        # "4", or the screener's "4 - Fairly high": the score decides.
+        match = _LEADING_SCORE.match(key)
+        if match and int(match.group(1)) in variable.scores:
+            category = variable.scores[int(match.group(1))]
+            rest = match.group(2)
+            if rest is None or normalise(variable, rest) in (category, None):
+                return category
+            return None
     return None
+
+
+def category_named(variable: Variable, text: str) -> str | None:
+    """The pack category (or 'not recorded') ``text`` names, or None."""
+    key = loose(text)
+    for category in (*variable.categories, NOT_RECORDED):
+        if key == loose(category):
+            return category
+    return None
+
+
+@dataclass(frozen=True)
+class UnknownValue:
+    """A roster value no spelling rule knows: ask once which category it means."""
+
+    variable: str
+    value: str  # as first typed in the file
+    lines: tuple[int, ...]
+
+    @property
+    def rows(self) -> int:
+        return len(self.lines)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.variable, loose(self.value))
+
+
+def stored_value_maps(store: Store) -> dict[tuple[str, str], str]:
+    """The answers given at earlier imports, remembered in ``value_maps``."""
+    rows = store.db.execute(
+        "SELECT variable, value, category FROM value_maps WHERE deleted = 0").fetchall()
+    return {(str(v), loose(str(value))): str(c) for v, value, c in rows}
+
+
+def check_mappings(pack: SessionPack,
+                   mappings: Mapping[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+    """Mappings {(variable, value): category} in stored form, or FacilitatorError."""
+    checked: dict[tuple[str, str], str] = {}
+    for (variable_id, value), category_text in mappings.items():
+        try:
+            variable = pack.variable(variable_id.strip())
+        except SessionPackError as exc:
+            raise SessionPackError(
+                f"cannot map a value of {variable_id!r}: not a roster variable "
+                f"(expected one of: {', '.join(v.id for v in pack.variables)})",
+                field=variable_id) from exc
+        category = category_named(variable, category_text)
+        if category is None:
+            raise SessionPackError(
+                f"cannot map {value!r} to {category_text!r}: {variable.id} has "
+                f"{_describe(variable)}", field=variable.id)
+        if not loose(value):
+            raise SessionPackError("cannot map an empty value: blank is already "
+                                   f"{NOT_RECORDED!r}", field=variable.id)
+        checked[(variable.id, loose(value))] = category
+    return checked
+
+
+def remember_value_map(store: Store, variable: str, value: str, category: str) -> Record:
+    """Keep an answer for the next import (a merged record, one per variable and value)."""
+    key = loose(value)
+    record_id = natural_id("value_map", variable, key)
+    with store.transaction():
+        current = store.get("value_maps", record_id)
+        if current is None:
+            return store.create("value_maps", {"variable": variable, "value": key,
+                                               "category": category}, record_id=record_id)
+        if current["category"] == category and not int(current["deleted"]):
+            return current
+        return store.edit("value_maps", record_id, {"category": category, "deleted": 0})
+
+
+def unknown_values(store: Store, pack: SessionPack, path: str | Path,
+                   mappings: Mapping[tuple[str, str], str] | None = None) -> list[UnknownValue]:
+    """The distinct values of a roster no rule, remembered answer or ``mappings``
+    knows, with the lines they are on: the questions to ask before importing."""
+    table = read_csv(path, ROSTER_COLUMNS, REQUIRED_COLUMNS)
+    maps = {**stored_value_maps(store), **check_mappings(pack, mappings or {})}
+    found: dict[tuple[str, str], tuple[str, list[int]]] = {}
+    for row in table.rows:
+        for variable in pack.variables:
+            raw = row.values.get(variable.id, "")
+            if normalise(variable, raw, maps) is None:
+                entry = found.setdefault((variable.id, loose(raw)), (" ".join(raw.split()), []))
+                entry[1].append(row.line)
+    return [UnknownValue(variable, value, tuple(lines))
+            for (variable, _key), (value, lines) in found.items()]
 
 
 def _describe(variable: Variable) -> str:
@@ -68,9 +191,11 @@ def _extra_column_warning(file: Path, column: str) -> str:
     return f"{file}: column {column!r} is not used and was ignored"
 
 
-def parse_roster(pack: SessionPack, path: str | Path) -> tuple[list[Record], list[str]]:
+def parse_roster(pack: SessionPack, path: str | Path,
+                 value_maps: ValueMaps | None = None) -> tuple[list[Record], list[str]]:
     """Validate a roster CSV; return participant field dicts and warnings.
 
+    ``value_maps`` ((variable, loose value) → category) answer values no rule knows.
     Raises CsvImportError listing every bad row; nothing is written.
     """
     table = read_csv(path, ROSTER_COLUMNS, REQUIRED_COLUMNS)
@@ -109,11 +234,11 @@ def parse_roster(pack: SessionPack, path: str | Path) -> tuple[list[Record], lis
                 row_ok = False
         for variable in pack.variables:
             raw = values.get(variable.id, "")
-            category = normalise(variable, raw)
+            category = normalise(variable, raw, value_maps)
             if category is None:
                 problems.append(RowProblem(
-                    row.line, f"unknown value {raw!r} (expected {_describe(variable)})",
-                    variable.id))
+                    row.line, f"unknown value {raw!r} (expected {_describe(variable)}, "
+                              f"or say which it means)", variable.id))
                 row_ok = False
             else:
                 fields[variable.id] = category
@@ -143,15 +268,21 @@ def parse_roster(pack: SessionPack, path: str | Path) -> tuple[list[Record], lis
 
 
 def import_roster(store: Store, pack: SessionPack, path: str | Path,
-                  progress: Progress | None = None) -> ImportReport:
+                  progress: Progress | None = None,
+                  mappings: Mapping[tuple[str, str], str] | None = None) -> ImportReport:
     """Import or update participants from a roster CSV, all-or-nothing.
 
-    ``progress(done, total)`` is called as rows are written; raising from it (e.g.
-    ``Cancelled``) rolls the whole import back.
+    ``mappings`` {(variable, value): category} answer values no spelling rule
+    knows; they are remembered (in the same transaction) for the next import, as
+    answers given before are used now. ``progress(done, total)`` is called as rows
+    are written; raising from it (e.g. ``Cancelled``) rolls the whole import back.
     """
-    participants, warnings = parse_roster(pack, path)
+    given = check_mappings(pack, mappings or {})
+    participants, warnings = parse_roster(pack, path, {**stored_value_maps(store), **given})
     report = ImportReport(file=str(path), rows=len(participants), warnings=warnings)
-    with store.transaction():
+    with store.transaction(cause="import"):
+        for (variable, value), category in given.items():
+            remember_value_map(store, variable, value, category)
         for done, fields in enumerate(participants, start=1):
             if progress is not None:
                 progress(done, len(participants))

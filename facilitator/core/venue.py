@@ -186,3 +186,48 @@ def open_for_day(db_path: str | Path) -> tuple[Store, bool]:
                                                  "position": table.position},
                                 record_id=table.id)
     return practice, True
+
+
+# -- this laptop ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LaptopSettings:
+    """This laptop's human label ("Console", "Table 3") and the table it sits at."""
+
+    label: str
+    table_id: str | None
+
+
+def laptop(store: Store) -> LaptopSettings:
+    row = store.get("devices", store.device_id)
+    if row is None or int(row["deleted"]):
+        return LaptopSettings("", None)
+    return LaptopSettings(str(row["label"] or ""), row["table_id"] or None)
+
+
+def save_laptop(store: Store, label: str, table: str | None) -> LaptopSettings:
+    """Remember this laptop's label and table (a ``devices`` record, so merges carry it)."""
+    text = " ".join(label.split())
+    if len(text) > MAX_TABLE_NAME:
+        raise SettingsError(f"a laptop label has at most {MAX_TABLE_NAME} characters",
+                            field="label")
+    site = store.site
+    fields = {"label": text, "site": site, "table_id": table or None}
+    current = store.get("devices", store.device_id)
+    if current is None:
+        store.create("devices", fields, record_id=store.device_id)
+    elif any(current.get(k) != v for k, v in fields.items()) or int(current["deleted"]):
+        store.edit("devices", store.device_id, {**fields, "deleted": 0})
+    return LaptopSettings(text, table or None)
+
+
+NOTE_TAKER_KEY = "note_taker_mode"  # local: this laptop shows only the capture panel
+
+
+def note_taker_mode(store: Store) -> bool:
+    return store.get_setting(NOTE_TAKER_KEY, "0") == "1"
+
+
+def set_note_taker_mode(store: Store, on: bool) -> None:
+    store.set_setting(NOTE_TAKER_KEY, "1" if on else "0")

@@ -76,13 +76,13 @@ def choose_screen(screens: Sequence[ScreenT], primary: ScreenT | None) -> Screen
 
 def page_for(status: RunnerStatus, results_shown: bool = False) -> str:
     """Which slide the room sees for this moment of the day."""
+    if results_shown:
+        return "results"  # the facilitator revealed them, whatever the agenda says
     if status.state == "not_started" or status.step is None:
         return "waiting"
     if status.state == "finished":
         return "finished"
     step = status.step
-    if results_shown:
-        return "results"
     if step.kind == "video":
         return "video"
     if step.kind == "break":
@@ -454,6 +454,8 @@ class AudienceView(QWidget):
         self._results_shown = on
         if self._status is not None:
             self.show_status(self._status)
+        elif not self._blank:
+            self.show_page("results" if on else "waiting")
 
     def results_shown(self) -> bool:
         return self._results_shown

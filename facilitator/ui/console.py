@@ -7,7 +7,7 @@ anywhere, the audience window included.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from facilitator.core import venue
 from facilitator.core.agenda import RunnerStatus
 from facilitator.core.pack import AgendaStep, SessionPack
-from facilitator.core.store import Store
+from facilitator.core.store import Change, Store
 from facilitator.ui.audience import (
     GREEN,
     ORANGE,
@@ -43,7 +43,6 @@ from facilitator.ui.audience import (
 )
 from facilitator.ui.runner_model import RunnerModel
 
-NOTE_COUNT_MS = 3000
 ON_TIME_SECONDS = 60  # within a minute of plan reads as "on time"
 HEADER = "#1F2933"
 MARKERS = {"done": "✓", "current": "▶", "skipped": "–", "passed": "·", "pending": ""}
@@ -192,10 +191,6 @@ class ConsolePanel(QWidget):
         audience.display_changed.connect(self._sync_display)
         model.changed.connect(self.refresh)
         model.step_changed.connect(self._step_changed)
-        self.notes_timer = QTimer(self)
-        self.notes_timer.setInterval(NOTE_COUNT_MS)
-        self.notes_timer.timeout.connect(self.refresh_note_counts)
-        self.notes_timer.start()
         self.preview.set_context(self.site.name, self.workshop.title)
         self.preview.set_rehearsal(rehearsal)
         self.refresh_note_counts()
@@ -641,6 +636,14 @@ class ConsolePanel(QWidget):
         item = self.table.item(row, column)
         if item.text() != text:
             item.setText(text)
+
+    def follow_store(self, changes: QObject) -> None:
+        """Refresh "Notes arriving" whenever notes are saved, imported or merged in."""
+        changes.changed.connect(self._store_changed)  # type: ignore[attr-defined]
+
+    def _store_changed(self, change: Change) -> None:
+        if change.tables & {"notes", "venue_tables"}:
+            self.refresh_note_counts()
 
     def refresh_note_counts(self) -> None:
         counts = venue.notes_per_table(self.store, self.site.id, self.workshop.number)

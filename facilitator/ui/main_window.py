@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths, Qt, QTime, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QTime, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenuBar,
     QMessageBox,
     QPushButton,
     QTabWidget,
@@ -27,11 +29,20 @@ from facilitator.core.backup import backup_to
 from facilitator.core.errors import Cancelled, ImportReport
 from facilitator.core.pack import SessionPack
 from facilitator.core.paths import ResolvedPaths
-from facilitator.core.roster import import_roster
-from facilitator.core.store import Store
+from facilitator.core.roster import (
+    UnknownValue,
+    import_roster,
+    list_participants,
+    unknown_values,
+)
+from facilitator.core.store import Change, Store
 from facilitator.ui.errors import show_error
 from facilitator.ui.participants import ParticipantsPanel
 from facilitator.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from facilitator.ui.audience import AudienceWindow
+    from facilitator.ui.export_actions import ExportController
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +84,10 @@ class MainWindow(QMainWindow):
         self.participants.import_requested.connect(self.import_roster_dialog)
         self.data_changed.connect(self.participants.refresh)
         self.add_page("participants", self.participants, self.tr("Participants"))
+        # Voting pages are not on the first screen: built once the window is up.
+        self.vote_pages_built = False
+        self._results_audience: AudienceWindow | None = None
+        QTimer.singleShot(0, self.ensure_vote_pages)
 
         self.setup_page = self._build_setup_page()
         # Until the venue is set up, the console's place holds the set-up page.
@@ -111,9 +126,10 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.tasks.busy:
-            self.statusBar().showMessage(self.tr("Please wait: an import or backup is still "
-                                                 "running."), 5000)
+        merging = getattr(self, "merge_window", None)
+        if self.tasks.busy or (merging is not None and merging.busy):
+            self.statusBar().showMessage(self.tr("Please wait: an import, merge or backup is "
+                                                 "still running."), 5000)
             event.ignore()
             return
         warning = self.close_warning() if self.close_warning is not None else None
@@ -128,18 +144,182 @@ class MainWindow(QMainWindow):
 
     # -- pages -------------------------------------------------------------------------
 
-    def add_page(self, key: str, widget: QWidget, title: str, *, first: bool = False) -> None:
+    def add_page(self, key: str, widget: QWidget, title: str, *, first: bool = False,
+                 position: int | None = None) -> None:
         widget.setObjectName(f"page_{key}")
         if first:
             self.pages.insertTab(0, widget, title)
             self.pages.setCurrentIndex(0)
+        elif position is not None:
+            self.pages.insertTab(position, widget, title)
         else:
             self.pages.addTab(widget, title)
+
+    def set_note_taker(self, panel: QWidget) -> None:
+        """A table laptop shows only the capture panel: no console, no other pages."""
+        index = self.pages.indexOf(self.setup_page)
+        if index >= 0:
+            self.pages.removeTab(index)
+            self.setup_page.deleteLater()
+        self.add_page("note_taker", panel, self.tr("Capture notes"), first=True)
+        self.pages.tabBar().hide()
+        self.view_menu.menuAction().setVisible(False)
+        panel.setFocus()
+        self.refresh_status()
 
     def show_page(self, key: str) -> None:
         for i in range(self.pages.count()):
             if self.pages.widget(i).objectName() == f"page_{key}":
                 self.pages.setCurrentIndex(i)
+
+    # -- votes: check-in, kiosk, paper ballots, results, quotas ---------------------------
+
+    def ensure_vote_pages(self) -> None:
+        """Check-in, voting, paper ballots, results and quotas pages (built once)."""
+        if self.vote_pages_built:
+            return
+        from facilitator.ui.ballot_entry import BallotEntryPanel
+        from facilitator.ui.checkin import CheckInPanel
+        from facilitator.ui.kiosk import KioskControlPanel
+        from facilitator.ui.quotas_view import QuotasPanel
+        from facilitator.ui.results_view import ResultsPanel
+
+        if self.store.closed:
+            return  # the window outlived its database (reopened on another)
+        self.vote_pages_built = True
+        self.checkin = CheckInPanel(self.store, self.pack)
+        self.kiosk_controls = KioskControlPanel(self.store, self.pack)
+        self.ballot_entry = BallotEntryPanel(self.store, self.pack)
+        self.results = ResultsPanel(self.store, self.pack)
+        self.quotas = QuotasPanel(self.store, self.pack)
+        for key, widget, title in (
+                ("checkin", self.checkin, self.tr("Check-in")),
+                ("kiosk", self.kiosk_controls, self.tr("Voting")),
+                ("ballot_entry", self.ballot_entry, self.tr("Paper ballots")),
+                ("results", self.results, self.tr("Results")),
+                ("quotas", self.quotas, self.tr("Quotas"))):
+            self.add_page(key, widget, title)
+        self.closing.connect(self.kiosk_controls.shut_down)
+        self.data_changed.connect(lambda: self.refresh_vote_pages(
+            Change(frozenset({"participants", "ballots"}), "import")))
+        if self._results_audience is not None:
+            self.results.attach_audience(self._results_audience)
+
+    def set_results_audience(self, audience: AudienceWindow | None) -> None:
+        """The audience window the results page may reveal its chart on (None: none)."""
+        self._results_audience = audience
+        if self.vote_pages_built:
+            self.results.attach_audience(audience)
+
+    def refresh_vote_pages(self, change: Change) -> None:
+        """Views follow the store (connect StoreSignals.changed here)."""
+        self.advice.store_changed(change)
+        if not self.vote_pages_built:
+            return
+        for page in (self.checkin, self.ballot_entry, self.results, self.quotas):
+            page.store_changed(change)
+        if change.tables & {"participants"}:
+            self.participants.refresh()
+
+    def _build_vote_menu(self, bar: QMenuBar) -> None:
+        self.voting_menu = bar.addMenu(self.tr("V&oting"))
+        self.voting_menu.addAction(self._action(self.tr("Ballot &kiosk…"),
+                                                lambda: self.show_vote_page("kiosk"),
+                                                "Ctrl+Shift+K"))
+        self.voting_menu.addAction(self._action(self.tr("&Check-in"), self.show_checkin,
+                                                "Ctrl+Shift+I"))
+        self.voting_menu.addAction(self._action(self.tr("Enter &paper ballots"),
+                                                lambda: self.show_vote_page("ballot_entry")))
+        self.voting_menu.addAction(self._action(self.tr("&Results"),
+                                                lambda: self.show_vote_page("results"),
+                                                "Ctrl+Shift+R"))
+        self.voting_menu.addAction(self._action(self.tr("&Quotas"),
+                                                lambda: self.show_vote_page("quotas")))
+        self.voting_menu.addSeparator()
+        self.print_sheet_action = self._action(self.tr("Print &ballot sheet…"),
+                                               self.print_ballot_sheet_dialog)
+        self.voting_menu.addAction(self.print_sheet_action)
+        self.import_ballots_action = self._action(self.tr("&Ballots (CSV)…"),
+                                                  self.import_ballots_dialog)
+        self.import_menu.addAction(self.import_ballots_action)
+
+    def show_vote_page(self, key: str) -> None:
+        self.ensure_vote_pages()
+        self.show_page(key)
+
+    def show_checkin(self) -> None:
+        self.show_vote_page("checkin")
+        self.checkin.focus_search()
+
+    def print_ballot_sheet_dialog(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        site = self.store.site
+        people = len([p for p in list_participants(self.store, site or None)
+                      if not p["withdrawn"]])
+        copies, ok = QInputDialog.getInt(
+            self, self.tr("Print ballot sheets"),
+            self.tr("How many sheets? Each is numbered (1, 2, 3…) for keying; the use "
+                    "cases are in the same order as the entry grid."),
+            max(people, 1) if people else 20, 1, 2000)
+        if not ok:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save ballot sheets"),
+            str(Path(self._documents_dir()) / "ballot-sheets.pdf"),
+            self.tr("PDF files (*.pdf)"))
+        if path:
+            self.print_ballot_sheet(Path(path), copies)
+
+    def print_ballot_sheet(self, path: Path, copies: int) -> None:
+        """Write the numbered sheets in the background."""
+        from facilitator.export.ballot_sheet import write_ballot_sheet
+
+        site = next((s for s in self.pack.sites if s.id == self.store.site), None)
+        workshop = self.store.get_setting("workshop")
+        pack = self.pack
+        self.tasks.run(
+            self.tr("Writing ballot sheets…"),
+            lambda progress: write_ballot_sheet(
+                pack, path, site_name=site.name if site else "",
+                workshop=int(workshop) if workshop and workshop.isdigit() else None,
+                copies=copies, progress=progress),
+            self._ballot_sheet_written, self._task_failed)
+
+    def _ballot_sheet_written(self, path: Path) -> None:
+        self.last_ballot_sheet = path
+        self.statusBar().showMessage(self.tr("Ballot sheets written to {path}").format(
+            path=path), 15000)
+
+    def import_ballots_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import ballots"), self._documents_dir(),
+            self.tr("CSV files (*.csv);;All files (*)"))
+        if path:
+            self.import_ballots_file(Path(path))
+
+    def import_ballots_file(self, path: Path, replace: bool = False) -> None:
+        """Rankings from a CSV, all-or-nothing, in the background."""
+        from facilitator.core.ballots import import_ballots
+
+        store, pack = self.store, self.pack
+        self.tasks.run(
+            self.tr("Importing ballots…"),
+            lambda progress: import_ballots(store, pack, path, replace=replace,
+                                            progress=progress),
+            self._ballots_imported, self._task_failed)
+
+    def _ballots_imported(self, report: ImportReport) -> None:
+        self.last_import = report
+        self.data_changed.emit()
+        message = self.tr("{file}: {added} ballots added, {updated} replaced, "
+                          "{unchanged} unchanged").format(
+            file=Path(report.file).name, added=report.added, updated=report.updated,
+            unchanged=report.unchanged)
+        self.statusBar().showMessage(message, 10000)
+        if report.warnings:
+            QMessageBox.information(self, self.tr("Ballots imported"),
+                                    message + "\n\n" + "\n".join(report.warnings))
 
     # -- menus ------------------------------------------------------------------------
 
@@ -163,9 +343,28 @@ class MainWindow(QMainWindow):
         self.import_roster_action = self._action(self.tr("&Participants (roster CSV)…"),
                                                  self.import_roster_dialog)
         self.import_menu.addAction(self.import_roster_action)
+        self.import_notes_action = self._action(self.tr("&Notes, quotes and advice (CSV)…"),
+                                                self.import_notes_dialog)
+        self.import_menu.addAction(self.import_notes_action)
         self.export_menu = self.file_menu.addMenu(self.tr("&Export"))
-        self.export_menu.setEnabled(False)
-        self.export_menu.setToolTip(self.tr("Exports arrive with the report feature"))
+        self.export_site_action = self._action(self.tr("&Site report (PDF with its data)…"),
+                                               lambda: self.exports.export_site(), "Ctrl+E")
+        self.export_menu.addAction(self.export_site_action)
+        self.export_merged_action = self._action(self.tr("&Cross-site report (PDF)…"),
+                                                 lambda: self.exports.export_merged())
+        self.export_menu.addAction(self.export_merged_action)
+        self.export_menu.addSeparator()
+        self.export_notes_action = self._action(self.tr("&Notes as CSV…"),
+                                                self.export_notes_dialog)
+        self.export_menu.addAction(self.export_notes_action)
+        self.export_menu.setEnabled(True)
+        self.name_badges_action = self._action(self.tr("Name &badges (kept on this "
+                                                       "laptop)…"),
+                                               lambda: self.exports.edit_name_badges())
+        self.export_menu.addAction(self.name_badges_action)
+        self.merge_action = self._action(self.tr("&Merge other laptops' data…"),
+                                         self.show_merge_window, "Ctrl+Shift+M")
+        self.file_menu.addAction(self.merge_action)
         self.file_menu.addSeparator()
         self.backup_action = self._action(self.tr("&Back up to…"), self.backup_dialog,
                                           "Ctrl+Shift+B")
@@ -179,11 +378,19 @@ class MainWindow(QMainWindow):
                                               lambda: self.show_page("console")))
         self.view_menu.addAction(self._action(self.tr("&Participants"),
                                               lambda: self.show_page("participants")))
+        self.view_menu.addAction(self._action(self.tr("Capture &notes"),
+                                              lambda: self.show_page("capture"), "Ctrl+Shift+N"))
         self.view_menu.addAction(self._action(self.tr("&Audience window"),
                                               self.audience_requested, "Ctrl+Shift+A"))
         self.full_screen_action = self._action(self.tr("&Full screen"), self.toggle_full_screen,
                                                QKeySequence.StandardKey.FullScreen)
         self.view_menu.addAction(self.full_screen_action)
+
+        self._build_vote_menu(bar)
+        from facilitator.ui.advice_combine import AdviceMenu
+
+        self.advice = AdviceMenu(self)
+        self.advice.data_changed.connect(self.data_changed)
 
         self.settings_menu = bar.addMenu(self.tr("&Settings"))
         self.settings_menu.addAction(self._action(self.tr("&Venue, workshop and tables…"),
@@ -192,6 +399,33 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu(self.tr("&Help"))
         self.help_menu.addAction(self._action(self.tr("Where is my data?"), self.show_data_location))
         self.help_menu.addAction(self._action(self.tr("&About Facilitator"), self.show_about))
+
+    @property
+    def exports(self) -> ExportController:
+        """Built on first use: exports are not on the first screen."""
+        controller = getattr(self, "_exports", None)
+        if controller is None:
+            from facilitator.ui.export_actions import ExportController
+
+            controller = ExportController(self, self.store, self.pack, self.tasks,
+                                          documents=self._documents_dir)
+            controller.exported.connect(lambda path: self.statusBar().showMessage(
+                self.tr("Written: {path}").format(path=path), 15000))
+            self._exports = controller
+        return controller
+
+    def show_merge_window(self) -> None:
+        """A window of its own, not modal: the console keeps running during a merge."""
+        from facilitator.ui.merge_window import MergeWindow
+
+        window = getattr(self, "merge_window", None)
+        if window is None or window.store is not self.store:
+            window = MergeWindow(self.store, self,
+                                 site_names={site.id: site.name for site in self.pack.sites})
+            self.merge_window = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
 
     def _build_status_bar(self) -> None:
         self.site_label = QLabel()
@@ -255,11 +489,33 @@ class MainWindow(QMainWindow):
             self.import_roster_file(Path(path))
 
     def import_roster_file(self, path: Path) -> None:
-        """Import in the background; the store is untouched if anything is wrong."""
+        """Ask once about each value no rule knows, then import in the background.
+
+        The store is untouched if anything is wrong or the questions are cancelled.
+        """
+        store, pack = self.store, self.pack
+        self.tasks.run(
+            self.tr("Reading participants…"),
+            lambda progress: unknown_values(store, pack, path),
+            lambda unknowns: self._import_roster_answered(path, unknowns),
+            self._task_failed,
+        )
+
+    def _import_roster_answered(self, path: Path, unknowns: list[UnknownValue]) -> None:
+        from facilitator.ui.value_map_dialog import ValueMapDialog
+
+        mappings: dict[tuple[str, str], str] = {}
+        if unknowns:
+            dialog = ValueMapDialog(self.pack, unknowns, path.name, self)
+            if not dialog.exec():
+                self.statusBar().showMessage(self.tr("Import cancelled; nothing was "
+                                                     "changed."), 10000)
+                return
+            mappings = dialog.mappings()
         store, pack = self.store, self.pack
         self.tasks.run(
             self.tr("Importing participants…"),
-            lambda progress: import_roster(store, pack, path, progress),
+            lambda progress: import_roster(store, pack, path, progress, mappings=mappings),
             self._roster_imported,
             self._task_failed,
         )
@@ -274,6 +530,52 @@ class MainWindow(QMainWindow):
         if report.warnings:
             QMessageBox.information(self, self.tr("Participants imported"),
                                     message + "\n\n" + "\n".join(report.warnings))
+
+    def import_notes_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import notes, quotes and advice"), self._documents_dir(),
+            self.tr("CSV files (*.csv);;All files (*)"))
+        if path:
+            self.import_notes_file(Path(path))
+
+    def import_notes_file(self, path: Path) -> None:
+        """Import notes in the background, all-or-nothing."""
+        from facilitator.core.notes_csv import import_notes
+
+        store, pack = self.store, self.pack
+        self.tasks.run(self.tr("Importing notes…"),
+                       lambda progress: import_notes(store, pack, path, progress),
+                       self._notes_imported, self._task_failed)
+
+    def _notes_imported(self, report: ImportReport) -> None:
+        self.last_import = report
+        self.data_changed.emit()
+        message = self.tr("{file}: {added} notes added, {unchanged} already there").format(
+            file=Path(report.file).name, added=report.added, unchanged=report.unchanged)
+        self.statusBar().showMessage(message, 10000)
+        if report.warnings:
+            QMessageBox.information(self, self.tr("Notes imported"),
+                                    message + "\n\n" + "\n".join(report.warnings))
+
+    def export_notes_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export notes as CSV"),
+            str(Path(self._documents_dir()) / f"notes-{self.store.site or 'all'}.csv"),
+            self.tr("CSV files (*.csv)"))
+        if path:
+            self.export_notes_file(Path(path))
+
+    def export_notes_file(self, path: Path) -> None:
+        """This site's notes in the import format (UTF-8 with BOM), in the background."""
+        from facilitator.core.notes_csv import export_notes
+
+        store, pack, site = self.store, self.pack, self.store.site or None
+        self.tasks.run(self.tr("Exporting notes…"),
+                       lambda progress: export_notes(store, pack, path, site, progress),
+                       lambda count: self.statusBar().showMessage(
+                           self.tr("{count} notes written to {path}").format(count=count,
+                                                                             path=path), 15000),
+                       self._task_failed)
 
     def _task_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):

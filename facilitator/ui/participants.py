@@ -1,7 +1,9 @@
-"""The participants page: the roster as imported, by pseudonymous code."""
+"""The participants page: the roster by pseudonymous code, with quote consent,
+withdrawal and erasure (each explained and confirmed, as on the check-in page)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -15,9 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from facilitator.core import participants
+from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.roster import list_participants
 from facilitator.core.store import Store
+from facilitator.ui.checkin import confirm_erasure, confirm_withdrawal
+from facilitator.ui.errors import show_error
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -35,6 +41,9 @@ class ParticipantsModel(QAbstractTableModel):
         self._rows: list[dict[str, Any]] = []
         self._site_names = {s.id: s.name for s in pack.sites}
         self.refresh()
+
+    def row(self, index: int) -> dict[str, Any]:
+        return self._rows[index]
 
     def refresh(self) -> None:
         self.beginResetModel()
@@ -101,13 +110,73 @@ class ParticipantsPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.import_button)
+        # The same explained, confirmed actions as the check-in page (DESIGN §4).
+        self.consent_button = QPushButton(self.tr("&Quotes: yes / no"))
+        self.consent_button.setToolTip(self.tr(
+            "No: their words never appear verbatim in a PDF or CSV export. They still "
+            "count in theme counts and rankings."))
+        self.consent_button.clicked.connect(self.toggle_consent)
+        self.withdraw_button = QPushButton(self.tr("&Withdraw…"))
+        self.withdraw_button.clicked.connect(self.withdraw_selected)
+        self.erase_button = QPushButton(self.tr("&Erase…"))
+        self.erase_button.clicked.connect(self.erase_selected)
+        actions = QHBoxLayout()
+        actions.addWidget(self.consent_button)
+        actions.addStretch(1)
+        actions.addWidget(self.withdraw_button)
+        actions.addWidget(self.erase_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table)
+        layout.addLayout(actions)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
 
+    def selected(self) -> dict[str, Any] | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row(rows[0].row()) if rows else None
+
+    def _update_buttons(self, *_args: object) -> None:
+        person = self.selected()
+        active = person is not None and not (person["withdrawn"] or person["erased"])
+        self.consent_button.setEnabled(active)
+        self.withdraw_button.setEnabled(active)
+        self.erase_button.setEnabled(person is not None and not person["erased"])
+
+    def _act(self, action: Callable[[Store, str], object], confirm: Callable[..., bool] | None,
+             ) -> None:
+        person = self.selected()
+        if person is None:
+            return
+        if confirm is not None and not confirm(self, str(person["code"])):
+            return
+        try:
+            action(self.model.store, str(person["id"]))
+        except FacilitatorError as exc:
+            show_error(self, exc)
+        self.refresh()
+
+    def toggle_consent(self) -> None:
+        person = self.selected()
+        if person is not None:
+            consent = not bool(person["quote_consent"])
+            self._act(lambda store, pid: participants.set_quote_consent(store, pid, consent),
+                      None)
+
+    def withdraw_selected(self) -> None:
+        self._act(participants.withdraw, confirm_withdrawal)
+
+    def erase_selected(self) -> None:
+        self._act(participants.erase, confirm_erasure)
+
     def refresh(self) -> None:
+        selected = self.selected()
         self.model.refresh()
+        if selected is not None:
+            for index in range(self.model.rowCount()):
+                if self.model.row(index)["id"] == selected["id"]:
+                    self.table.selectRow(index)
+        self._update_buttons()
         rows = self.model.rowCount()
         if rows:
             per_site = self.model.per_site()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -34,7 +35,9 @@ class VenueSetupDialog(QDialog):
     """
 
     def __init__(self, pack: SessionPack, current: VenueSettings | None = None,
-                 rehearsal: bool = False, parent: QWidget | None = None) -> None:
+                 rehearsal: bool = False, parent: QWidget | None = None, *,
+                 laptop: venue.LaptopSettings | None = None,
+                 note_taker: bool = False) -> None:
         super().__init__(parent)
         self.pack = pack
         self.setWindowTitle(self.tr("Set up this venue"))
@@ -78,6 +81,21 @@ class VenueSetupDialog(QDialog):
         tables_label = QLabel(self.tr("&Tables:"))
         tables_label.setBuddy(self.table_list)
         form.addRow(tables_label, tables_box)
+        self.laptop_edit = QLineEdit((laptop.label if laptop else "") or "")
+        self.laptop_edit.setPlaceholderText(self.tr("e.g. Console, Table 3"))
+        self.laptop_edit.setMaxLength(venue.MAX_TABLE_NAME)
+        laptop_label = QLabel(self.tr("This &laptop:"))
+        laptop_label.setBuddy(self.laptop_edit)
+        form.addRow(laptop_label, self.laptop_edit)
+        self.laptop_table = QComboBox()
+        self._laptop_table_id = laptop.table_id if laptop else None
+        laptop_table_label = QLabel(self.tr("It sits at &table:"))
+        laptop_table_label.setBuddy(self.laptop_table)
+        form.addRow(laptop_table_label, self.laptop_table)
+        self.note_taker_check = QCheckBox(self.tr(
+            "Note-taker mode: this table laptop shows only the capture panel"))
+        self.note_taker_check.setChecked(note_taker)
+        form.addRow("", self.note_taker_check)
         self.rehearsal_check = QCheckBox(self.tr(
             "Rehearsal: practise with a separate database (nothing mixes with real data)"))
         self.rehearsal_check.setChecked(rehearsal)
@@ -95,6 +113,9 @@ class VenueSetupDialog(QDialog):
         layout.addWidget(box)
 
         self.site_combo.currentIndexChanged.connect(self._site_changed)
+        self.table_list.model().rowsInserted.connect(lambda *_: self._fill_laptop_tables())
+        self.table_list.model().rowsRemoved.connect(lambda *_: self._fill_laptop_tables())
+        self.table_list.itemChanged.connect(lambda _item: self._fill_laptop_tables())
         if current is not None:
             found = self.site_combo.findData(current.site_id)
             if found >= 0:
@@ -111,6 +132,7 @@ class VenueSetupDialog(QDialog):
             self._tables_edited = True
         else:
             self._site_changed()
+        self._fill_laptop_tables()
 
     def _fill_workshops(self) -> None:
         chosen = self.workshop_combo.currentData()
@@ -167,6 +189,30 @@ class VenueSetupDialog(QDialog):
 
     def rehearsal(self) -> bool:
         return self.rehearsal_check.isChecked()
+
+    def _fill_laptop_tables(self) -> None:
+        chosen = self.laptop_table.currentData()
+        if chosen is None and self._laptop_table_id is not None:
+            site = str(self.site_combo.currentData())
+            chosen = next((n for n in self.table_names()
+                           if venue.table_id(site, n) == self._laptop_table_id), None)
+            self._laptop_table_id = None
+        self.laptop_table.clear()
+        self.laptop_table.addItem(self.tr("No table (console or roaming)"), None)
+        for name in self.table_names():
+            self.laptop_table.addItem(name, name)
+        found = self.laptop_table.findData(chosen)
+        self.laptop_table.setCurrentIndex(max(found, 0))
+
+    def laptop_label(self) -> str:
+        return self.laptop_edit.text().strip()
+
+    def laptop_table_name(self) -> str | None:
+        name = self.laptop_table.currentData()
+        return str(name).strip() if name else None
+
+    def note_taker(self) -> bool:
+        return self.note_taker_check.isChecked()
 
     def accept(self) -> None:
         try:

@@ -1,0 +1,378 @@
+"""The dot-voting kiosk: participants spend their dots on the combined advice list.
+
+Each participant has the pack's ``dot_allowance`` dots (default 3), at most
+``dot_cap`` (default 2) on one item. Every item is a large row with − and + buttons
+(touch) and the dots drawn as filled and empty circles with the count in words, so
+colour never carries the meaning alone. Keyboard: ↑/↓ choose an item, + or → add a
+dot, − or ← take one off, Enter submits. Submit says what is missing or over until
+every dot is placed. The participant code is optional (blank: an anonymous sheet).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.core import advice, participants
+from facilitator.core.errors import FacilitatorError
+from facilitator.core.pack import SessionPack
+from facilitator.core.store import Store
+from facilitator.ui.audience import BACKGROUND, INK, MUTED, PANEL, SKY, YELLOW
+from facilitator.ui.kiosk import KIOSK_STYLE
+
+FILLED, EMPTY = "●", "○"
+DOT_STYLE = KIOSK_STYLE.replace("#kiosk", "#dot_kiosk") + f"""
+#dot_kiosk QFrame#dot_row {{ background: {PANEL}; border: 3px solid {PANEL};
+    border-radius: 12px; }}
+#dot_kiosk QFrame#dot_row[focused="true"] {{ border: 4px solid {YELLOW}; }}
+#dot_kiosk QPushButton#dot_button {{ padding: 0px; min-width: 64px; min-height: 64px; }}
+"""
+
+
+def _font(widget: QWidget, px: int, bold: bool = False) -> QFont:
+    font = QFont(widget.font())
+    font.setPixelSize(px)
+    font.setBold(bold)
+    return font
+
+
+class DotRow(QFrame):
+    """One advice item with its dots. Signals: changed(), step(int) — move focus."""
+
+    changed = Signal()
+    step = Signal(int)
+
+    def __init__(self, item: advice.AdviceItem, cap: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.cap = cap
+        self.dots = 0
+        self.can_add = True
+        self.setObjectName("dot_row")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.text = QLabel(item.text)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setFont(_font(self.text, 26, True))
+        self.meta = QLabel(" · ".join([item.theme, ", ".join(item.sites)]))
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setFont(_font(self.meta, 18))
+        self.meta.setStyleSheet(f"color: {MUTED};")
+        self.minus = QPushButton("−")
+        self.plus = QPushButton("+")
+        for button, slot, name in ((self.minus, self.remove, "remove"),
+                                   (self.plus, self.add, "add")):
+            button.setObjectName("dot_button")
+            button.setAccessibleName(self.tr("{what} a dot").format(
+                what=self.tr("Add") if name == "add" else self.tr("Remove")))
+            button.setFont(_font(button, 36, True))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the row takes the keys
+            button.clicked.connect(slot)
+        self.shown = QLabel()
+        self.shown.setFont(_font(self.shown, 34, True))
+        self.shown.setStyleSheet(f"color: {SKY};")
+        self.shown.setMinimumWidth(120)
+        self.shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.count = QLabel()
+        self.count.setFont(_font(self.count, 18))
+        self.count.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        words = QVBoxLayout()
+        words.addWidget(self.text)
+        words.addWidget(self.meta)
+        dots = QVBoxLayout()
+        dots.addWidget(self.shown)
+        dots.addWidget(self.count)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(20, 14, 20, 14)
+        layout.addLayout(words, 1)
+        layout.addWidget(self.minus)
+        layout.addLayout(dots)
+        layout.addWidget(self.plus)
+        self._show()
+
+    def set_dots(self, dots: int) -> None:
+        self.dots = max(0, min(self.cap, dots))
+        self._show()
+        self.changed.emit()
+
+    def add(self) -> None:
+        if self.dots < self.cap and self.can_add:
+            self.set_dots(self.dots + 1)
+
+    def remove(self) -> None:
+        if self.dots:
+            self.set_dots(self.dots - 1)
+
+    def set_can_add(self, can_add: bool) -> None:
+        self.can_add = can_add
+        self.plus.setEnabled(can_add and self.dots < self.cap)
+
+    def _show(self) -> None:
+        self.shown.setText(FILLED * self.dots + EMPTY * (self.cap - self.dots))
+        self.count.setText(self.tr("no dots") if not self.dots else self.tr("1 dot")
+                           if self.dots == 1 else self.tr("{n} dots").format(n=self.dots))
+        self.minus.setEnabled(self.dots > 0)
+        self.plus.setEnabled(self.can_add and self.dots < self.cap)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Right):
+            self.add()
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore, Qt.Key.Key_Left,
+                     Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.remove()
+        elif key == Qt.Key.Key_Up:
+            self.step.emit(-1)
+        elif key == Qt.Key.Key_Down:
+            self.step.emit(1)
+        else:
+            super().keyPressEvent(event)
+
+    def _focused(self, on: bool) -> None:
+        self.setProperty("focused", "true" if on else "false")
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        self._focused(True)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        self._focused(False)
+        super().focusOutEvent(event)
+
+
+class DotVotingWindow(QWidget):
+    """The participants' screen.
+
+    Signals: dots_cast(str sheet id) — a sheet was recorded; left() — closed.
+    """
+
+    dots_cast = Signal(str)
+    left = Signal()
+    THANKS_MS = 4000
+
+    def __init__(self, store: Store, pack: SessionPack, site: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.store = store
+        self.pack = pack
+        self.site = pack.site(site).id
+        self.rows: list[DotRow] = []
+        self.setObjectName("dot_kiosk")
+        self.setStyleSheet(DOT_STYLE)
+        self.setWindowTitle(self.tr("Facilitator — prioritise the advice"))
+        self.stack = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+        self._build_vote()
+        self._build_thanks()
+        self.thanks_timer = QTimer(self)
+        self.thanks_timer.setSingleShot(True)
+        self.thanks_timer.setInterval(self.THANKS_MS)
+        self.thanks_timer.timeout.connect(self.next_voter)
+        for keys, slot in (("Return", self.submit), ("Enter", self.submit),
+                           ("Ctrl+Shift+X", self.leave)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+        self.resize(1280, 800)
+        self.next_voter()
+
+    def _label(self, text: str, px: int, bold: bool = False, colour: str = INK) -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setFont(_font(label, px, bold))
+        label.setStyleSheet(f"color: {colour};")
+        return label
+
+    def _build_vote(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(48, 28, 48, 28)
+        layout.setSpacing(12)
+        layout.addWidget(self._label(self.tr("Which advice matters most to you?"), 42, True))
+        layout.addWidget(self._label(self.tr(
+            "You have {n} dots. Put them on the advice you think matters most — up to "
+            "{m} on one item. Tap + to add a dot and − to take one off. Keyboard: ↑ ↓ "
+            "choose, + or → add, − or ← take off, Enter submits.").format(
+            n=self.pack.dot_allowance, m=self.pack.dot_cap), 22, colour=MUTED))
+        code_row = QHBoxLayout()
+        code_label = self._label(self.tr("Your participant code (optional):"), 24, True)
+        code_label.setWordWrap(False)
+        self.code = QLineEdit()
+        self.code.setObjectName("participant_code")
+        self.code.setFont(_font(self.code, 26))
+        self.code.setMaxLength(40)
+        self.code.setPlaceholderText(self.tr("leave blank to vote anonymously"))
+        self.code.setMinimumWidth(440)
+        self.code.setMaximumWidth(520)
+        code_label.setBuddy(self.code)
+        code_row.addWidget(code_label)
+        code_row.addWidget(self.code, 1)
+        self.remaining = self._label("", 28, True, SKY)
+        self.remaining.setObjectName("remaining")
+        self.remaining.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        code_row.addWidget(self.remaining, 1)
+        layout.addLayout(code_row)
+        self.list_area = QScrollArea()
+        self.list_area.setWidgetResizable(True)
+        self.list_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.list_widget = QWidget()
+        self.list_widget.setStyleSheet(f"background: {BACKGROUND};")
+        self.list_layout = QVBoxLayout(self.list_widget)
+        self.list_layout.setSpacing(10)
+        self.list_area.setWidget(self.list_widget)
+        layout.addWidget(self.list_area, 1)
+        bottom = QHBoxLayout()
+        self.missing = self._label("", 26, True, YELLOW)
+        self.missing.setObjectName("missing")
+        self.start_again = QPushButton(self.tr("Start again"))
+        self.start_again.setFont(_font(self.start_again, 24))
+        self.start_again.clicked.connect(self.clear_dots)
+        self.submit_button = QPushButton(self.tr("Submit my dots"))
+        self.submit_button.setObjectName("primary")
+        self.submit_button.setFont(_font(self.submit_button, 28, True))
+        self.submit_button.setMinimumHeight(76)
+        self.submit_button.clicked.connect(self.submit)
+        bottom.addWidget(self.missing, 1)
+        bottom.addWidget(self.start_again)
+        bottom.addWidget(self.submit_button)
+        layout.addLayout(bottom)
+        self.stack.addWidget(page)
+        self.vote_page = page
+
+    def _build_thanks(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(48, 28, 48, 28)
+        layout.addStretch(1)
+        title = self._label(self.tr("Thank you — your dots are recorded."), 52, True)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        self.next_button = QPushButton(self.tr("Next person"))
+        self.next_button.setFont(_font(self.next_button, 28))
+        self.next_button.clicked.connect(self.next_voter)
+        layout.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(2)
+        self.stack.addWidget(page)
+        self.thanks_page = page
+
+    # -- state -----------------------------------------------------------------------------
+
+    def current_page(self) -> str:
+        return "thanks" if self.stack.currentWidget() is self.thanks_page else "vote"
+
+    def next_voter(self) -> None:
+        """A clean sheet with the list as it stands now."""
+        self.thanks_timer.stop()
+        self.code.clear()
+        for row in self.rows:
+            row.deleteLater()
+        self.rows = []
+        while self.list_layout.count():
+            self.list_layout.takeAt(0)
+        for item in advice.votable_items(self.store, self.pack):
+            row = DotRow(item, self.pack.dot_cap)
+            row.changed.connect(self._update)
+            row.step.connect(lambda step, r=row: self._move(r, step))
+            self.list_layout.addWidget(row)
+            self.rows.append(row)
+        if not self.rows:
+            self.list_layout.addWidget(self._label(self.tr("There is no advice to vote on "
+                                                           "yet."), 26, colour=MUTED))
+        self.list_layout.addStretch(1)
+        self.stack.setCurrentWidget(self.vote_page)
+        self._update()
+        if self.rows:
+            self.rows[0].setFocus()
+
+    def _move(self, row: DotRow, step: int) -> None:
+        index = self.rows.index(row) + step
+        if 0 <= index < len(self.rows):
+            self.rows[index].setFocus()
+            self.list_area.ensureWidgetVisible(self.rows[index])
+
+    def row_for(self, item_id: str) -> DotRow:
+        return next(r for r in self.rows if r.item.id == item_id)
+
+    def allocation(self) -> dict[str, int]:
+        return {r.item.id: r.dots for r in self.rows if r.dots}
+
+    def placed(self) -> int:
+        return sum(r.dots for r in self.rows)
+
+    def clear_dots(self) -> None:
+        for row in self.rows:
+            row.set_dots(0)
+
+    def _update(self) -> None:
+        left = self.pack.dot_allowance - self.placed()
+        for row in self.rows:
+            row.set_can_add(left > 0)
+        if left > 0:
+            self.remaining.setText(self.tr("{n} of {total} dots left").format(
+                n=left, total=self.pack.dot_allowance))
+            self.missing.setText(self.tr("To submit, place 1 more dot.") if left == 1 else
+                                 self.tr("To submit, place {n} more dots.").format(n=left))
+        elif left == 0:
+            self.remaining.setText(self.tr("All {total} dots placed").format(
+                total=self.pack.dot_allowance))
+            self.missing.setText(self.tr("All your dots are placed. Press Submit."))
+        else:
+            self.remaining.setText(self.tr("{n} dot(s) too many").format(n=-left))
+            self.missing.setText(self.tr("Take {n} dot(s) off to submit.").format(n=-left))
+        self.submit_button.setToolTip(self.missing.text())
+
+    def submit(self) -> None:
+        """Record the sheet, or say what is missing or over."""
+        if self.current_page() != "vote":
+            return
+        left = self.pack.dot_allowance - self.placed()
+        if left:
+            self._update()
+            return
+        code = self.code.text().strip()
+        participant_id: str | None = None
+        if code:
+            found = [p for p in participants.find(self.store, self.site, code)
+                     if str(p.get("code", "")).casefold() == code.casefold()]
+            if not found:
+                self.missing.setText(self.tr("Code {code} is not on the list for this site. "
+                                             "Check it with the facilitator, or leave it "
+                                             "blank to vote anonymously.").format(code=code))
+                self.code.setFocus()
+                return
+            participant_id = str(found[0]["id"])
+        try:
+            rows = advice.cast_dots(self.store, self.pack, site=self.site,
+                                    allocations=self.allocation(),
+                                    participant_id=participant_id, source="kiosk")
+        except advice.DuplicateSheetError:
+            self.missing.setText(self.tr("Code {code} has already put their dots. Ask the "
+                                         "facilitator if you want to change them.")
+                                 .format(code=code))
+            return
+        except FacilitatorError as exc:
+            self.missing.setText(exc.message)
+            return
+        self.stack.setCurrentWidget(self.thanks_page)
+        self.thanks_timer.start()
+        self.dots_cast.emit(str(rows[0]["sheet"]) if rows else "")
+
+    def leave(self) -> None:
+        self.close()
+        self.left.emit()

@@ -1,0 +1,391 @@
+"""The ballot kiosk driven as participants and the facilitator would: drag, tap, keys."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+from facilitator.core import ballots
+from facilitator.core.pack import SessionPack
+from facilitator.core.roster import import_roster, participant_id
+from facilitator.core.store import Store
+from facilitator.ui.kiosk import KioskControlPanel, KioskWindow, RankingBoard
+
+ROSTER = (
+    "\ufeffcode,site,gender,age_band,ethnicity,area,seg,lgbtqia,trust_police,ai_opinion,"
+    "quote_consent\n"
+    "CDF-01,Cardiff,Woman,25-34,White British,Urban,AB,no,2,4,yes\n"
+    "CDF-02,Caerdydd,Man,55+,Black British,Village/Rural,DE,no,5,1,no\n"
+    "CDF-03,Cardiff,Woman,18-24,Asian/Asian British,Urban,C1,Gay,3,3,\n"
+    "CDF-04,Cardiff,Man,65+,White British,Small town/Suburban,C2,no,1,2,yes\n"
+    "DUR-01,Durham,Woman,45-54,White British,Village/Rural,AB,no,4,5,yes\n"
+)
+
+
+def load_roster(store: Store, pack: SessionPack, tmp_path: Path) -> None:
+    """Participants as a recruiter's spreadsheet has them (BOM, screener wording)."""
+    path = tmp_path / "roster.csv"
+    path.write_text(ROSTER, encoding="utf-8")
+    import_roster(store, pack, path)
+
+
+def centre(board: RankingBoard, rect) -> QPoint:  # type: ignore[no-untyped-def]
+    return rect.center().toPoint()
+
+
+def tap(qtbot, board: RankingBoard, use_case: str) -> None:
+    qtbot.mouseClick(board, Qt.MouseButton.LeftButton,
+                     pos=centre(board, board.card_rect(use_case)))
+
+
+def drag(qtbot, board: RankingBoard, use_case: str, place: int) -> None:
+    """Press on the card, move in steps to the place, release: no QDrag involved."""
+    start = centre(board, board.card_rect(use_case))
+    end = centre(board, board.slot_rect(place))
+    qtbot.mousePress(board, Qt.MouseButton.LeftButton, pos=start)
+    for i in range(1, 6):
+        qtbot.mouseMove(board, start + (end - start) * i / 5)
+    qtbot.mouseRelease(board, Qt.MouseButton.LeftButton, pos=end)
+
+
+def answer_dialog(qtbot, button_text: str, timeout_ms: int = 5000) -> list[str]:
+    """Click ``button_text`` on the next message box that opens; returns its texts."""
+    seen: list[str] = []
+    timer = QTimer()
+    timer.setInterval(30)
+    waited = [0]
+
+    def poll() -> None:
+        waited[0] += 30
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                seen.append(widget.text() + "\n" + widget.informativeText())
+                for button in widget.findChildren(QPushButton):
+                    if button.text().replace("&", "") == button_text:
+                        timer.stop()
+                        button.click()
+                        return
+        if waited[0] > timeout_ms:
+            timer.stop()
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, QMessageBox):
+                    widget.reject()  # never hang the suite on a dialog nobody answers
+
+    timer.timeout.connect(poll)
+    timer.start()
+    qtbot._answer_timer = timer  # kept alive for the test's duration
+    return seen
+
+
+@pytest.fixture
+def kiosk_factory(store: Store, default_pack: SessionPack, qtbot, tmp_path: Path
+                  ) -> Callable[..., KioskWindow]:
+    load_roster(store, default_pack, tmp_path)
+    ballots.set_voting(store, "cardiff", 2, True)
+
+    def make(seed: int = 7) -> KioskWindow:
+        kiosk = KioskWindow(store, default_pack, "cardiff", 2, rng=random.Random(seed))
+        qtbot.addWidget(kiosk)
+        kiosk.resize(1600, 900)
+        with qtbot.waitExposed(kiosk):
+            kiosk.show()
+        kiosk.board.setFocus()
+        return kiosk
+
+    return make
+
+
+def saved_rankings(store: Store) -> list[tuple[str, ...]]:
+    return [ballots.ranking_of(b) for b in store.rows("ballots", "deleted = 0")]
+
+
+def confirm(qtbot, kiosk: KioskWindow) -> None:
+    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    assert kiosk.current_page() == "confirm"
+    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+
+
+def test_a_ballot_by_dragging_every_card(kiosk_factory, store: Store, qtbot) -> None:
+    kiosk = kiosk_factory()
+    board = kiosk.board
+    wanted = list(reversed(board.order))
+    for place, use_case in enumerate(wanted, start=1):
+        drag(qtbot, board, use_case, place)
+        assert board.place_of(use_case) == place
+    # Dragging a placed card onto another place swaps the two.
+    drag(qtbot, board, wanted[0], 2)
+    assert board.places[:2] == [wanted[1], wanted[0]]
+    drag(qtbot, board, wanted[0], 1)
+    assert board.ranking() == wanted
+    confirm(qtbot, kiosk)
+    assert saved_rankings(store) == [tuple(wanted)]
+    ballot = store.rows("ballots")[0]
+    assert ballot["source"] == "kiosk" and ballot["participant_id"] is None
+    assert kiosk.current_page() == "thanks"
+
+
+def test_a_ballot_by_tapping_cards_in_order(kiosk_factory, store: Store, qtbot) -> None:
+    kiosk = kiosk_factory()
+    board = kiosk.board
+    wanted = [board.order[i] for i in (3, 0, 5, 1, 4, 2)]
+    for use_case in wanted:
+        tap(qtbot, board, use_case)
+    assert board.ranking() == wanted
+    # Tapping a placed card takes it out; tapping it again puts it in the free place.
+    tap(qtbot, board, wanted[2])
+    assert board.place_of(wanted[2]) is None and not kiosk.submit.isEnabled()
+    tap(qtbot, board, wanted[2])
+    assert board.ranking() == wanted
+    confirm(qtbot, kiosk)
+    assert saved_rankings(store) == [tuple(wanted)]
+
+
+def test_a_ballot_by_keyboard_alone(kiosk_factory, store: Store, qtbot) -> None:
+    kiosk = kiosk_factory()
+    board = kiosk.board
+    assert board.hasFocus()
+    first = board.current
+    # Number keys place the highlighted card; the highlight moves on to the next card.
+    for key in (Qt.Key.Key_6, Qt.Key.Key_5, Qt.Key.Key_4):
+        qtbot.keyClick(board, key)
+    placed = [board.places[5], board.places[4], board.places[3]]
+    assert placed[0] == first and None not in placed
+    # Arrows move the highlight; Enter gives the highlighted card the next free place.
+    qtbot.keyClick(board, Qt.Key.Key_Right)
+    chosen = board.current
+    qtbot.keyClick(board, Qt.Key.Key_Return)
+    assert board.place_of(chosen) == 1
+    qtbot.keyClick(board, Qt.Key.Key_2)
+    qtbot.keyClick(board, Qt.Key.Key_3)
+    ranking = board.ranking()
+    assert ranking is not None
+    # Ctrl+Up moves a placed card up one place.
+    board.current = ranking[2]
+    qtbot.keyClick(board, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    expected = [ranking[0], ranking[2], ranking[1], *ranking[3:]]
+    assert board.ranking() == expected
+    # Tab reaches Submit; Space presses it, then Space casts on the confirmation screen.
+    qtbot.keyClick(board, Qt.Key.Key_Tab)
+    assert kiosk.submit.hasFocus()
+    qtbot.keyClick(kiosk.submit, Qt.Key.Key_Space)
+    assert kiosk.current_page() == "confirm"
+    assert [row.text() for row in kiosk.confirm_rows] == [
+        board.titles[uc] for uc in expected]
+    assert kiosk.cast_button.hasFocus()
+    qtbot.keyClick(kiosk.cast_button, Qt.Key.Key_Space)
+    assert saved_rankings(store) == [tuple(expected)]
+
+
+def test_submit_is_refused_and_says_what_is_missing(kiosk_factory, store: Store,
+                                                    qtbot) -> None:
+    kiosk = kiosk_factory()
+    board = kiosk.board
+    assert not kiosk.submit.isEnabled()
+    assert "none placed" in kiosk.missing.text()
+    for use_case in board.order[:5]:
+        tap(qtbot, board, use_case)
+    last = board.order[5]
+    assert not kiosk.submit.isEnabled()
+    assert "1 more" in kiosk.missing.text() and board.titles[last] in kiosk.missing.text()
+    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    kiosk.review()  # even called directly, an incomplete ballot goes nowhere
+    assert kiosk.current_page() == "ballot" and store.rows("ballots") == []
+    tap(qtbot, board, last)
+    assert kiosk.submit.isEnabled()
+    assert "All six placed" in kiosk.missing.text()
+
+
+def test_the_kiosk_clears_and_shuffles_for_the_next_person(kiosk_factory, store: Store,
+                                                           qtbot) -> None:
+    kiosk = kiosk_factory()
+    orders = []
+    for _ in range(4):
+        board = kiosk.board
+        orders.append(tuple(board.order))
+        qtbot.keyClicks(kiosk.code, "CDF-01" if not orders[:-1] else "")
+        kiosk.code.clear()
+        for use_case in board.order:
+            tap(qtbot, board, use_case)
+        confirm(qtbot, kiosk)
+        assert kiosk.current_page() == "thanks"
+        # Nothing of the previous ballot is left anywhere on the kiosk.
+        assert board.places == [None] * 6 and kiosk.code.text() == ""
+        assert all(row.text() == "" for row in kiosk.confirm_rows)
+        qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+        assert kiosk.current_page() == "ballot"
+    assert len(set(orders)) > 1
+    assert len(store.rows("ballots")) == 4
+
+
+def test_the_thanks_screen_returns_to_a_new_ballot_by_itself(kiosk_factory, qtbot) -> None:
+    kiosk = kiosk_factory()
+    kiosk.thanks_timer.setInterval(50)
+    for use_case in kiosk.board.order:
+        tap(qtbot, kiosk.board, use_case)
+    confirm(qtbot, kiosk)
+    qtbot.waitUntil(lambda: kiosk.current_page() == "ballot", timeout=3000)
+
+
+def test_a_participant_code_is_recorded_and_checked(kiosk_factory, store: Store,
+                                                    default_pack: SessionPack, qtbot) -> None:
+    kiosk = kiosk_factory()
+    qtbot.keyClicks(kiosk.code, "cdf-02")
+    for use_case in kiosk.board.order:
+        tap(qtbot, kiosk.board, use_case)
+    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    assert "CDF-02" in kiosk.confirm_who.text()
+    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    ballot = ballots.ballot_for(store, participant_id("cardiff", "CDF-02"), 2)
+    assert ballot is not None and ballot["source"] == "kiosk"
+
+    # A code from another site, or one not on the roster, is refused with a reason.
+    qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+    for code in ("DUR-01", "CDF-99"):
+        kiosk.code.clear()
+        qtbot.keyClicks(kiosk.code, code)
+        for use_case in kiosk.board.order:
+            if kiosk.board.place_of(use_case) is None:
+                tap(qtbot, kiosk.board, use_case)
+        qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+        assert kiosk.current_page() == "ballot"
+        assert code in kiosk.missing.text() and "not on the list" in kiosk.missing.text()
+    assert len(store.rows("ballots")) == 1
+
+
+def _vote(qtbot, kiosk: KioskWindow, code: str, order: list[int]) -> list[str]:
+    kiosk.code.clear()
+    qtbot.keyClicks(kiosk.code, code)
+    wanted = [kiosk.board.order[i] for i in order]
+    for use_case in wanted:
+        tap(qtbot, kiosk.board, use_case)
+    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    return wanted
+
+
+def test_a_second_ballot_replaces_the_first_only_when_the_facilitator_confirms(
+        kiosk_factory, store: Store, qtbot) -> None:
+    kiosk = kiosk_factory()
+    pid = participant_id("cardiff", "CDF-01")
+    first = _vote(qtbot, kiosk, "CDF-01", [0, 1, 2, 3, 4, 5])
+    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+
+    # The facilitator keeps the earlier ballot: nothing changes.
+    _vote(qtbot, kiosk, "CDF-01", [5, 4, 3, 2, 1, 0])
+    seen = answer_dialog(qtbot, "Keep the earlier ballot")
+    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    assert seen and "CDF-01 has already voted" in seen[0]
+    kept = ballots.ballot_for(store, pid, 2)
+    assert kept is not None and ballots.ranking_of(kept) == tuple(first)
+    assert kept["revision"] == 1
+    assert kiosk.current_page() == "ballot" and "earlier ballot was kept" in \
+        kiosk.missing.text()
+
+    # The facilitator confirms: the new ranking is a new revision of the same ballot.
+    kiosk.next_ballot()
+    second = _vote(qtbot, kiosk, "CDF-01", [5, 4, 3, 2, 1, 0])
+    answer_dialog(qtbot, "Replace the earlier ballot")
+    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    replaced = ballots.ballot_for(store, pid, 2)
+    assert replaced is not None and ballots.ranking_of(replaced) == tuple(second)
+    assert replaced["id"] == kept["id"] and replaced["revision"] == 2
+    assert len(store.rows("ballots")) == 1
+    assert kiosk.current_page() == "thanks"
+
+
+def test_the_facilitator_locks_the_kiosk_and_closes_voting(store: Store,
+                                                          default_pack: SessionPack,
+                                                          qtbot, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    load_roster(store, default_pack, tmp_path)
+    panel = KioskControlPanel(store, default_pack)
+    qtbot.addWidget(panel)
+    panel.site_box.setCurrentIndex(panel.site_box.findData("cardiff"))
+    panel.workshop_box.setCurrentIndex(panel.workshop_box.findData(2))
+    assert "closed" in panel.state_label.text()
+    kiosk = panel.open_kiosk()
+    qtbot.addWidget(kiosk)
+    qtbot.waitUntil(kiosk.isActiveWindow, timeout=3000)
+    assert ballots.voting_state(store, "cardiff", 2) == "open"
+    assert "open" in panel.state_label.text()
+    for use_case in kiosk.board.order[:3]:
+        tap(qtbot, kiosk.board, use_case)
+
+    # Locking hides the ballot in progress; unlocking brings it back.
+    qtbot.keyClick(kiosk.board, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert kiosk.locked and kiosk.current_page() == "locked"
+    assert panel.lock_button.isChecked() and "Unlock" in panel.lock_button.text()
+    qtbot.mouseClick(panel.lock_button, Qt.MouseButton.LeftButton)
+    assert not kiosk.locked and kiosk.current_page() == "ballot"
+    assert len([p for p in kiosk.board.places if p]) == 3
+
+    # Closing voting asks, then the kiosk stops taking ballots and forgets the one open.
+    answer_dialog(qtbot, "&Yes".replace("&", ""))
+    qtbot.mouseClick(panel.voting_button, Qt.MouseButton.LeftButton)
+    assert ballots.voting_state(store, "cardiff", 2) == "closed"
+    assert kiosk.current_page() == "closed"
+    assert kiosk.board.places == [None] * 6
+    assert "closed" in panel.state_label.text()
+    with pytest.raises(ballots.VotingClosedError):
+        ballots.cast_ballot(store, default_pack, site="cardiff", workshop=2,
+                            ranking=default_pack.use_case_ids)
+
+    # Reopening from the panel shows a fresh ballot again.
+    qtbot.mouseClick(panel.voting_button, Qt.MouseButton.LeftButton)
+    assert kiosk.current_page() == "ballot"
+    panel.shut_down()
+
+
+def test_a_ballot_confirmed_after_voting_closed_is_not_recorded(kiosk_factory,
+                                                                store: Store, qtbot) -> None:
+    kiosk = kiosk_factory()
+    for use_case in kiosk.board.order:
+        tap(qtbot, kiosk.board, use_case)
+    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    ballots.set_voting(store, "cardiff", 2, False)  # from the facilitator's laptop
+    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    assert kiosk.current_page() == "closed" and store.rows("ballots") == []
+
+
+# -- laws ----------------------------------------------------------------------------
+
+_OPERATIONS = st.lists(st.tuples(
+    st.sampled_from(["tap", "place", "take_out", "shift_up", "shift_down"]),
+    st.integers(0, 5), st.integers(1, 6)), max_size=40)
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=_OPERATIONS, seed=st.integers(0, 10_000))
+def test_any_sequence_of_moves_keeps_one_card_per_place(default_pack: SessionPack, qtbot,
+                                                        operations, seed: int) -> None:
+    """Whatever is tapped, dragged or keyed, no card is ever in two places, and a full
+    board is a ranking of all six that the core accepts."""
+    board = RankingBoard(default_pack, random.Random(seed))
+    qtbot.addWidget(board)
+    assert sorted(board.order) == sorted(default_pack.use_case_ids)
+    for name, card_index, place in operations:
+        card = board.order[card_index]
+        if name == "tap":
+            board.tap(card)
+        elif name == "place":
+            board.place(card, place)
+        elif name == "take_out":
+            board.take_out(card)
+        else:
+            board.shift(card, -1 if name == "shift_up" else 1)
+        placed = [p for p in board.places if p is not None]
+        assert len(placed) == len(set(placed))
+        assert set(board.unplaced()) | set(placed) == set(default_pack.use_case_ids)
+        ranking = board.ranking()
+        assert (ranking is None) == bool(board.unplaced())
+        if ranking is not None:
+            assert ballots.validate_ranking(default_pack, ranking) == tuple(ranking)
