@@ -30,8 +30,8 @@ def apply(db: sqlite_utils.Database) -> None:
     # Imported here: migrations imports this module for its TABLES.
     from facilitator.core.migrations import RECORD_ENVELOPE_SQL
 
-    db.executescript(
-        f"""
+    # Statement by statement: executescript would commit the migration's transaction.
+    script = f"""
         CREATE TABLE ballots (
             {RECORD_ENVELOPE_SQL},
             site TEXT NOT NULL,
@@ -58,6 +58,8 @@ def apply(db: sqlite_utils.Database) -> None:
             variable TEXT NOT NULL,
             value TEXT NOT NULL,
             category TEXT NOT NULL
-        );
+        )
         """
-    )
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
