@@ -90,6 +90,10 @@ def test_keyboard_only(qtbot, kiosk):
     with qtbot.waitSignal(window.dots_cast, timeout=2000):
         qtbot.keyClick(window.rows[2], Qt.Key.Key_Return)
     assert advice.tallies(store).sheets == 1
+    # Closed during the thank-you page: the next-person timer stops with it.
+    assert window.thanks_timer.isActive()
+    window.close()
+    assert not window.thanks_timer.isActive()
 
 
 def test_a_participant_has_one_sheet(qtbot, kiosk):

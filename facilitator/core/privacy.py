@@ -18,6 +18,8 @@ outward code ("CF10") is not a postcode.
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -310,12 +312,21 @@ def set_name_badges(store: Store, names: Iterable[str]) -> list[str]:
 def _confirmed(store: Store) -> set[tuple[str, str]]:
     rows = store.db.execute(
         f"SELECT note_id, matched FROM {CONFIRMATIONS_TABLE} WHERE deleted = 0").fetchall()
-    return {_confirmation_key(str(n), str(m)) for n, m in rows}
+    return {(str(n).strip().casefold(), str(m)) for n, m in rows}
+
+
+def fingerprint(note_id: str, matched: str) -> str:
+    """What a confirmation keeps of the matched text: a one-way fingerprint.
+
+    The confirmation merges and travels in bundles; the number or address itself must
+    not, or editing it out of the note would leave it in the confirmation.
+    """
+    key = f"{note_id.strip().casefold()}\x1f{matched.strip().casefold()}"
+    return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def _confirmation_key(note_id: str, matched: str) -> tuple[str, str]:
-    # The same folding natural_id applies to the record's key.
-    return note_id.strip().casefold(), matched.strip().casefold()
+    return note_id.strip().casefold(), fingerprint(note_id, matched)
 
 
 def _printed_notes(store: Store, site: str | None, note_id: str | None) -> list[Record]:
@@ -388,7 +399,8 @@ def confirm(store: Store, hit: PrivacyHit) -> Record:
     reported again, here or on the laptop this is merged into; a new match after an
     edit is.
     """
-    fields = {"note_id": hit.note_id, "matched": hit.matched, "hit_kind": hit.kind,
+    fields = {"note_id": hit.note_id, "matched": fingerprint(hit.note_id, hit.matched),
+              "hit_kind": hit.kind,
               "site": hit.site, "note_revision": hit.revision}
     spec = store.spec(CONFIRMATIONS_TABLE)
     record_id = spec.expected_id(fields)

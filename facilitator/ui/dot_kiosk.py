@@ -11,7 +11,7 @@ every dot is placed. The participant code is optional (blank: an anonymous sheet
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFocusEvent, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -279,6 +279,8 @@ class DotVotingWindow(QWidget):
     def next_voter(self) -> None:
         """A clean sheet with the list as it stands now."""
         self.thanks_timer.stop()
+        if self.store.closed:
+            return  # the window outlived its database
         self.code.clear()
         for row in self.rows:
             row.deleteLater()
@@ -372,6 +374,10 @@ class DotVotingWindow(QWidget):
         self.stack.setCurrentWidget(self.thanks_page)
         self.thanks_timer.start()
         self.dots_cast.emit(str(rows[0]["sheet"]) if rows else "")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.thanks_timer.stop()
+        super().closeEvent(event)
 
     def leave(self) -> None:
         self.close()

@@ -1,8 +1,10 @@
 """Schema for exports: the privacy gate's confirmations (DESIGN §4).
 
 - ``privacy_confirmations``: a user checked a privacy hit in a note and said it is
-  not personal data. A merged record keyed by (note id, matched text), so the lead
-  does not confirm again after merging and two laptops confirming agree on its id.
+  not personal data. A merged record keyed by (note id, fingerprint of the matched
+  text), so the lead does not confirm again after merging and two laptops confirming
+  agree on its id. ``matched`` holds only the fingerprint (``privacy.fingerprint``):
+  the number or address itself never travels in a confirmation.
   ``site`` is the note's site, so a site export carries its confirmations.
 
 The name-badge list the gate checks first names against is a local setting
