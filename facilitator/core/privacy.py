@@ -19,7 +19,6 @@ outward code ("CF10") is not a postcode.
 from __future__ import annotations
 
 import hashlib
-
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
