@@ -100,7 +100,6 @@ class FacilitatorApp:
         return window
 
     def _build_day(self) -> None:
-        from PySide6.QtCore import QTimer
 
         from facilitator.core import backup, venue
         from facilitator.core.agenda import AgendaRunner
@@ -127,10 +126,12 @@ class FacilitatorApp:
         self.window.set_results_audience(self.audience)
         self.console.follow_store(self.changes)
         # Finding libvlc takes a subprocess; paint the console first, then add video.
-        model = self.model
-        QTimer.singleShot(0, lambda: self._build_video(model, settings.site_id,
-                                                       settings.workshop))
+        # (A zero timer queued before show() would run before the first paint.)
         from facilitator.ui.deferred import after_first_paint
+
+        model = self.model
+        after_first_paint(self.window, lambda: self._build_video(model, settings.site_id,
+                                                                 settings.workshop))
 
         # Capture, notes and advice pages are not on the first screen: build them after.
         after_first_paint(self.window, lambda: self._build_notes(model, settings.site_id,

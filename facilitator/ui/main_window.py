@@ -87,7 +87,10 @@ class MainWindow(QMainWindow):
         # Voting pages are not on the first screen: built once the window is up.
         self.vote_pages_built = False
         self._results_audience: AudienceWindow | None = None
-        QTimer.singleShot(0, self.ensure_vote_pages)
+        # A zero timer queued before show() would run before the first paint.
+        from facilitator.ui.deferred import after_first_paint
+
+        after_first_paint(self, self.ensure_vote_pages, fallback_ms=300)
 
         self.setup_page = self._build_setup_page()
         # Until the venue is set up, the console's place holds the set-up page.
