@@ -21,7 +21,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                         help="export although the privacy check flagged text (each hit "
                              "has been checked by a person)")
     export.add_argument("--advice-only", action="store_true",
-                        help="only the advice exchange file (not available yet)")
+                        help="the advice exchange file: the advice by theme with its data, for "
+                             "other venues and the hub (no --site: all sites and combinations)")
     export.add_argument("--json", action="store_true")
     demo = sub.add_parser("demo", help="the whole pipeline on labelled synthetic data",
                           description="Build three synthetic venues in DIR through the "

@@ -6,6 +6,7 @@ and from an installed wheel (the same folders packed under ``facilitator/_data``
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from dataclasses import dataclass
@@ -86,10 +87,8 @@ def device_id(adopt: str | None = None) -> str:
             pass  # a damaged file: make a new id rather than edit under garbage
     new = str(uuid.uuid4())
     if adopt:
-        try:
+        with contextlib.suppress(ValueError):  # not a laptop id: make a new one
             new = str(uuid.UUID(adopt))
-        except ValueError:
-            pass
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{DEVICE_FILE}.{os.getpid()}.tmp")
     tmp.write_text(new + "\n", encoding="utf-8")
