@@ -138,6 +138,32 @@ def site_csvs(pack: SessionPack, folder: Path, site_id: str, prefix: str, people
     return roster_csv, notes_csv, ballots_csv
 
 
+def prioritise(store: Store, pack: SessionPack, folder: Path, seed: int) -> Path:
+    """The hub combines each theme's advice from the three sites into one item, then
+    participants' dots arrive as a paper-keyed priorities CSV (DESIGN §5)."""
+    from facilitator.core.advice import advice_items, combine, import_priorities
+
+    by_theme: dict[str, list[str]] = {}
+    for item in advice_items(store, pack):
+        if not item.is_combination and item.combined_into is None:
+            by_theme.setdefault(item.theme, []).append(item.id)
+    for theme, ids in by_theme.items():
+        if len(ids) > 1:
+            text = next(t for th, t in ADVICE if th == theme)
+            combine(store, pack, ids, f"[synthetic] {text} (all three sites)")
+    items = [item for item in advice_items(store, pack) if item.votable]
+    rng = random.Random(seed)
+    rows = []
+    for person in store.rows("participants", "withdrawn = 0", order_by="site, code"):
+        chosen = rng.sample(items, k=min(2, len(items)))
+        for item, dots in zip(chosen, (2, 1), strict=False):
+            rows.append([str(person["code"]), pack.site(str(person["site"])).name,
+                         item.short_id, str(dots)])
+    path = _write_csv(folder / "priorities.csv", ["participant", "site", "item", "dots"], rows)
+    import_priorities(store, pack, path)
+    return path
+
+
 def run_demo(pack: SessionPack, folder: str | Path, *, progress: Progress | None = None,
              seed: int = 2026) -> DemoResult:
     from facilitator.core.ballots import import_ballots
@@ -177,6 +203,7 @@ def run_demo(pack: SessionPack, folder: str | Path, *, progress: Progress | None
     with Store(merged_db, device_id="00000000-0000-4000-8000-0000000000aa") as lead:
         lead.set_setting(SYNTHETIC_KEY, "1")
         merge(lead, result.site_pdfs)
+        prioritise(lead, pack, out, seed)
         merged_pdf = out / "cross-site-report.pdf"
         export_merged(lead, pack, merged_pdf)
     result.merged_db, result.merged_pdf = merged_db, merged_pdf

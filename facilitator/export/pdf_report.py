@@ -403,19 +403,46 @@ class ReportBuilder:
         self.p(f"{star}{body} <font color='#4A545F' size='8'>{where}</font>", "quote")
 
     def advice(self) -> None:
-        items = [q for q in self.data.quotes if q.kind == ADVICE]
+        items = self.data.advice
         self.story.append(PageBreak())
         self.p("Advice for government and police forces", "h1")
         if not items:
             self.p("No advice was recorded.", "small")
             return
-        by_theme: dict[str, list[Quote]] = {}
-        for q in items:
-            by_theme.setdefault(q.themes[0] if q.themes else OTHER_THEME, []).append(q)
-        for theme in sorted(by_theme, key=lambda t: (t == OTHER_THEME, t)):
-            self.p(safe(theme), "h2")
-            for q in by_theme[theme]:
-                self._quote(q)
+        self.p("Grouped by advice theme, most dots first. Each participant had a few dots "
+               "to spend on the combined list; an item combined from several shows what it "
+               "was made from and where that came from.", "small")
+        texts = {item.id: item for item in items}
+        theme = None
+        for item in items:
+            if item.combined_into is not None:
+                continue  # printed under the item it was combined into
+            if item.theme != theme:
+                theme = item.theme
+                self.p(safe(theme), "h2")
+            votes = (f"{item.dots} dot{'s' if item.dots != 1 else ''} from {item.voters} "
+                     f"{'person' if item.voters == 1 else 'people'}")
+            where = ", ".join(item.sites) or "–"
+            if self.cross and item.by_site:
+                names = {s.id: s.name for s in self.data.sites}
+                per = "; ".join(f"{names.get(site, site)} {tally.dots}"
+                                for site, tally in sorted(item.by_site.items()))
+                votes += f" ({per})"
+            block: list[Flowable] = [Paragraph(
+                f"{safe(item.text)} <font color='#4A545F' size='8'>"
+                f"{safe(f'— {where} · {votes} · item {item.short_id}')}</font>",
+                self.s["quote"])]
+            for original_id in item.combined_from:
+                original = texts.get(original_id)
+                if original is None:
+                    continue
+                block.append(Paragraph(
+                    f"<font color='#4A545F' size='8'>combined from:</font> "
+                    f"{safe(original.text)} <font color='#4A545F' size='8'>"
+                    f"{safe('— ' + ', '.join(original.sites))}</font>",
+                    ParagraphStyle("from", parent=self.s["quote"], leftIndent=24,
+                                   fontSize=8.5, leading=11)))
+            self.story.append(KeepTogether(block))
 
     def agenda(self) -> None:
         d = self.data

@@ -100,6 +100,7 @@ class ReportData:
     synthetic: bool = False
     use_case_titles: dict[str, str] = field(default_factory=dict)
     variable_labels: dict[str, str] = field(default_factory=dict)
+    advice: list[Any] = field(default_factory=list)  # core.advice.AdviceItem, listed order
     merge_log: list[Record] = field(default_factory=list)
     conflicts: list[Record] = field(default_factory=list)
 
@@ -182,8 +183,22 @@ def gather(store: Store, pack: SessionPack, sites: Sequence[Site], *,
         mine = [g for g in groups[1:] if g[0]["value"] in {s.name for s in sites}]
         results.append(("site", mine))
 
+    from facilitator.core.advice import advice_items
+
+    if cross_site:
+        advice = advice_items(store, pack)
+    else:
+        # A site's report: its own advice and what was combined from it, with the
+        # dots cast at that site.
+        advice = [item for item in advice_items(store, pack, site=site_ids[0])
+                  if set(item.site_ids) & set(site_ids)]
+    if not store.rehearsal:
+        rehearsal_ids = {str(r[0]) for r in store.db.execute(
+            "SELECT id FROM notes WHERE kind = 'advice' AND rehearsal = 1")}
+        advice = [item for item in advice if item.id not in rehearsal_ids]
+
     return ReportData(
-        programme=pack.title, sites=list(sites),
+        programme=pack.title, sites=list(sites), advice=advice,
         laptops=sorted(((d, laptop_name(device_labels, d)) for d in devices if d),
                        key=lambda item: item[1]),
         dates=dates, quotas=quota_report, attendance=attendance, participants=participants,
