@@ -93,6 +93,7 @@ class FacilitatorApp:
         window.database_requested.connect(self.switch_database)
         window.venue_setup_requested.connect(self.venue_setup)
         window.audience_requested.connect(self.raise_audience)
+        window.show_priorities_action.toggled.connect(self.show_priorities)
         window.closing.connect(self.shut_down)
         self.window = window
         if venue.is_configured(self.store):
@@ -125,6 +126,14 @@ class FacilitatorApp:
         # The results page reveals its chart on the projector only when asked.
         self.window.set_results_audience(self.audience)
         self.console.follow_store(self.changes)
+        # The combined advice on the audience screen: the list while people vote, the
+        # priorities when the facilitator reveals them (Advice menu).
+        self._push_advice()
+        self.changes.changed.connect(self._advice_changed)
+        action = self.window.show_priorities_action
+        action.setEnabled(True)
+        audience = self.audience
+        audience.display_changed.connect(lambda: action.setChecked(audience.advice_shown()))
         # Finding libvlc takes a subprocess; paint the console first, then add video.
         # (A zero timer queued before show() would run before the first paint.)
         from facilitator.ui.deferred import after_first_paint
@@ -159,6 +168,29 @@ class FacilitatorApp:
         controller.attach_controls(controls)
         controller.video_title_changed.connect(surface.set_caption)
         self.video = VideoAgendaLink(self.model, controller, player)
+
+    ADVICE_TABLES = frozenset({"notes", "advice_combinations", "priorities", "participants"})
+
+    def _advice_changed(self, change: object) -> None:
+        if self.ADVICE_TABLES & getattr(change, "tables", frozenset()):
+            self._push_advice()
+
+    def _push_advice(self) -> None:
+        """Hand the audience screen and the console's preview the votable advice."""
+        from facilitator.core.advice import votable_items
+        from facilitator.ui.audience import AdviceLine
+
+        if self.store is None or self.audience is None:
+            return
+        lines = [AdviceLine(item.theme, item.text, ", ".join(item.sites), item.dots)
+                 for item in votable_items(self.store, self.pack)]
+        self.audience.set_advice(lines)
+        if self.console is not None:
+            self.console.preview.set_advice(lines)
+
+    def show_priorities(self, on: bool) -> None:
+        if self.audience is not None:
+            self.audience.set_advice_shown(on)
 
     def _build_notes(self, model: object, site_id: str, workshop: int) -> None:
         """The capture panel (following the agenda), the notes view and the advice view."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from typing import TypeVar
@@ -48,7 +49,7 @@ PANEL = "#1C232B"
 LEVEL_COLOURS = {"basic": SKY, "complex": ORANGE}
 TIMED_KINDS = ("discussion", "plenary", "advice", "prioritise", "ranking")
 PAGES = ("blank", "waiting", "title", "card", "prompt", "break", "video", "results",
-         "finished")
+         "advice", "finished")
 DESIGN_HEIGHT = 1080  # font sizes below are pixels at 1080p
 DESIGN_WIDTH = 1440  # narrower (4:3) screens scale by width instead
 
@@ -74,10 +75,26 @@ def choose_screen(screens: Sequence[ScreenT], primary: ScreenT | None) -> Screen
     return None
 
 
-def page_for(status: RunnerStatus, results_shown: bool = False) -> str:
+@dataclass(frozen=True)
+class AdviceLine:
+    """One item of the combined advice list as the room sees it."""
+
+    theme: str
+    text: str
+    sites: str
+    dots: int
+
+
+def page_for(status: RunnerStatus, results_shown: bool = False,
+             advice_shown: bool = False) -> str:
     """Which slide the room sees for this moment of the day."""
     if results_shown:
         return "results"  # the facilitator revealed them, whatever the agenda says
+    if advice_shown:
+        return "advice"  # the priorities, revealed by the facilitator
+    if status.step is not None and status.state in ("running", "paused") and \
+            status.step.kind == "prioritise":
+        return "advice"  # the combined list, while participants spend their dots
     if status.state == "not_started" or status.step is None:
         return "waiting"
     if status.state == "finished":
@@ -212,6 +229,8 @@ class AudienceView(QWidget):
         self.workshop_title = ""
         self._blank = False
         self._results_shown = False
+        self._advice_shown = False
+        self._advice: list[AdviceLine] = []
         self._status: RunnerStatus | None = None
         self._content_key: tuple[object, ...] | None = None
         self._page_name = "waiting"
@@ -244,6 +263,7 @@ class AudienceView(QWidget):
         self._build_break()
         self._build_video()
         self._build_results()
+        self._build_advice()
         self.pages["waiting"] = self.pages["title"]
         self.pages["finished"] = self.pages["title"]
         self.show_page("waiting")
@@ -407,6 +427,82 @@ class AudienceView(QWidget):
         layout.addWidget(self.results_placeholder, 1)
         self.results_widget: QWidget | None = None
 
+    def _build_advice(self) -> None:
+        _page, layout = self._page("advice", margins=0.6)
+        self.advice_title = self.scaler.add(_label("", colour=ORANGE), 36, bold=True)
+        self.advice_heading = self.scaler.add(_label(""), 56, bold=True)
+        self.advice_list = QLabel()
+        self.advice_list.setWordWrap(True)
+        self.advice_list.setTextFormat(Qt.TextFormat.RichText)
+        self.advice_list.setStyleSheet(f"color: {INK}; background: transparent;")
+        self.scaler.add(self.advice_list, 34)
+        self.advice_footer = self.scaler.add(_label("", colour=MUTED), 24)
+        layout.addWidget(self.advice_title)
+        layout.addWidget(self.advice_heading)
+        layout.addSpacing(16)
+        layout.addWidget(self.advice_list)
+        layout.addStretch(1)
+        layout.addWidget(self.advice_footer)
+        self._accent(layout)
+
+    def _fill_advice(self) -> None:
+        """The combined list: by theme while people vote; by dots once revealed."""
+        revealed = self._advice_shown
+        self.advice_title.setText(tr("Advice for government and police forces"))
+        self.advice_heading.setText(tr("What matters most: the priorities") if revealed
+                                    else tr("Spend your dots on what matters most"))
+        lines = list(self._advice)
+        if not lines:
+            self.advice_list.setText(escape(tr("The combined advice will appear here.")))
+            self.advice_footer.setText("")
+            return
+        rows = []
+        if revealed:
+            lines.sort(key=lambda line: -line.dots)
+            top = max(1, lines[0].dots)
+            for rank, line in enumerate(lines, start=1):
+                bar = round(24 * line.dots / top)
+                dots = tr("{n} dots").format(n=line.dots) if line.dots != 1 else tr("1 dot")
+                rows.append(
+                    f"<tr><td style='padding:6px 18px 6px 0; color:{ORANGE}'><b>{rank}.</b>"
+                    f"</td><td style='padding:6px 18px 6px 0'>{escape(line.text)}"
+                    f"<br/><span style='color:{MUTED}; font-size:small'>"
+                    f"{escape(line.theme)} · {escape(line.sites)}</span></td>"
+                    f"<td style='padding:6px 0; white-space:nowrap'>"
+                    f"<span style='color:{SKY}'>{'█' * bar}</span> <b>{escape(dots)}</b>"
+                    f"</td></tr>")
+            self.advice_footer.setText(tr("Dots from every site · longest bar = most dots"))
+        else:
+            theme = None
+            for number, line in enumerate(lines, start=1):
+                if line.theme != theme:
+                    theme = line.theme
+                    rows.append(f"<tr><td></td><td style='padding-top:14px; color:{SKY}'>"
+                                f"<b>{escape(theme)}</b></td></tr>")
+                rows.append(f"<tr><td style='padding:4px 18px 4px 0; color:{ORANGE}'>"
+                            f"<b>{number}.</b></td><td style='padding:4px 0'>"
+                            f"{escape(line.text)}</td></tr>")
+            self.advice_footer.setText(tr("Combined from the advice of every site"))
+        width = " width='100%'" if revealed else ""  # the bars sit at the right edge
+        self.advice_list.setText(f"<table cellspacing='0'{width}>{''.join(rows)}</table>")
+
+    def set_advice(self, lines: Sequence[AdviceLine]) -> None:
+        """The combined advice list (from the composition root; no store here)."""
+        self._advice = list(lines)
+        self._fill_advice()
+
+    def set_advice_shown(self, on: bool) -> None:
+        self._advice_shown = on
+        self._fill_advice()
+        self._content_key = None
+        if self._status is not None:
+            self.show_status(self._status)
+        elif not self._blank:
+            self.show_page("advice" if on else "waiting")
+
+    def advice_shown(self) -> bool:
+        return self._advice_shown
+
     # -- plugging in other engineers' widgets -----------------------------------------
 
     def set_video_widget(self, widget: QWidget | None) -> None:
@@ -477,7 +573,8 @@ class AudienceView(QWidget):
 
     def show_status(self, status: RunnerStatus) -> None:
         self._status = status
-        page = "blank" if self._blank else page_for(status, self._results_shown)
+        page = "blank" if self._blank else page_for(status, self._results_shown,
+                                                    self._advice_shown)
         key = (page, status.state, status.index,
                status.step.id if status.step else None, self.site_name, self.workshop_title)
         if key != self._content_key:
@@ -678,6 +775,18 @@ class AudienceWindow(QWidget):
 
     def results_shown(self) -> bool:
         return self.view.results_shown()
+
+    def set_advice(self, lines: Sequence[AdviceLine]) -> None:
+        self.view.set_advice(lines)
+
+    def set_advice_shown(self, on: bool) -> None:
+        """Reveal the priorities (dots per item), whatever the agenda shows."""
+        if on != self.view.advice_shown():
+            self.view.set_advice_shown(on)
+            self.display_changed.emit()
+
+    def advice_shown(self) -> bool:
+        return self.view.advice_shown()
 
     def set_video_widget(self, widget: QWidget | None) -> None:
         self.view.set_video_widget(widget)

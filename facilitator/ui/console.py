@@ -434,6 +434,7 @@ class ConsolePanel(QWidget):
         blank = self.audience.is_blank()
         self.preview.set_blank(blank)
         self.preview.set_results_shown(self.audience.results_shown())
+        self.preview.set_advice_shown(self.audience.advice_shown())
         self.blank_button.setChecked(blank)
         self.blank_button.setText(self.tr("Show audience  B") if blank
                                   else self.tr("Blank audience  B"))
@@ -445,6 +446,8 @@ class ConsolePanel(QWidget):
     def _step_changed(self, _index: int) -> None:
         if self.audience.results_shown():
             self.audience.set_results_shown(False)
+        if self.audience.advice_shown():
+            self.audience.set_advice_shown(False)
         self.refresh_note_counts()
 
     # -- setters that skip unchanged values ------------------------------------------

@@ -394,6 +394,13 @@ class MainWindow(QMainWindow):
 
         self.advice = AdviceMenu(self)
         self.advice.data_changed.connect(self.data_changed)
+        self.advice.menu.addSeparator()
+        self.show_priorities_action = self._action(
+            self.tr("Show the &priorities on the audience screen"), lambda: None,
+            "Ctrl+Shift+P")
+        self.show_priorities_action.setCheckable(True)
+        self.show_priorities_action.setEnabled(False)  # until a day is running
+        self.advice.menu.addAction(self.show_priorities_action)
 
         self.settings_menu = bar.addMenu(self.tr("&Settings"))
         self.settings_menu.addAction(self._action(self.tr("&Venue, workshop and tables…"),
