@@ -484,7 +484,8 @@ class AudienceView(QWidget):
                             f"{escape(line.text)}</td></tr>")
             self.advice_footer.setText(tr("Combined from the advice of every site"))
         width = " width='100%'" if revealed else ""  # the bars sit at the right edge
-        self.advice_list.setText(f"<table cellspacing='0'{width}>{''.join(rows)}</table>")
+        table = f"<table cellspacing='0'{width}>{''.join(rows)}</table>"  # texts above: tr()
+        self.advice_list.setText(table)
 
     def set_advice(self, lines: Sequence[AdviceLine]) -> None:
         """The combined advice list (from the composition root; no store here)."""
