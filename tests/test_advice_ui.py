@@ -146,8 +146,13 @@ def test_the_advice_menu_opens_the_combine_page(qtbot, tmp_path, default_pack):
                         tasks=TaskRunner(None, synchronous=True))
     qtbot.addWidget(window)
     try:
-        top = [a.text().replace("&", "") for a in window.menuBar().actions()]
-        assert "Advice" in top
+        window.show()  # the Advice menu is built once the window has painted
+
+        def menus() -> list[str]:
+            return [a.text().replace("&", "") for a in window.menuBar().actions()]
+
+        qtbot.waitUntil(lambda: "Advice" in menus(), timeout=5000)
+        assert menus().index("Advice") == menus().index("Voting") + 1
         window.advice.combine_action.trigger()
         assert window.pages.currentWidget() is window.advice.page
         assert window.advice.page.tree.topLevelItemCount() == 1

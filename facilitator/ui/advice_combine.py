@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -484,7 +485,14 @@ class AdviceMenu(QObject):
         self.window = window
         self.page: AdviceCombinePanel | None = None
         self.kiosk: DotVotingWindow | None = None
-        menu = window.menuBar().addMenu(self.tr("&Advice"))
+        # Beside Voting, before Settings, even when built after the first paint.
+        menu = QMenu(self.tr("&Advice"), window)
+        settings = getattr(window, "settings_menu", None)
+        bar = window.menuBar()
+        if settings is not None:
+            bar.insertMenu(settings.menuAction(), menu)
+        else:
+            bar.addMenu(menu)
         self.menu = menu
         self.combine_action = self._add(self.tr("&Combine advice across sites"),
                                         self.show_combine, "Ctrl+Shift+C")

@@ -22,10 +22,11 @@ def after_first_paint(widget: QWidget, callback: Callable[[], None],
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
             if event.type() == QEvent.Type.Paint:
                 widget.removeEventFilter(self)
-                QTimer.singleShot(0, fire)
+                QTimer.singleShot(0, widget, fire)
                 self.deleteLater()
             return False
 
     watcher = _Watcher(widget)
     widget.installEventFilter(watcher)
-    QTimer.singleShot(fallback_ms, fire)
+    # The widget is the timers' context: a widget deleted meanwhile cancels them.
+    QTimer.singleShot(fallback_ms, widget, fire)

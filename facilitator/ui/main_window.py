@@ -41,6 +41,7 @@ from facilitator.ui.participants import ParticipantsPanel
 from facilitator.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from facilitator.ui.advice_combine import AdviceMenu
     from facilitator.ui.audience import AudienceWindow
     from facilitator.ui.export_actions import ExportController
 
@@ -214,9 +215,22 @@ class MainWindow(QMainWindow):
         if self.vote_pages_built:
             self.results.attach_audience(audience)
 
+    @property
+    def advice(self) -> AdviceMenu:
+        """The Advice menu (combine, dot kiosk, priorities, exchange file), built once."""
+        if self._advice is None:
+            from facilitator.ui.advice_combine import AdviceMenu
+
+            self._advice = AdviceMenu(self)
+            self._advice.data_changed.connect(self.data_changed)
+            self._advice.menu.addSeparator()
+            self._advice.menu.addAction(self.show_priorities_action)
+        return self._advice
+
     def refresh_vote_pages(self, change: Change) -> None:
         """Views follow the store (connect StoreSignals.changed here)."""
-        self.advice.store_changed(change)
+        if self._advice is not None:
+            self._advice.store_changed(change)
         if not self.vote_pages_built:
             return
         for page in (self.checkin, self.ballot_entry, self.results, self.quotas):
@@ -390,17 +404,18 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.full_screen_action)
 
         self._build_vote_menu(bar)
-        from facilitator.ui.advice_combine import AdviceMenu
-
-        self.advice = AdviceMenu(self)
-        self.advice.data_changed.connect(self.data_changed)
-        self.advice.menu.addSeparator()
         self.show_priorities_action = self._action(
             self.tr("Show the &priorities on the audience screen"), lambda: None,
             "Ctrl+Shift+P")
         self.show_priorities_action.setCheckable(True)
         self.show_priorities_action.setEnabled(False)  # until a day is running
-        self.advice.menu.addAction(self.show_priorities_action)
+        # Works without the menu being built (the shortcut lives on the window).
+        self.addAction(self.show_priorities_action)
+        # The Advice menu's module is not needed for the first paint: built after it.
+        self._advice: AdviceMenu | None = None
+        from facilitator.ui.deferred import after_first_paint
+
+        after_first_paint(self, lambda: self.advice, fallback_ms=300)
 
         self.settings_menu = bar.addMenu(self.tr("&Settings"))
         self.settings_menu.addAction(self._action(self.tr("&Venue, workshop and tables…"),
