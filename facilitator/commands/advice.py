@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from facilitator.core import paths
@@ -112,16 +111,9 @@ def cmd_import_priorities(args: argparse.Namespace, resolved: paths.ResolvedPath
     pack = load_pack(resolved.pack)
     with Store(resolved.db) as store:
         report = import_priorities(store, pack, args.file)
-    for warning in report.warnings:
-        print(f"facilitator: warning: {warning}", file=sys.stderr)
-    if args.json:
-        print(json.dumps({"ok": True, "file": report.file, "rows": report.rows,
-                          "added": report.added, "unchanged": report.unchanged,
-                          "warnings": report.warnings}))
-    else:
-        print(f"{report.file}: {report.rows} rows: {report.added} added, "
-              f"{report.unchanged} already there")
-    return 0
+    from facilitator.commands.common import print_import
+
+    return print_import(args, report)
 
 
 def cmd_export_advice(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
@@ -137,12 +129,9 @@ def cmd_export_advice(args: argparse.Namespace, resolved: paths.ResolvedPaths) -
             result = export_advice(store, pack, args.site, args.output,
                                    accept_flagged=args.accept_flagged)
         except PrivacyHitsError as exc:
-            if args.json:
-                print(json.dumps({"ok": False, "error": exc.message, "hits": exc.lines}))
-            print(f"facilitator: {exc.message}", file=sys.stderr)
-            for line in exc.lines:
-                print(f"facilitator: {line}", file=sys.stderr)
-            return 1
+            from facilitator.commands.common import print_privacy_hits
+
+            return print_privacy_hits(args, exc)
     if args.json:
         print(json.dumps({"ok": True, "file": str(result.path), "bytes": result.bytes,
                           "records": result.records, "accepted_hits": result.accepted_hits}))

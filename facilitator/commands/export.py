@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from facilitator.core import paths
 
@@ -50,12 +49,9 @@ def cmd_export(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
             result = export_site(store, pack, args.site, args.output,
                                  accept_flagged=args.accept_flagged)
         except PrivacyHitsError as exc:
-            if args.json:
-                print(json.dumps({"ok": False, "error": exc.message, "hits": exc.lines}))
-            print(f"facilitator: {exc.message}", file=sys.stderr)
-            for line in exc.lines:
-                print(f"facilitator: {line}", file=sys.stderr)
-            return 1
+            from facilitator.commands.common import print_privacy_hits
+
+            return print_privacy_hits(args, exc)
     if args.json:
         print(json.dumps({"ok": True, "file": str(result.path), "bytes": result.bytes,
                           "accepted_hits": result.accepted_hits}))

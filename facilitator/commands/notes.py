@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from facilitator.core import paths
 
@@ -24,13 +22,6 @@ def cmd_import_notes(args: argparse.Namespace, resolved: paths.ResolvedPaths) ->
     pack = load_pack(resolved.pack)
     with Store(resolved.db) as store:
         report = import_notes(store, pack, args.file)
-    for warning in report.warnings:
-        print(f"facilitator: warning: {warning}", file=sys.stderr)
-    if args.json:
-        print(json.dumps({"ok": True, "file": report.file, "rows": report.rows,
-                          "added": report.added, "unchanged": report.unchanged,
-                          "warnings": report.warnings}))
-    else:
-        print(f"{report.file}: {report.rows} rows: {report.added} added, "
-              f"{report.unchanged} already there")
-    return 0
+    from facilitator.commands.common import print_import
+
+    return print_import(args, report)

@@ -16,8 +16,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -31,10 +29,8 @@ from reportlab.platypus import (
 
 from facilitator.core.errors import Progress, StoreError
 from facilitator.core.pack import SessionPack
-from facilitator.core.paths import fonts_dir
+from facilitator.export.pdf_report import FONT, FONT_BOLD, register_fonts
 
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
 INK = colors.HexColor("#101418")
 MUTED = colors.HexColor("#4A545F")
 BOX = colors.HexColor("#000000")
@@ -49,12 +45,7 @@ def sheet_order(pack: SessionPack) -> tuple[str, ...]:
 
 
 def _register_fonts() -> None:
-    registered = pdfmetrics.getRegisteredFontNames()
-    for name in (FONT, FONT_BOLD):
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(fonts_dir() / f"{name}.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
-                                  boldItalic=FONT_BOLD)
+    register_fonts()
 
 
 def _styles() -> dict[str, ParagraphStyle]:
