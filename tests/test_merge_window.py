@@ -104,3 +104,30 @@ def test_cancel_stops_a_merge_and_changes_nothing(qtbot, tmp_path, store):
     assert refused.args[0] == "Cancelled: nothing was changed."
     assert store.count("notes") == 0
     assert window.add_button.isEnabled() and not window.busy
+
+
+def test_file_import_takes_an_exchange_pdf_through_the_merge_preview(qtbot, tmp_path, store,
+                                                                   default_pack):
+    from facilitator.core.bundle import build_bundle
+    from facilitator.export.pdf_report import register_fonts
+    from facilitator.export.site_export import attach_bundle
+
+    register_fonts()
+    source = table_laptop(tmp_path / "durham.db", "table-2", notes=3)
+    with Store(source, device_id="x") as other:
+        raw = build_bundle(other)
+    from reportlab.pdfgen import canvas
+
+    page = tmp_path / "page.pdf"
+    canvas.Canvas(str(page)).save()
+    exchange = tmp_path / "durham-advice.pdf"
+    exchange.write_bytes(attach_bundle(page.read_bytes(), raw))
+    main = MainWindow(store, default_pack, resolve(str(store.path), str(default_pack.path)))
+    qtbot.addWidget(main)
+    assert "Advice exchange file or site export (PDF)…" in [
+        a.text().replace("&", "") for a in main.import_menu.actions()]
+    main.show_merge_window()
+    with qtbot.waitSignal(main.merge_window.previewed, timeout=20000):
+        main.import_exchange_files([exchange])
+    assert cell(main.merge_window, 0, 1) == "export PDF" and cell(main.merge_window, 0, 5) == "3"
+    main.tasks.setParent(None)

@@ -363,6 +363,9 @@ class MainWindow(QMainWindow):
         self.import_notes_action = self._action(self.tr("&Notes, quotes and advice (CSV)…"),
                                                 self.import_notes_dialog)
         self.import_menu.addAction(self.import_notes_action)
+        self.import_exchange_action = self._action(
+            self.tr("&Advice exchange file or site export (PDF)…"), self.import_exchange_dialog)
+        self.import_menu.addAction(self.import_exchange_action)
         self.export_menu = self.file_menu.addMenu(self.tr("&Export"))
         self.export_site_action = self._action(self.tr("&Site report (PDF with its data)…"),
                                                lambda: self.exports.export_site(), "Ctrl+E")
@@ -438,6 +441,19 @@ class MainWindow(QMainWindow):
                 self.tr("Written: {path}").format(path=path), 15000))
             self._exports = controller
         return controller
+
+    def import_exchange_dialog(self) -> None:
+        """An exchange file or export PDF merges like any other laptop's data: the Merge
+        window previews it first."""
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Advice exchange files or site exports"), self._documents_dir(),
+            self.tr("PDF files (*.pdf)"))
+        if names:
+            self.import_exchange_files([Path(n) for n in names])
+
+    def import_exchange_files(self, files: list[Path]) -> None:
+        self.show_merge_window()
+        self.merge_window.add_files(files)
 
     def show_merge_window(self) -> None:
         """A window of its own, not modal: the console keeps running during a merge."""
