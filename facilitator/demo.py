@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from facilitator.core.errors import Progress
+from facilitator.core.errors import ExportError, Progress
 from facilitator.core.merge import merge
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
@@ -172,7 +172,14 @@ def run_demo(pack: SessionPack, folder: str | Path, *, progress: Progress | None
     from facilitator.export.site_export import export_merged, export_site
 
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".facilitator-demo-probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ExportError(f"cannot write the demonstration here: {exc.strerror}",
+                          file=out) from exc
     result = DemoResult(out)
     steps = len(SITES) + 1
     for i, (site_id, prefix, people) in enumerate(SITES):
