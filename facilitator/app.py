@@ -128,7 +128,9 @@ class FacilitatorApp:
         self.console.follow_store(self.changes)
         # The combined advice on the audience screen: the list while people vote, the
         # priorities when the facilitator reveals them (Advice menu).
-        self._push_advice()
+        from facilitator.ui.deferred import after_first_paint
+
+        after_first_paint(self.window, self._push_advice)
         self.changes.changed.connect(self._advice_changed)
         action = self.window.show_priorities_action
         action.setEnabled(True)
@@ -136,8 +138,6 @@ class FacilitatorApp:
         audience.display_changed.connect(lambda: action.setChecked(audience.advice_shown()))
         # Finding libvlc takes a subprocess; paint the console first, then add video.
         # (A zero timer queued before show() would run before the first paint.)
-        from facilitator.ui.deferred import after_first_paint
-
         model = self.model
         after_first_paint(self.window, lambda: self._build_video(model, settings.site_id,
                                                                  settings.workshop))

@@ -40,7 +40,7 @@ def day(qtbot, tmp_path, default_pack):
     app.shut_down()
 
 
-def test_the_prioritise_step_shows_the_combined_list(day, default_pack):
+def test_the_prioritise_step_shows_the_combined_list(day, default_pack, qtbot):
     app, clock = day
     steps = [s.id for s in default_pack.workshop(4).steps]
     runner = app.model.runner
@@ -51,6 +51,8 @@ def test_the_prioritise_step_shows_the_combined_list(day, default_pack):
     view = app.audience.view
     app.model.refresh()
     assert view.current_page() == "advice"
+    # The list arrives just after the window's first paint.
+    qtbot.waitUntil(lambda: "Independent audits" in view.advice_list.text(), timeout=5000)
     text = view.advice_list.text()
     assert "Independent audits before and after use" in text
     assert "Publish each force&#x27;s list of AI tools &lt;b&gt;&amp;&lt;/b&gt;" in text
@@ -66,6 +68,7 @@ def test_revealing_the_priorities_orders_by_dots(day, qtbot):
     view = app.audience.view
     assert app.audience.advice_shown() and view.current_page() == "advice"
     assert app.console.preview.advice_shown()
+    qtbot.waitUntil(lambda: "2 dots" in view.advice_list.text(), timeout=5000)
     text = view.advice_list.text()
     assert text.index("Independent audits") < text.index("Publish each force")
     assert "2 dots" in text and "0 dots" in text
