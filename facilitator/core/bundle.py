@@ -16,7 +16,6 @@ import gzip
 import hashlib
 import io
 import json
-import os
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 
 from facilitator import __version__
 from facilitator.core.errors import MergeError
+from facilitator.core.files import write_atomic
 from facilitator.core.migrations import SCHEMA_VERSION
 from facilitator.core.records import Record, now_iso
 from facilitator.core.store import Store
@@ -126,19 +126,7 @@ def build_bundle(store: Store, *, sites: tuple[str, ...] | None = None,
 
 
 def write_bundle(store: Store, path: str | Path, **options: Any) -> Path:
-    target = Path(path)
-    data = build_bundle(store, **options)
-    tmp = target.with_name(f".{target.name}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise MergeError(f"cannot write the bundle: {exc.strerror}", file=target) from exc
-    return target
+    return write_atomic(path, build_bundle(store, **options))
 
 
 def _gunzip(raw: bytes, name: str) -> bytes:

@@ -14,17 +14,15 @@ partial file.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import io
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from facilitator.core.bundle import BUNDLE_NAME, build_bundle
-from facilitator.core.errors import ExportError, FacilitatorError, Progress
+from facilitator.core.errors import FacilitatorError, Progress
+from facilitator.core.files import write_atomic
 from facilitator.core.pack import SessionPack, Site
 from facilitator.core.store import Store
 from facilitator.export import pdf_report
@@ -66,31 +64,6 @@ def attach_bundle(pdf: bytes, bundle: bytes) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` completely or not at all."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-            reason = "the disk is full"
-        elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            reason = "this folder cannot be written to"
-        elif exc.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
-            reason = "the folder or drive is gone (was a USB stick pulled out?)"
-        else:
-            reason = exc.strerror or str(exc)
-        raise ExportError(f"{reason}; nothing was written", file=target) from exc
-    return target
 
 
 def privacy_gate(store: Store, pack: SessionPack, site: str | None,
