@@ -8,7 +8,7 @@ anonymous tombstone (pseudonymous code, site). Both are sticky in every merge.
 from __future__ import annotations
 
 from facilitator.core.errors import FacilitatorError
-from facilitator.core.records import Record
+from facilitator.core.records import Record, natural_id
 from facilitator.core.store import Store
 
 SEARCH_LIMIT = 50
@@ -24,6 +24,17 @@ def get(store: Store, participant_id: str) -> Record:
     if person is None or int(person["deleted"]):
         raise ParticipantError("this participant is not on the roster", field="participant")
     return person
+
+
+def by_code(store: Store, site: str, code: str) -> Record | None:
+    """The participant of ``site`` with exactly this code (any case), or None.
+
+    Looked up by the id the code derives (docs/record-laws.md, "Natural keys"), so
+    no search limit can hide them. Withdrawn and erased participants are returned:
+    callers say why they cannot take part.
+    """
+    person = store.get("participants", natural_id("participant", site, code))
+    return None if person is None or int(person["deleted"]) else person
 
 
 def find(store: Store, site: str, text: str, limit: int = SEARCH_LIMIT) -> list[Record]:

@@ -303,15 +303,14 @@ class BallotEntryPanel(QWidget):
             check.cells[SHEET] = self.tr("the sheet number is needed for double entry")
         code = self._text(row, CODE)
         if code:
-            found = [p for p in participants.find(self.store, self.site, code)
-                     if str(p["code"]).casefold() == code.casefold()]
-            if not found:
+            person = participants.by_code(self.store, self.site, code)
+            if person is None:
                 check.cells[CODE] = self.tr("{code} is not on the {site} list").format(
                     code=code, site=self.site_box.currentText())
-            elif found[0]["withdrawn"] or found[0]["erased"]:
+            elif person["withdrawn"] or person["erased"]:
                 check.cells[CODE] = self.tr("{code} has withdrawn").format(code=code)
             else:
-                check.participant_id = str(found[0]["id"])
+                check.participant_id = str(person["id"])
         ranks: dict[int, list[int]] = {}
         for column in range(FIRST_RANK, FIRST_RANK + PLACES):
             text = self._text(row, column)

@@ -350,15 +350,14 @@ class DotVotingWindow(QWidget):
         code = self.code.text().strip()
         participant_id: str | None = None
         if code:
-            found = [p for p in participants.find(self.store, self.site, code)
-                     if str(p.get("code", "")).casefold() == code.casefold()]
-            if not found:
+            person = participants.by_code(self.store, self.site, code)
+            if person is None:
                 self.missing.setText(self.tr("Code {code} is not on the list for this site. "
                                              "Check it with the facilitator, or leave it "
                                              "blank to vote anonymously.").format(code=code))
                 self.code.setFocus()
                 return
-            participant_id = str(found[0]["id"])
+            participant_id = str(person["id"])
         try:
             rows = advice.cast_dots(self.store, self.pack, site=self.site,
                                     allocations=self.allocation(),

@@ -713,17 +713,16 @@ class KioskWindow(QWidget):
         code = self.code.text().strip()
         participant_id: str | None = None
         if code:
-            found = [p for p in participants.find(self.store, self.site, code)
-                     if str(p.get("code", "")).casefold() == code.casefold()]
-            if not found:
+            person = participants.by_code(self.store, self.site, code)
+            if person is None:
                 self.missing.setText(self.tr("Code {code} is not on the list for this "
                                              "site. Check it with the facilitator, or "
                                              "leave it blank to vote anonymously.")
                                      .format(code=code))
                 self.code.setFocus()
                 return
-            participant_id = str(found[0]["id"])
-            code = str(found[0]["code"])
+            participant_id = str(person["id"])
+            code = str(person["code"])
         self._pending = (ranking, participant_id, code)
         for title, uc in zip(self.confirm_rows, ranking, strict=True):
             title.setText(self.board.titles[uc])
