@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from facilitator.core.csvread import read_csv
+from facilitator.core.csvread import read_csv, site_column
 from facilitator.core.errors import (
     CsvImportError,
     FacilitatorError,
@@ -620,17 +620,9 @@ def parse_priorities(store: Store, pack: SessionPack, path: str | Path
     for row in table.rows:
         values = row.values
         bad: list[RowProblem] = []
-        site_id = ""
-        site_text = values.get("site", "")
-        if not site_text:
-            bad.append(RowProblem(row.line, "is required", "site"))
-        else:
-            try:
-                site_id = pack.site(site_text).id
-            except SessionPackError:
-                known = ", ".join(s.name for s in pack.sites)
-                bad.append(RowProblem(row.line, f"unknown site {site_text!r} (expected "
-                                                f"{known})", "site"))
+        site_id, site_problem = site_column(pack, row)
+        if site_problem is not None:
+            bad.append(site_problem)
         item: AdviceItem | None = None
         item_text = values.get("item", "")
         if not item_text:

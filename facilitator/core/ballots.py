@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from facilitator.core.csvread import read_csv
+from facilitator.core.csvread import read_csv, site_column
 from facilitator.core.errors import (
     CsvImportError,
     FacilitatorError,
@@ -547,17 +547,9 @@ def parse_ballots(store: Store, pack: SessionPack, path: str | Path,
     for row in table.rows:
         values = row.values
         row_problems: list[RowProblem] = []
-        site_id = ""
-        site_text = values.get("site", "")
-        if not site_text:
-            row_problems.append(RowProblem(row.line, "is required", "site"))
-        else:
-            try:
-                site_id = pack.site(site_text).id
-            except SessionPackError:
-                known = ", ".join(s.name for s in pack.sites)
-                row_problems.append(RowProblem(
-                    row.line, f"unknown site {site_text!r} (expected {known})", "site"))
+        site_id, site_problem = site_column(pack, row)
+        if site_problem is not None:
+            row_problems.append(site_problem)
         workshop_text = values.get("workshop", "").upper().removeprefix("W")
         number = int(workshop_text) if workshop_text.isdigit() else None
         if number not in numbers:

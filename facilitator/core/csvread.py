@@ -8,7 +8,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from facilitator.core.errors import CsvImportError, FacilitatorError, RowProblem
+from facilitator.core.errors import (
+    CsvImportError,
+    FacilitatorError,
+    RowProblem,
+    SessionPackError,
+)
+from facilitator.core.pack import SessionPack
 
 
 @dataclass(frozen=True)
@@ -90,3 +96,16 @@ def _rows(reader: Iterator[list[str]], problems: list[RowProblem]) -> Iterator[t
             problems.append(RowProblem(getattr(reader, "line_num", 0), f"cannot parse: {exc}"))
             return
         yield getattr(reader, "line_num", 0), values
+
+
+def site_column(pack: SessionPack, row: CsvRow) -> tuple[str, RowProblem | None]:
+    """The row's site id (a site's id, name or alias such as Caerdydd, any case), or
+    '' and the problem with its ``site`` column."""
+    text = row.values.get("site", "")
+    if not text:
+        return "", RowProblem(row.line, "is required", "site")
+    try:
+        return pack.site(text).id, None
+    except SessionPackError:
+        known = ", ".join(s.name for s in pack.sites)
+        return "", RowProblem(row.line, f"unknown site {text!r} (expected {known})", "site")

@@ -19,14 +19,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from facilitator.core import themes as theme_book
-from facilitator.core.csvread import read_csv
+from facilitator.core.csvread import read_csv, site_column
 from facilitator.core.errors import (
     CsvImportError,
     FacilitatorError,
     ImportReport,
     Progress,
     RowProblem,
-    SessionPackError,
 )
 from facilitator.core.notes import KINDS, MAX_TEXT, TABLE, themes_json, themes_of
 from facilitator.core.pack import SessionPack
@@ -83,16 +82,9 @@ def parse_notes(store: Store, pack: SessionPack, path: str | Path
             problems.append(RowProblem(line, message, column))
             ok = False
 
-        site_id = ""
-        site_text = values.get("site", "")
-        if not site_text:
-            bad("is required", "site")
-        else:
-            try:
-                site_id = pack.site(site_text).id
-            except SessionPackError:
-                known = ", ".join(s.name for s in pack.sites)
-                bad(f"unknown site {site_text!r} (expected {known})", "site")
+        site_id, site_problem = site_column(pack, row)
+        if site_problem is not None:
+            bad(site_problem.message, "site")
         workshop_text = values.get("workshop", "")
         workshop = 0
         if not workshop_text:

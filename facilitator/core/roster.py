@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from facilitator.core.csvread import read_csv
+from facilitator.core.csvread import read_csv, site_column
 from facilitator.core.errors import (
     CsvImportError,
     ImportReport,
@@ -219,19 +219,10 @@ def parse_roster(pack: SessionPack, path: str | Path,
             problems.append(RowProblem(row.line, "is too long for a pseudonymous code "
                                                  "(40 characters at most)", "code"))
             row_ok = False
-        site_text = values.get("site", "")
-        site_id = ""
-        if not site_text:
-            problems.append(RowProblem(row.line, "is required", "site"))
+        site_id, site_problem = site_column(pack, row)
+        if site_problem is not None:
+            problems.append(site_problem)
             row_ok = False
-        else:
-            try:
-                site_id = pack.site(site_text).id
-            except SessionPackError:
-                known = ", ".join(s.name for s in pack.sites)
-                problems.append(RowProblem(row.line, f"unknown site {site_text!r} "
-                                                     f"(expected {known})", "site"))
-                row_ok = False
         for variable in pack.variables:
             raw = values.get(variable.id, "")
             category = normalise(variable, raw, value_maps)
