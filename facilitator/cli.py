@@ -191,16 +191,9 @@ def cmd_import(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
             report = import_roster_with_maps(store, pack, args)
         else:  # pragma: no cover - argparse limits the choices
             raise FacilitatorError(f"unknown import kind {args.kind}")
-    for warning in report.warnings:
-        print(f"facilitator: warning: {warning}", file=sys.stderr)
-    if args.json:
-        print(json.dumps({"ok": True, "file": report.file, "rows": report.rows,
-                          "added": report.added, "updated": report.updated,
-                          "unchanged": report.unchanged, "warnings": report.warnings}))
-    else:
-        print(f"{report.file}: {report.rows} rows: {report.added} added, "
-              f"{report.updated} updated, {report.unchanged} unchanged")
-    return 0
+    from facilitator.commands.common import print_import
+
+    return print_import(args, report, updated="updated", unchanged="unchanged")
 
 
 def cmd_videos(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:

@@ -10,17 +10,26 @@ from typing import Any
 from facilitator.core.errors import ImportReport
 
 
-def print_import(args: argparse.Namespace, report: ImportReport) -> int:
-    """Warnings on stderr; the report as JSON (``--json``) or one line. Returns 0."""
+def print_import(args: argparse.Namespace, report: ImportReport, *, noun: str = "rows",
+                 updated: str | None = None, unchanged: str = "already there") -> int:
+    """Warnings on stderr; the report as JSON (``--json``) or one line. Returns 0.
+
+    ``updated`` names what an import that can change records did to them ("updated",
+    "replaced"); without it, the report has no updated count.
+    """
     for warning in report.warnings:
         print(f"facilitator: warning: {warning}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"ok": True, "file": report.file, "rows": report.rows,
-                          "added": report.added, "unchanged": report.unchanged,
-                          "warnings": report.warnings}))
+        out: dict[str, Any] = {"ok": True, "file": report.file, "rows": report.rows,
+                               "added": report.added}
+        if updated is not None:
+            out["updated"] = report.updated
+        out.update({"unchanged": report.unchanged, "warnings": report.warnings})
+        print(json.dumps(out))
     else:
-        print(f"{report.file}: {report.rows} rows: {report.added} added, "
-              f"{report.unchanged} already there")
+        changed = f"{report.updated} {updated}, " if updated is not None else ""
+        print(f"{report.file}: {report.rows} {noun}: {report.added} added, {changed}"
+              f"{report.unchanged} {unchanged}")
     return 0
 
 

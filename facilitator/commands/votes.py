@@ -90,16 +90,9 @@ def cmd_import_ballots(args: argparse.Namespace, resolved: paths.ResolvedPaths) 
     pack = load_pack(resolved.pack)
     with Store(resolved.db) as store:
         report = import_ballots(store, pack, args.file, replace=args.replace)
-    for warning in report.warnings:
-        print(f"facilitator: warning: {warning}", file=sys.stderr)
-    if args.json:
-        print(json.dumps({"ok": True, "file": report.file, "rows": report.rows,
-                          "added": report.added, "updated": report.updated,
-                          "unchanged": report.unchanged, "warnings": report.warnings}))
-    else:
-        print(f"{report.file}: {report.rows} ballots: {report.added} added, "
-              f"{report.updated} replaced, {report.unchanged} already there")
-    return 0
+    from facilitator.commands.common import print_import
+
+    return print_import(args, report, noun="ballots", updated="replaced")
 
 
 # -- results -----------------------------------------------------------------------------
