@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 import sqlite_utils
@@ -97,7 +98,7 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot keep this laptop's id: {exc.strerror}",
                              file=paths.config_dir()) from exc
-        self._columns: dict[str, dict[str, Any]] = {}
+        self._columns: dict[str, Mapping[str, Any]] = {}
         self._required: dict[str, frozenset[str]] = {}
         self._sql: dict[tuple[str, str], str] = {}
 
@@ -275,11 +276,14 @@ class Store:
     def tables(self) -> list[str]:
         return [t for t in self.db.table_names() if not t.startswith(("_", "sqlite_"))]
 
-    def columns(self, table: str) -> list[str]:
-        return list(self.column_defaults(table))
+    def columns(self, table: str) -> tuple[str, ...]:
+        return tuple(self.column_defaults(table))
 
-    def column_defaults(self, table: str) -> dict[str, Any]:
-        """Each column of ``table`` and the value a row gets when it is left out."""
+    def column_defaults(self, table: str) -> Mapping[str, Any]:
+        """Each column of ``table`` and the value a row gets when it is left out.
+
+        Read once per table and shared (a merge asks for every record): do not change.
+        """
         if table not in self._columns:
             defaults: dict[str, Any] = {}
             required: set[str] = set()
@@ -287,9 +291,9 @@ class Store:
                 defaults[str(row[1])] = _literal(row[4])
                 if row[3] and row[4] is None:
                     required.add(str(row[1]))
-            self._columns[table] = defaults
+            self._columns[table] = MappingProxyType(defaults)
             self._required[table] = frozenset(required)
-        return dict(self._columns[table])
+        return self._columns[table]
 
     # -- local settings (never merged) -----------------------------------------------
 
@@ -482,8 +486,7 @@ class Store:
         db = self.db
         current = self.get(table, version["id"])
         if current is None:
-            merged = spec.blank(dict(version))
-            self._insert_new(table, spec, merged)
+            self._insert_new(table, spec, version)
             return "added"
         flags = {f: max(int(current.get(f) or 0), int(version.get(f) or 0))
                  for f in spec.sticky}
@@ -524,28 +527,30 @@ class Store:
         if not versions:
             return
         spec = self.spec(table)
-        columns = self.columns(table)
-        self._insert_new(table, spec, versions[0])  # builds and caches the statement
-        rows = []
-        for version in versions[1:]:
-            row = spec.blank(dict(version)) if spec.erase_flag else version
-            rows.append([row.get(c) for c in columns])
-        self.db.conn.executemany(self._sql[("insert", table)], rows)
+        self.db.conn.executemany(self._insert_sql(table),
+                                 [self._row_values(table, spec, v) for v in versions])
         self._touched(table)
 
     def has(self, table: str, record_id: str) -> bool:
         return self.db.conn.execute(f"SELECT 1 FROM [{table}] WHERE id = ?",
                                     [record_id]).fetchone() is not None
 
-    def _insert_new(self, table: str, spec: TableSpec, record: Record) -> None:
-        columns = self.columns(table)
+    def _insert_sql(self, table: str) -> str:
         sql = self._sql.get(("insert", table))
         if sql is None:
+            columns = self.columns(table)
             names = ", ".join(f"[{c}]" for c in columns)
             marks = ", ".join("?" for _ in columns)
             sql = self._sql[("insert", table)] = f"INSERT INTO [{table}] ({names}) VALUES ({marks})"
-        row = spec.blank(dict(record)) if spec.erase_flag else record
-        self.db.conn.execute(sql, [row.get(c) for c in columns])
+        return sql
+
+    def _row_values(self, table: str, spec: TableSpec, record: Record) -> list[Any]:
+        """A new record's column values, blanked first if it is erased."""
+        row = spec.blank(dict(record)) if spec.is_erased(record) else record
+        return [row.get(c) for c in self.columns(table)]
+
+    def _insert_new(self, table: str, spec: TableSpec, record: Record) -> None:
+        self.db.conn.execute(self._insert_sql(table), self._row_values(table, spec, record))
 
     def _replace_row(self, table: str, record: Record) -> None:
         columns = [c for c in self.columns(table) if c != "id"]
