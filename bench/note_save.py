@@ -32,7 +32,7 @@ def _app_times(folder: str) -> list[float]:
     from facilitator.core.pack import load_pack
     from facilitator.core.paths import default_pack_dir
     from facilitator.core.store import Store
-    from facilitator.ui.capture import CapturePanel
+    from facilitator.ui.capture.capture import CapturePanel
 
     app = QApplication.instance() or QApplication([])
     pack = load_pack(default_pack_dir())

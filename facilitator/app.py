@@ -83,8 +83,8 @@ class FacilitatorApp:
 
     def open(self) -> MainWindow:
         from facilitator.core import venue
+        from facilitator.ui.common.store_signals import StoreSignals
         from facilitator.ui.main_window import MainWindow
-        from facilitator.ui.store_signals import StoreSignals
 
         self.store, self.rehearsal = venue.open_for_day(self.resolved.db)
         window = MainWindow(self.store, self.pack, self.resolved, rehearsal=self.rehearsal)
@@ -104,9 +104,9 @@ class FacilitatorApp:
 
         from facilitator.core import backup, venue
         from facilitator.core.agenda import AgendaRunner
-        from facilitator.ui.audience import AudienceWindow
-        from facilitator.ui.console import ConsolePanel
-        from facilitator.ui.runner_model import RunnerModel
+        from facilitator.ui.console.audience import AudienceWindow
+        from facilitator.ui.console.console import ConsolePanel
+        from facilitator.ui.console.runner_model import RunnerModel
 
         assert self.store is not None and self.window is not None
         settings = venue.load(self.store)
@@ -128,7 +128,7 @@ class FacilitatorApp:
         self.console.follow_store(self.changes)
         # The combined advice on the audience screen: the list while people vote, the
         # priorities when the facilitator reveals them (Advice menu).
-        from facilitator.ui.deferred import after_first_paint
+        from facilitator.ui.common.deferred import after_first_paint
 
         after_first_paint(self.window, self._push_advice)
         self.changes.changed.connect(self._advice_changed)
@@ -152,8 +152,8 @@ class FacilitatorApp:
     def _build_video(self, model: object, site_id: str, workshop: int) -> None:
         """Video pieces plug into the audience window and the console of ``model``'s day."""
         from facilitator.media.player import Player
-        from facilitator.ui.video import VideoControls, VideoStepController, VideoSurface
-        from facilitator.ui.video_link import VideoAgendaLink
+        from facilitator.ui.console.video import VideoControls, VideoStepController, VideoSurface
+        from facilitator.ui.console.video_link import VideoAgendaLink
 
         if model is not self.model or self.model is None:
             return  # that day was torn down (or rebuilt) before this ran
@@ -178,7 +178,7 @@ class FacilitatorApp:
     def _push_advice(self) -> None:
         """Hand the audience screen and the console's preview the votable advice."""
         from facilitator.core.advice import votable_items
-        from facilitator.ui.audience import AdviceLine
+        from facilitator.ui.console.audience import AdviceLine
 
         if self.store is None or self.audience is None:
             return
@@ -194,7 +194,7 @@ class FacilitatorApp:
 
     def _build_notes(self, model: object, site_id: str, workshop: int) -> None:
         """The capture panel (following the agenda), the notes view and the advice view."""
-        from facilitator.ui.notes_pages import NotesPages
+        from facilitator.ui.capture.notes_pages import NotesPages
 
         if model is not self.model or self.model is None:
             return  # that day was torn down (or rebuilt) before this ran
@@ -204,7 +204,7 @@ class FacilitatorApp:
 
     def _build_note_taker(self, site_id: str, workshop: int) -> None:
         """A table laptop: only the capture panel and its "now discussing" selector."""
-        from facilitator.ui.notes_pages import NotesPages
+        from facilitator.ui.capture.notes_pages import NotesPages
 
         assert self.store is not None and self.window is not None
         self.notes = NotesPages(self.store, self.pack, site_id, workshop, self.changes,
@@ -215,8 +215,8 @@ class FacilitatorApp:
     def venue_setup(self) -> None:
         from facilitator.core import venue
         from facilitator.core.store import Store
-        from facilitator.ui.errors import show_error
-        from facilitator.ui.venue_dialog import VenueSetupDialog
+        from facilitator.ui.common.errors import show_error
+        from facilitator.ui.venue.venue_dialog import VenueSetupDialog
 
         assert self.store is not None and self.window is not None
         dialog = VenueSetupDialog(self.pack, venue.load(self.store), rehearsal=self.rehearsal,
@@ -334,7 +334,7 @@ def run_gui(resolved: paths.ResolvedPaths) -> int:
     from PySide6.QtWidgets import QApplication
 
     from facilitator.core.errors import FacilitatorError
-    from facilitator.ui.errors import show_error
+    from facilitator.ui.common.errors import show_error
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_app.setApplicationName("Facilitator")

@@ -14,9 +14,9 @@ from test_advice import BIAS, OVERSIGHT, TRANSPARENCY, advice_note
 from facilitator.core import advice
 from facilitator.core.paths import resolve
 from facilitator.core.store import Change, Store
-from facilitator.ui.advice_combine import AdviceCombinePanel
+from facilitator.ui.advice.advice_combine import AdviceCombinePanel
+from facilitator.ui.common.tasks import TaskRunner
 from facilitator.ui.main_window import MainWindow
-from facilitator.ui.tasks import TaskRunner
 
 SCREENS = Path("/work/notes/screens")
 

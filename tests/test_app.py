@@ -11,8 +11,8 @@ from facilitator.app import FacilitatorApp
 from facilitator.core import venue
 from facilitator.core.paths import resolve
 from facilitator.core.store import Store
-from facilitator.ui.venue_dialog import VenueSetupDialog
-from facilitator.ui.video import VideoControls, VideoSurface
+from facilitator.ui.console.video import VideoControls, VideoSurface
+from facilitator.ui.venue.venue_dialog import VenueSetupDialog
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from facilitator.app import FacilitatorApp
 from facilitator.core import advice, venue
 from facilitator.core.paths import resolve
 from facilitator.core.store import Store
-from facilitator.ui.audience import AudienceView, page_for
+from facilitator.ui.console.audience import AudienceView, page_for
 
 
 def advice_note(store: Store, site: str, text: str, theme: str) -> str:

@@ -14,13 +14,13 @@ from PySide6.QtWidgets import QLabel, QWidget
 from facilitator.core.agenda import AgendaRunner
 from facilitator.core.pack import AgendaStep, SessionPack, Video, Workshop
 from facilitator.core.store import Store
-from facilitator.ui.audience import (
+from facilitator.ui.console.audience import (
     AudienceWindow,
     choose_screen,
     format_countdown,
     page_for,
 )
-from facilitator.ui.runner_model import RunnerModel
+from facilitator.ui.console.runner_model import RunnerModel
 
 SECRET = "FACILITATOR ONLY: watch the quiet man at table 3"
 

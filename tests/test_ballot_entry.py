@@ -16,7 +16,7 @@ from facilitator.core.pack import SessionPack
 from facilitator.core.roster import participant_id
 from facilitator.core.store import Store
 from facilitator.export.ballot_sheet import sheet_order
-from facilitator.ui.ballot_entry import FIRST_RANK, BallotEntryPanel
+from facilitator.ui.kiosk.ballot_entry import FIRST_RANK, BallotEntryPanel
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from facilitator.core.errors import Cancelled
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
 from facilitator.export.ballot_sheet import sheet_order, write_ballot_sheet
-from facilitator.ui.ballot_entry import FIRST_RANK, BallotEntryPanel
+from facilitator.ui.common.tasks import TaskRunner
+from facilitator.ui.kiosk.ballot_entry import FIRST_RANK, BallotEntryPanel
 from facilitator.ui.main_window import MainWindow
-from facilitator.ui.tasks import TaskRunner
 
 
 def flat(text: str) -> str:

@@ -15,9 +15,9 @@ from facilitator.core.notes import NoteFilter
 from facilitator.core.pack import SessionPack, theme_id
 from facilitator.core.roster import participant_id
 from facilitator.core.store import Store
-from facilitator.ui.capture import CapturePanel
-from facilitator.ui.note_taker import NoteTakerPanel
-from facilitator.ui.store_signals import StoreSignals
+from facilitator.ui.capture.capture import CapturePanel
+from facilitator.ui.capture.note_taker import NoteTakerPanel
+from facilitator.ui.common.store_signals import StoreSignals
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier

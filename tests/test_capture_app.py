@@ -16,8 +16,8 @@ from facilitator.core import notes, venue
 from facilitator.core.notes import NoteFilter
 from facilitator.core.paths import resolve
 from facilitator.core.store import Store
-from facilitator.ui.note_taker import NoteTakerPanel
-from facilitator.ui.venue_dialog import VenueSetupDialog
+from facilitator.ui.capture.note_taker import NoteTakerPanel
+from facilitator.ui.venue.venue_dialog import VenueSetupDialog
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from facilitator.core import analysis, ballots
 from facilitator.core.pack import NOT_RECORDED, SessionPack
 from facilitator.core.roster import participant_id
 from facilitator.core.store import Store
-from facilitator.ui.checkin import CheckInPanel
+from facilitator.ui.venue.checkin import CheckInPanel
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def default_variables(store: Store) -> list[str]:
 
 def test_the_participants_page_offers_the_same_confirmed_actions(
         store: Store, default_pack: SessionPack, qtbot, tmp_path: Path) -> None:
-    from facilitator.ui.participants import ParticipantsPanel
+    from facilitator.ui.venue.participants import ParticipantsPanel
 
     load_roster(store, default_pack, tmp_path)
     page = ParticipantsPanel(store, default_pack)

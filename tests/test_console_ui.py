@@ -16,10 +16,10 @@ from facilitator.core.agenda import AgendaRunner
 from facilitator.core.backup import snapshots
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
-from facilitator.ui.audience import AudienceWindow
-from facilitator.ui.console import ConsolePanel
-from facilitator.ui.runner_model import RunnerModel
-from facilitator.ui.venue_dialog import VenueSetupDialog
+from facilitator.ui.console.audience import AudienceWindow
+from facilitator.ui.console.console import ConsolePanel
+from facilitator.ui.console.runner_model import RunnerModel
+from facilitator.ui.venue.venue_dialog import VenueSetupDialog
 
 
 class Day:
@@ -210,7 +210,7 @@ def test_step_list_shows_plan_actual_and_markers(day: Day, clock: FakeClock, qtb
 
 
 def test_notes_per_table_follow_the_store_signal(day: Day, pack: SessionPack, qtbot) -> None:
-    from facilitator.ui.store_signals import StoreSignals
+    from facilitator.ui.common.store_signals import StoreSignals
 
     changes = StoreSignals(day.store, day.window)
     day.console.follow_store(changes)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from test_advice import BIAS, OVERSIGHT, TRANSPARENCY, advice_note, participant
 
 from facilitator.core import advice
-from facilitator.ui.dot_kiosk import DotVotingWindow
+from facilitator.ui.kiosk.dot_kiosk import DotVotingWindow
 
 SCREENS = Path("/work/notes/screens")
 

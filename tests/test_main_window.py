@@ -9,8 +9,8 @@ import pytest
 from facilitator.core.paths import resolve
 from facilitator.core.roster import list_participants
 from facilitator.core.store import Store
+from facilitator.ui.common.tasks import TaskRunner
 from facilitator.ui.main_window import MainWindow
-from facilitator.ui.tasks import TaskRunner
 
 ROSTER = ("code,site,gender,age_band,ethnicity,area,seg,lgbtqia,trust_police,ai_opinion\n"
           "CDF-01,Cardiff,Male,55+,White,rural,C1,no,2,5\n"
@@ -102,7 +102,7 @@ def test_no_widget_text_bypasses_tr():
         r'addMenu|setToolTip|setPlaceholderText|showMessage|addTab)\(\s*f?"[^"]*[A-Za-z]{2}')
     ui = Path(__file__).resolve().parent.parent / "facilitator" / "ui"
     offenders = []
-    for file in sorted(ui.glob("*.py")):
+    for file in sorted(ui.rglob("*.py")):
         for number, line in enumerate(file.read_text().splitlines(), start=1):
             if pattern.search(line):
                 offenders.append(f"{file.name}:{number}: {line.strip()}")

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 
 from facilitator.core.paths import resolve
 from facilitator.core.store import Store
+from facilitator.ui.common.store_signals import StoreSignals
+from facilitator.ui.exchange.merge_window import MergeWindow
 from facilitator.ui.main_window import MainWindow
-from facilitator.ui.merge_window import MergeWindow
-from facilitator.ui.store_signals import StoreSignals
 
 SITE = "cardiff"
 

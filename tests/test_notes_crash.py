@@ -33,7 +33,7 @@ from facilitator.core import venue
 from facilitator.core.pack import load_pack
 from facilitator.core.paths import default_pack_dir
 from facilitator.core.store import Store
-from facilitator.ui.capture import CapturePanel
+from facilitator.ui.capture.capture import CapturePanel
 
 db, run = sys.argv[1], int(sys.argv[2])
 app = QApplication(sys.argv[:1])

@@ -10,9 +10,9 @@ from test_capture import set_up, type_text
 from facilitator.core import notes, venue
 from facilitator.core.notes import Attribution
 from facilitator.core.pack import theme_id
-from facilitator.ui.advice_view import AdviceView
-from facilitator.ui.notes_view import STAR, NotesView
-from facilitator.ui.store_signals import StoreSignals
+from facilitator.ui.advice.advice_view import AdviceView
+from facilitator.ui.capture.notes_view import STAR, NotesView
+from facilitator.ui.common.store_signals import StoreSignals
 
 T1 = venue.table_id("cardiff", "Table 1")
 T2 = venue.table_id("cardiff", "Table 2")

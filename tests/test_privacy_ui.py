@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from facilitator.core import notes, privacy
 from facilitator.core.notes import Attribution
 from facilitator.core.store import Store
-from facilitator.ui.privacy_dialog import NameBadgesDialog, NoteEditDialog, PrivacyReviewDialog
+from facilitator.ui.exchange.privacy_dialog import NameBadgesDialog, NoteEditDialog, PrivacyReviewDialog
 
 CARDIFF = Attribution("cardiff", 2, table_name="Table 3")
 LONDON = Attribution("london", 4, table_name="Table 1")

@@ -10,7 +10,7 @@ from facilitator.core import ballots, participants
 from facilitator.core.pack import SessionPack
 from facilitator.core.roster import participant_id
 from facilitator.core.store import Store
-from facilitator.ui.quotas_view import SHORT_BG, QuotasPanel
+from facilitator.ui.results.quotas_view import SHORT_BG, QuotasPanel
 
 
 def rows(panel: QuotasPanel) -> list[list[str]]:

@@ -15,10 +15,10 @@ from facilitator.core.pack import SessionPack
 from facilitator.core.paths import resolve
 from facilitator.core.roster import participant_id
 from facilitator.core.store import Store
-from facilitator.ui.audience import AudienceWindow
-from facilitator.ui.results_chart import chart_rows, disagreements
-from facilitator.ui.results_view import ResultsPanel
-from facilitator.ui.store_signals import StoreSignals
+from facilitator.ui.common.store_signals import StoreSignals
+from facilitator.ui.console.audience import AudienceWindow
+from facilitator.ui.results.results_chart import chart_rows, disagreements
+from facilitator.ui.results.results_view import ResultsPanel
 
 # Mean rank puts summarising_basic first, but head to head 24 of 44 people put
 # call_101 above it: Schulze reverses the pair (DESIGN §6, issue 10).

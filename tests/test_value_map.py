@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 from facilitator.core.paths import resolve
 from facilitator.core.roster import list_participants, unknown_values
 from facilitator.core.store import Store
+from facilitator.ui.common.tasks import TaskRunner
 from facilitator.ui.main_window import MainWindow
-from facilitator.ui.tasks import TaskRunner
-from facilitator.ui.value_map_dialog import ValueMapDialog
+from facilitator.ui.venue.value_map_dialog import ValueMapDialog
 
 # "Femme", "Sometimes" and "Cymraeg" are in no spelling rule; "Femme" is on two rows.
 ROSTER = (

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QImage
 from facilitator.core.video_log import video_plays
 from facilitator.media import detect
 from facilitator.media.player import Player
-from facilitator.ui.video import VideoControls, VideoStepController, VideoSurface, format_time
+from facilitator.ui.console.video import VideoControls, VideoStepController, VideoSurface, format_time
 
 TIMEOUT = 15_000
 
@@ -159,7 +159,7 @@ from facilitator.core import venue
 from facilitator.core.pack import load_pack
 from facilitator.core.paths import resolve
 from facilitator.core.store import Store
-from facilitator.ui.video import VideoSurface
+from facilitator.ui.console.video import VideoSurface
 shot, db = sys.argv[1], sys.argv[2]
 app = QApplication([])
 pack = load_pack(Path("sessions/ai-in-policing"))

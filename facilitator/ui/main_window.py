@@ -36,14 +36,14 @@ from facilitator.core.roster import (
     unknown_values,
 )
 from facilitator.core.store import Change, Store
-from facilitator.ui.errors import show_error
-from facilitator.ui.participants import ParticipantsPanel
-from facilitator.ui.tasks import TaskRunner
+from facilitator.ui.common.errors import show_error
+from facilitator.ui.common.tasks import TaskRunner
+from facilitator.ui.venue.participants import ParticipantsPanel
 
 if TYPE_CHECKING:
-    from facilitator.ui.advice_combine import AdviceMenu
-    from facilitator.ui.audience import AudienceWindow
-    from facilitator.ui.export_actions import ExportController
+    from facilitator.ui.advice.advice_combine import AdviceMenu
+    from facilitator.ui.console.audience import AudienceWindow
+    from facilitator.ui.exchange.export_actions import ExportController
 
 
 class MainWindow(QMainWindow):
@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.vote_pages_built = False
         self._results_audience: AudienceWindow | None = None
         # A zero timer queued before show() would run before the first paint.
-        from facilitator.ui.deferred import after_first_paint
+        from facilitator.ui.common.deferred import after_first_paint
 
         after_first_paint(self, self.ensure_vote_pages, fallback_ms=300)
 
@@ -182,11 +182,11 @@ class MainWindow(QMainWindow):
         """Check-in, voting, paper ballots, results and quotas pages (built once)."""
         if self.vote_pages_built:
             return
-        from facilitator.ui.ballot_entry import BallotEntryPanel
-        from facilitator.ui.checkin import CheckInPanel
-        from facilitator.ui.kiosk import KioskControlPanel
-        from facilitator.ui.quotas_view import QuotasPanel
-        from facilitator.ui.results_view import ResultsPanel
+        from facilitator.ui.kiosk.ballot_entry import BallotEntryPanel
+        from facilitator.ui.kiosk.kiosk import KioskControlPanel
+        from facilitator.ui.results.quotas_view import QuotasPanel
+        from facilitator.ui.results.results_view import ResultsPanel
+        from facilitator.ui.venue.checkin import CheckInPanel
 
         if self.store.closed:
             return  # the window outlived its database (reopened on another)
@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
     def advice(self) -> AdviceMenu:
         """The Advice menu (combine, dot kiosk, priorities, exchange file), built once."""
         if self._advice is None:
-            from facilitator.ui.advice_combine import AdviceMenu
+            from facilitator.ui.advice.advice_combine import AdviceMenu
 
             self._advice = AdviceMenu(self)
             self._advice.data_changed.connect(self.data_changed)
@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
         self.addAction(self.show_priorities_action)
         # The Advice menu's module is not needed for the first paint: built after it.
         self._advice: AdviceMenu | None = None
-        from facilitator.ui.deferred import after_first_paint
+        from facilitator.ui.common.deferred import after_first_paint
 
         after_first_paint(self, lambda: self.advice, fallback_ms=300)
 
@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
         """Built on first use: exports are not on the first screen."""
         controller = getattr(self, "_exports", None)
         if controller is None:
-            from facilitator.ui.export_actions import ExportController
+            from facilitator.ui.exchange.export_actions import ExportController
 
             controller = ExportController(self, self.store, self.pack, self.tasks,
                                           documents=self._documents_dir)
@@ -457,7 +457,7 @@ class MainWindow(QMainWindow):
 
     def show_merge_window(self) -> None:
         """A window of its own, not modal: the console keeps running during a merge."""
-        from facilitator.ui.merge_window import MergeWindow
+        from facilitator.ui.exchange.merge_window import MergeWindow
 
         window = getattr(self, "merge_window", None)
         if window is None or window.store is not self.store:
@@ -543,7 +543,7 @@ class MainWindow(QMainWindow):
         )
 
     def _import_roster_answered(self, path: Path, unknowns: list[UnknownValue]) -> None:
-        from facilitator.ui.value_map_dialog import ValueMapDialog
+        from facilitator.ui.venue.value_map_dialog import ValueMapDialog
 
         mappings: dict[tuple[str, str], str] = {}
         if unknowns:

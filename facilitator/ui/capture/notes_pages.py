@@ -15,10 +15,10 @@ from PySide6.QtCore import QCoreApplication
 from facilitator.core import venue
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
-from facilitator.ui.advice_view import AdviceView
-from facilitator.ui.capture import CapturePanel
-from facilitator.ui.note_taker import NoteTakerPanel
-from facilitator.ui.notes_view import NotesView
+from facilitator.ui.advice.advice_view import AdviceView
+from facilitator.ui.capture.capture import CapturePanel
+from facilitator.ui.capture.note_taker import NoteTakerPanel
+from facilitator.ui.capture.notes_view import NotesView
 
 
 def tr(text: str) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Slot
 
 from facilitator.media.player import Player
-from facilitator.ui.runner_model import RunnerModel
-from facilitator.ui.video import VideoStepController
+from facilitator.ui.console.runner_model import RunnerModel
+from facilitator.ui.console.video import VideoStepController
 
 
 class VideoAgendaLink(QObject):

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from facilitator.core import analysis
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Change, Store
-from facilitator.ui.audience import AudienceWindow
-from facilitator.ui.errors import show_error
-from facilitator.ui.results_chart import ResultsChart
+from facilitator.ui.common.errors import show_error
+from facilitator.ui.console.audience import AudienceWindow
+from facilitator.ui.results.results_chart import ResultsChart
 
 WATCHED = frozenset({"ballots", "participants"})
 

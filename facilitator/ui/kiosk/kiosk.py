@@ -47,7 +47,8 @@ from facilitator.core import ballots, participants
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
-from facilitator.ui.audience import (
+from facilitator.ui.common.errors import show_error
+from facilitator.ui.console.audience import (
     BACKGROUND,
     INK,
     LEVEL_COLOURS,
@@ -56,7 +57,6 @@ from facilitator.ui.audience import (
     SKY,
     YELLOW,
 )
-from facilitator.ui.errors import show_error
 
 PLACES = 6
 CARD = "#26303A"

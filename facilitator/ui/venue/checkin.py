@@ -31,7 +31,7 @@ from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.roster import list_participants
 from facilitator.core.store import Change, Store
-from facilitator.ui.errors import show_error
+from facilitator.ui.common.errors import show_error
 
 WATCHED = frozenset({"participants", "attendance"})
 PRESENT_BG = "#CCEBE1"  # a light tint of Okabe–Ito bluish green; the tick says it too

@@ -35,7 +35,7 @@ from facilitator.media.backend import (
 )
 from facilitator.media.player import SKIP_SECONDS, Player
 from facilitator.media.subtitles import sidecar_subtitles
-from facilitator.ui.audience import format_duration
+from facilitator.ui.console.audience import format_duration
 
 
 def format_time(seconds: float) -> str:

@@ -40,8 +40,8 @@ from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Change, Store
 from facilitator.export.ballot_sheet import sheet_order
-from facilitator.ui.errors import show_error
-from facilitator.ui.kiosk import ask_facilitator_to_replace
+from facilitator.ui.common.errors import show_error
+from facilitator.ui.kiosk.kiosk import ask_facilitator_to_replace
 
 SHEET, CODE, FIRST_RANK = 0, 1, 2
 PLACES = 6

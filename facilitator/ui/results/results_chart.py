@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, Q
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from facilitator.core.pack import SessionPack
-from facilitator.ui.audience import (
+from facilitator.ui.console.audience import (
     BACKGROUND,
     GREEN,
     INK,

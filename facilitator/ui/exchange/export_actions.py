@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from facilitator.core.errors import Cancelled, Progress
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
-from facilitator.ui.errors import show_error
-from facilitator.ui.tasks import TaskRunner
+from facilitator.ui.common.errors import show_error
+from facilitator.ui.common.tasks import TaskRunner
 
 
 class ExportController(QObject):
@@ -53,7 +53,7 @@ class ExportController(QObject):
         return name if name.lower().endswith(".pdf") else name + ".pdf"
 
     def _review(self, hits: list[Any]) -> bool:
-        from facilitator.ui.privacy_dialog import PrivacyReviewDialog
+        from facilitator.ui.exchange.privacy_dialog import PrivacyReviewDialog
 
         dialog = PrivacyReviewDialog(self.store, self.pack, hits, self.parent_widget)
         return dialog.exec() == QDialog.DialogCode.Accepted
@@ -126,6 +126,6 @@ class ExportController(QObject):
     # -- name badges -----------------------------------------------------------------------
 
     def edit_name_badges(self) -> None:
-        from facilitator.ui.privacy_dialog import NameBadgesDialog
+        from facilitator.ui.exchange.privacy_dialog import NameBadgesDialog
 
         NameBadgesDialog(self.store, self.parent_widget).exec()

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 from facilitator.core.errors import Cancelled, FacilitatorError
 from facilitator.core.merge import MergeReport, merge
 from facilitator.core.store import Store
-from facilitator.ui.errors import error_text
-from facilitator.ui.tasks import Task
+from facilitator.ui.common.errors import error_text
+from facilitator.ui.common.tasks import Task
 
 COLUMNS = ("file", "kind", "sites", "laptops", "records", "new", "changed", "present",
            "conflicts")

@@ -59,10 +59,10 @@ from facilitator.core.errors import FacilitatorError, ImportReport
 from facilitator.core.pack import ADVICE_GROUP, SessionPack
 from facilitator.core.store import Change, Store
 from facilitator.core.themes import themes_for
-from facilitator.ui.errors import show_error
+from facilitator.ui.common.errors import show_error
 
 if TYPE_CHECKING:
-    from facilitator.ui.dot_kiosk import DotVotingWindow
+    from facilitator.ui.kiosk.dot_kiosk import DotVotingWindow
     from facilitator.ui.main_window import MainWindow
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -526,7 +526,7 @@ class AdviceMenu(QObject):
         self.window.show_page("advice")
 
     def open_kiosk(self) -> DotVotingWindow | None:
-        from facilitator.ui.dot_kiosk import DotVotingWindow
+        from facilitator.ui.kiosk.dot_kiosk import DotVotingWindow
 
         site = self.window.store.site
         if not site:

@@ -22,8 +22,8 @@ from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.roster import list_participants
 from facilitator.core.store import Store
-from facilitator.ui.checkin import confirm_erasure, confirm_withdrawal
-from facilitator.ui.errors import show_error
+from facilitator.ui.common.errors import show_error
+from facilitator.ui.venue.checkin import confirm_erasure, confirm_withdrawal
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -29,7 +29,7 @@ from facilitator.core import venue
 from facilitator.core.agenda import RunnerStatus
 from facilitator.core.pack import AgendaStep, SessionPack
 from facilitator.core.store import Change, Store
-from facilitator.ui.audience import (
+from facilitator.ui.console.audience import (
     GREEN,
     ORANGE,
     PURPLE,
@@ -41,7 +41,7 @@ from facilitator.ui.audience import (
     format_countdown,
     format_duration,
 )
-from facilitator.ui.runner_model import RunnerModel
+from facilitator.ui.console.runner_model import RunnerModel
 
 ON_TIME_SECONDS = 60  # within a minute of plan reads as "on time"
 HEADER = "#1F2933"

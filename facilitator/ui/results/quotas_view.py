@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from facilitator.core import quotas
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Change, Store
-from facilitator.ui.errors import show_error
+from facilitator.ui.common.errors import show_error
 
 SHORT_BG = "#F6D4BF"  # light Okabe–Ito vermillion
 MET_BG = "#CCEBE1"  # light Okabe–Ito bluish green

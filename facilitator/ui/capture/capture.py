@@ -63,7 +63,7 @@ from facilitator.core.records import Record
 from facilitator.core.store import Change, Store
 from facilitator.core.themes import ThemeChoice
 from facilitator.core.venue import VenueTable
-from facilitator.ui.notes_view import local_time
+from facilitator.ui.capture.notes_view import local_time
 
 DRAFT_MS = 500  # a draft is written at most this long after the last keystroke
 RECENT = 8

@@ -28,8 +28,8 @@ from facilitator.core import advice, participants
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
-from facilitator.ui.audience import BACKGROUND, INK, MUTED, PANEL, SKY, YELLOW
-from facilitator.ui.kiosk import KIOSK_STYLE
+from facilitator.ui.console.audience import BACKGROUND, INK, MUTED, PANEL, SKY, YELLOW
+from facilitator.ui.kiosk.kiosk import KIOSK_STYLE
 
 FILLED, EMPTY = "●", "○"
 DOT_STYLE = KIOSK_STYLE.replace("#kiosk", "#dot_kiosk") + f"""

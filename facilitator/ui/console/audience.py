@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from facilitator.core.agenda import RunnerStatus
 from facilitator.core.pack import AgendaStep, SessionPack
-from facilitator.ui.runner_model import RunnerModel
+from facilitator.ui.console.runner_model import RunnerModel
 
 # One accessible palette (Okabe–Ito accents) on a near-black ground; every accent
 # used for text has at least 4.5:1 contrast against the background.

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from facilitator.core.pack import AgendaStep
 from facilitator.core.store import Store
-from facilitator.ui.capture import CapturePanel
+from facilitator.ui.capture.capture import CapturePanel
 
 STEP_KEY = "note_taker_step:{site}:{workshop}"  # local setting: the step being discussed
 

@@ -36,7 +36,7 @@ from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.privacy import PrivacyHit
 from facilitator.core.store import Store
-from facilitator.ui.errors import show_error
+from facilitator.ui.common.errors import show_error
 
 OPEN, CONFIRMED, EDITED = "open", "confirmed", "edited"
 CONTEXT_CHARS = 160
