@@ -24,10 +24,13 @@ def print_import(args: argparse.Namespace, report: ImportReport, *, noun: str = 
                                "added": report.added}
         if updated is not None:
             out["updated"] = report.updated
-        out.update({"unchanged": report.unchanged, "warnings": report.warnings})
+        out.update({"unchanged": report.unchanged, "warnings": report.warnings,
+                    "lines_read": report.lines, "rows_taken": report.taken})
         print(json.dumps(out))
     else:
         changed = f"{report.updated} {updated}, " if updated is not None else ""
+        if report.read:
+            print(f"{report.file}: {report.read}")
         print(f"{report.file}: {report.rows} {noun}: {report.added} added, {changed}"
               f"{report.unchanged} {unchanged}")
     return 0

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from facilitator.core import csvread
 from facilitator.core.csvread import read_csv, site_column
 from facilitator.core.errors import (
     CsvImportError,
@@ -611,11 +612,11 @@ def parse_priorities(store: Store, pack: SessionPack, path: str | Path
     """
     from facilitator.core.roster import participant_id as roster_id
 
-    table = read_csv(path, PRIORITY_COLUMNS, ("participant", "site", "item", "dots"))
+    table = read_csv(path, PRIORITY_COLUMNS, ("participant", "site", "item", "dots"), defer=True)
     warnings = [f"{table.file}: column {c!r} is not used and was ignored"
                 for c in table.extra_columns]
     items = advice_items(store, pack)
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(table.problems)
     sheets: dict[tuple[str, ...], _Sheet] = {}
     for row in table.rows:
         values = row.values
@@ -723,6 +724,7 @@ def import_priorities(store: Store, pack: SessionPack, path: str | Path, *,
     sheets, warnings = parse_priorities(store, pack, path)
     report = ImportReport(file=str(path), rows=sum(len(s.lines) for _, s in sheets),
                           warnings=warnings)
+    csvread.described(report, path)
     stamp = now_iso()
     with store.transaction(cause="import"):
         for done, (sheet_id, sheet) in enumerate(sheets, start=1):

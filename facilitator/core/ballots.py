@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from facilitator.core import csvread
 from facilitator.core.csvread import read_csv, site_column
 from facilitator.core.errors import (
     CsvImportError,
@@ -535,10 +536,10 @@ def parse_ballots(store: Store, pack: SessionPack, path: str | Path,
     from facilitator.core.roster import participant_id as roster_id
 
     columns = (*BALLOT_KEY_COLUMNS, *pack.use_case_ids)
-    table = read_csv(path, columns, ("site", "workshop", *pack.use_case_ids))
+    table = read_csv(path, columns, ("site", "workshop", *pack.use_case_ids), defer=True)
     warnings = [f"{table.file}: column {c!r} is not used and was ignored"
                 for c in table.extra_columns]
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(table.problems)
     out: list[tuple[str, Record]] = []
     seen_voters: dict[str, int] = {}
     occurrences: dict[tuple[str, ...], int] = {}
@@ -619,6 +620,7 @@ def import_ballots(store: Store, pack: SessionPack, path: str | Path, *,
     """
     rows, warnings = parse_ballots(store, pack, path, replace)
     report = ImportReport(file=str(path), rows=len(rows), warnings=warnings)
+    csvread.described(report, path)
     with store.transaction(cause="import"):
         for done, (record_id, fields) in enumerate(rows, start=1):
             if progress is not None:

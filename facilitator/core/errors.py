@@ -102,6 +102,9 @@ class ImportReport:
     unchanged: int = 0
     updated: int = 0
     warnings: list[str] = field(default_factory=list)
+    lines: int = 0  # physical lines of the CSV read, header and blank lines included
+    taken: int = 0  # rows taken from them
+    read: str = ""  # the two stated in words ("read 12 line(s): the header, 10 row(s)…")
 
 
 class CsvImportError(FacilitatorError):

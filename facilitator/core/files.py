@@ -1,13 +1,115 @@
-"""Writing a file completely or not at all (exports, bundles, CSV)."""
+"""Files in and out: written completely or not at all, read only when they are files.
+
+Every file Facilitator reads from outside (a merge source, a CSV, a bundle) is opened
+with ``open_regular``: a FIFO, a device such as ``/dev/zero``, a folder or a symbolic
+link that loops is refused by name at once, never read (a FIFO would wait forever,
+``/dev/zero`` would never end). Reads are bounded (``read_bounded``).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
-from facilitator.core.errors import ExportError
+from facilitator.core.errors import ExportError, FacilitatorError
+
+
+class UnreadableFileError(FacilitatorError):
+    """A file that is not there, not a regular file, or cannot be read."""
+
+
+def _open_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return "file not found"
+    if exc.errno == errno.ELOOP:
+        return "this is a symbolic link that loops back on itself, not a file"
+    if exc.errno == errno.EISDIR:
+        return "this is a folder, not a file"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "this file may not be read (permission denied)"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the file name is too long"
+    return f"cannot read the file: {exc.strerror or exc}"
+
+
+def open_regular(path: str | Path) -> BinaryIO:
+    """Open ``path`` for reading if it is a regular file, else UnreadableFileError.
+
+    Opened without blocking, so a FIFO with no writer is seen for what it is at once
+    instead of waiting; the file's type is checked on the open descriptor, so it
+    cannot change between the check and the read.
+    """
+    name = str(path)
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(name, flags)
+    except OSError as exc:
+        raise UnreadableFileError(_open_reason(exc), file=name) from exc
+    except (ValueError, RuntimeError) as exc:  # a NUL in the name, a symlink loop
+        raise UnreadableFileError("this is not a file name that can be opened",
+                                  file=name) from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            if stat.S_ISDIR(info.st_mode):
+                what = "a folder"
+            elif stat.S_ISFIFO(info.st_mode):
+                what = "a pipe (FIFO)"
+            elif stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
+                what = "a device"
+            elif stat.S_ISSOCK(info.st_mode):
+                what = "a socket"
+            else:
+                what = "not a regular file"
+            raise UnreadableFileError(f"this is {what}, not a file: it was not read",
+                                      file=name)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def regular_size(path: str | Path) -> int:
+    """The size of a regular file (UnreadableFileError otherwise), without reading it."""
+    with open_regular(path) as handle:
+        return os.fstat(handle.fileno()).st_size
+
+
+def read_bounded(path: str | Path, limit: int, *,
+                 too_large: str = "the file is larger than it can be") -> bytes:
+    """A regular file's bytes, at most ``limit`` of them (else UnreadableFileError)."""
+    with open_regular(path) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise UnreadableFileError(_open_reason(exc), file=str(path)) from exc
+    if len(data) > limit:
+        raise UnreadableFileError(too_large, file=str(path))
+    return data
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two names are one file (False when either cannot be looked at)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError, RuntimeError):
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def write_error_reason(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "this folder cannot be written to"
+    if exc.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
+        return "the folder or drive is gone (was a USB stick pulled out?)"
+    return exc.strerror or str(exc)
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
@@ -23,13 +125,6 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-            reason = "the disk is full"
-        elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            reason = "this folder cannot be written to"
-        elif exc.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
-            reason = "the folder or drive is gone (was a USB stick pulled out?)"
-        else:
-            reason = exc.strerror or str(exc)
-        raise ExportError(f"{reason}; nothing was written", file=target) from exc
+        raise ExportError(f"{write_error_reason(exc)}; nothing was written",
+                          file=target) from exc
     return target

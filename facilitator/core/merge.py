@@ -2,12 +2,23 @@
 
 A source is another Facilitator database file (a table laptop's file from a USB
 stick, a backup), a data bundle (``core/bundle.py``), or a PDF that carries a bundle
-as an attachment. Every source is opened and verified first — magic bytes, size,
-integrity, schema version, no foreign triggers or views, manifest and checksum — and
-a refused source names its file. Then all sources are applied in one transaction
-through ``Store.put_version``, so the result is the same for any order or grouping
-of sources; a bad record rolls everything back. An older schema is migrated on a
-private copy; a newer one is refused.
+as an attachment. Only regular files are read. Every source is opened and verified
+first — magic bytes, size, integrity, schema version, no foreign triggers or views,
+manifest and checksum — and *prepared* (``core/incoming.py``): its versions land in
+a private SQLite file (the database's private copy, or a staging file for a bundle)
+where every column of every version is validated in SQL. A refused source names its
+file, table, record and field, and nothing is written.
+
+Then all sources are applied in one transaction, set-based: each prepared file is
+ATTACHed and merged with a few statements per table — records the target lacks are
+inserted with one INSERT … SELECT, records whose version is the same as (or an older
+one with the same content as) the target's are left alone in SQL — and only the
+records that really compete (both sides, different content or combined flags to
+merge) and the kept versions go through the record-law code (``Store.put_version``).
+The result is the database the laws give for any order or grouping of sources
+(``method="laws"`` runs every version through ``put_version``, the reference the
+tests compare against). Before a merge the target's state is kept, so the last
+merge can be undone (``undo_last_merge``).
 
 The tables merged are exactly those the migrations declare (``migrations.table_specs``):
 a later capability joins the merge by declaring its tables, not by adding code here.
@@ -17,22 +28,26 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import sqlite_utils
 
-from facilitator.core.bundle import BUNDLE_NAME, Bundle, read_bundle
+from facilitator.core import incoming
+from facilitator.core.bundle import BUNDLE_NAME, BundleStream
 from facilitator.core.errors import Cancelled, FacilitatorError, MergeError, Progress
+from facilitator.core.files import UnreadableFileError, open_regular
 from facilitator.core.migrations import MIGRATIONS, SCHEMA_VERSION, table_specs
-from facilitator.core.records import Record, now_iso
+from facilitator.core.records import NON_CONTENT_COLUMNS, Record, TableSpec, now_iso
 from facilitator.core.store import IS_REHEARSAL_DB_KEY, Store
 
 SourceKind = Literal["database", "bundle", "pdf"]
@@ -40,9 +55,12 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 PDF_MAGIC = b"%PDF-"
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_SOURCE_BYTES = 4 * 1024**3
-MAX_RECORD_JSON = 16 * 1024**2
-PROGRESS_EVERY = 2000
-BATCH = 1000
+MAX_PDF_BYTES = 512 * 1024**2
+MAX_RECORD_JSON = incoming.MAX_RECORD_JSON
+CHUNK = 25_000  # rows per INSERT … SELECT: progress and cancel between them
+LAW_BATCH = 500  # competing records fetched at a time for the record-law code
+STAGE_BATCH = 5000
+Method = Literal["sets", "laws"]
 
 
 @dataclass(frozen=True)
@@ -101,25 +119,46 @@ class MergeReport:
 
 
 class Source:
-    """A verified source; ``versions()`` yields (table, record, lost)."""
+    """A verified, prepared source: its versions in the SQLite file ``prepared``, one
+    table per merged table it holds (``tables``) and ``_lost_<table>`` for the
+    versions it kept (``lost_tables``)."""
 
     info: SourceInfo
+    prepared: Path
+    tables: list[str]
+    lost_tables: list[str]
 
     def versions(self) -> Iterator[tuple[str, Record, bool]]:
-        raise NotImplementedError
+        """(table, record, lost) for every version, for the record-law reference."""
+        conn = incoming.connect(str(self.prepared))
+        conn.row_factory = sqlite3.Row
+        try:
+            for table in self.tables:
+                for row in conn.execute(f"SELECT * FROM [{table}] ORDER BY id"):
+                    yield table, dict(row), False
+            for table in self.lost_tables:
+                for row in conn.execute(f"SELECT * FROM [{_lost(table)}] ORDER BY rowid"):
+                    yield table, dict(row), True
+        finally:
+            conn.close()
 
     def close(self) -> None:
         pass
 
 
+def _lost(table: str) -> str:
+    return f"_lost_{table}"
+
+
 # -- verification ------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
+def _sha256(handle: BinaryIO) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
+    handle.seek(0)
     return digest.hexdigest()
 
 
@@ -148,19 +187,60 @@ def _connect_read(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _copy_from(handle: BinaryIO, target: Path, name: str) -> None:
+    try:
+        with open(target, "wb") as out:
+            shutil.copyfileobj(handle, out, 1 << 20)
+    except OSError as exc:
+        raise MergeError(f"cannot copy the file to a private folder: "
+                         f"{exc.strerror or exc}", file=name) from exc
+
+
+def _prepare_lost(conn: sqlite3.Connection, specs: dict[str, TableSpec], name: str,
+                  present: set[str]) -> list[str]:
+    """Stage a database's kept versions (``conflicts.record``, JSON) as ``_lost_*``."""
+    conn.execute("CREATE TABLE _lines (n INTEGER PRIMARY KEY, tbl, rec)")
+    conn.execute("INSERT INTO _lines (tbl, rec) SELECT table_name, record FROM conflicts "
+                 "ORDER BY table_name, record_id, content_hash")
+    incoming.check_lines(conn, "_lines", specs, name, label="kept version")
+    lost_tables = []
+    for table in specs:
+        if not conn.execute("SELECT 1 FROM _lines WHERE tbl = ? LIMIT 1", [table]).fetchone():
+            continue
+        if table not in present:
+            raise MergeError(f"a kept version of {table} has no {table} record", file=name)
+        incoming.create_stage(conn, _lost(table), table)
+        incoming.stage_json(conn, "_lines", table, _lost(table), "tbl = ?", [table], name,
+                            line_label="kept version")
+        lost_tables.append(table)
+    conn.execute("DROP TABLE _lines")
+    return lost_tables
+
+
+def _validate_all(conn: sqlite3.Connection, specs: dict[str, TableSpec], tables: list[str],
+                  lost_tables: list[str], name: str) -> None:
+    for table in tables:
+        incoming.validate(conn, table, table, specs[table], name)
+        incoming.normalise_times(conn, table, table, specs[table], name)
+    for table in lost_tables:
+        incoming.validate(conn, _lost(table), table, specs[table], name, lost=True)
+        incoming.normalise_times(conn, _lost(table), table, specs[table], name)
+
+
 class DatabaseSource(Source):
     """Another Facilitator database, read from a private copy."""
 
-    def __init__(self, path: Path, workdir: Path, kind: SourceKind = "database",
-                 sha256: str | None = None) -> None:
+    def __init__(self, path: Path, handle: BinaryIO, workdir: Path) -> None:
         self.path = path
         name = str(path)
+        sha = _sha256(handle)
         copy = workdir / "source.db"
-        shutil.copyfile(path, copy)
+        _copy_from(handle, copy, name)
         wal = path.with_name(path.name + "-wal")
-        if wal.exists():  # recent writes of a laptop that was not shut down
-            shutil.copyfile(wal, workdir / "source.db-wal")
-        self.copy = copy
+        with contextlib.suppress(UnreadableFileError), open_regular(wal) as wal_handle:
+            # Recent writes of a laptop that was not shut down.
+            _copy_from(wal_handle, workdir / "source.db-wal", name)
+        self.prepared = copy
         conn = _connect_read(copy)
         try:
             version = self._verify(conn, name)
@@ -173,32 +253,54 @@ class DatabaseSource(Source):
             except FacilitatorError as exc:
                 raise MergeError(f"cannot bring this older file up to date: {exc.message}",
                                  file=name) from exc
-        self.conn = _connect_read(copy)
-        self.specs = table_specs()
-        tables = {str(r[0]) for r in self.conn.execute(
+        specs = table_specs()
+        conn = incoming.connect(str(copy))
+        try:
+            try:
+                self._prepare(conn, specs, name, version, rehearsal_db, sha)
+            except sqlite3.DatabaseError as exc:
+                raise MergeError(f"this database cannot be read as a Facilitator file "
+                                 f"({exc})", file=name) from exc
+        finally:
+            conn.close()
+
+    def _prepare(self, conn: sqlite3.Connection, specs: dict[str, TableSpec], name: str,
+                 version: int, rehearsal_db: bool, sha: str) -> None:
+        tables = {str(r[0]) for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
-        self.tables = [t for t in self.specs if t in tables]
-        counts = {t: int(self.conn.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0])
-                  for t in self.tables}
-        lost = int(self.conn.execute("SELECT COUNT(*) FROM conflicts").fetchone()[0])
+        self.tables = [t for t in specs if t in tables]
+        for table in self.tables:
+            columns = [str(r[1]) for r in conn.execute(f"PRAGMA table_info([{table}])")]
+            incoming.check_columns(columns, table, name)
+        conn.execute("BEGIN")
+        self.lost_tables = _prepare_lost(conn, specs, name, {*self.tables})
+        _validate_all(conn, specs, self.tables, self.lost_tables, name)
+        conn.execute("COMMIT")
+        counts: dict[str, int] = {}
         sites: set[str] = set()
         devices: dict[str, str] = {}
         rehearsal = rehearsal_db
         for table in self.tables:
-            columns = {str(r[1]) for r in self.conn.execute(f"PRAGMA table_info([{table}])")}
-            if "site" in columns:
-                sites.update(str(r[0]) for r in self.conn.execute(
+            known = set(incoming.columns_of(table))
+            counts[table] = int(conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+            if not counts[table]:
+                continue
+            if "site" in known:
+                sites.update(str(r[0]) for r in conn.execute(
                     f"SELECT DISTINCT site FROM [{table}] WHERE site != ''"))
-            for (device,) in self.conn.execute(
+            for (device,) in conn.execute(
                     f"SELECT DISTINCT origin_device FROM [{table}] UNION "
                     f"SELECT DISTINCT device_id FROM [{table}]"):
                 devices.setdefault(str(device), "")
-            rehearsal = rehearsal or bool(self.conn.execute(
+            rehearsal = rehearsal or bool(conn.execute(
                 f"SELECT 1 FROM [{table}] WHERE rehearsal != 0 LIMIT 1").fetchone())
-        for row in self.conn.execute("SELECT id, label FROM devices"):
-            devices[str(row[0])] = str(row[1])
+        if "devices" in self.tables:
+            for row in conn.execute("SELECT id, label FROM devices"):
+                devices[str(row[0])] = str(row[1])
+        lost = sum(int(conn.execute(f"SELECT count(*) FROM [{_lost(t)}]").fetchone()[0])
+                   for t in self.lost_tables)
         self.info = SourceInfo(
-            path=path, kind=kind, sha256=sha256 or _sha256(path), schema_version=version,
+            path=self.path, kind="database", sha256=sha, schema_version=version,
             sites=tuple(sorted(sites)),
             devices=tuple(sorted((d, label) for d, label in devices.items() if d)),
             counts=counts, lost=lost, rehearsal=rehearsal)
@@ -238,86 +340,138 @@ class DatabaseSource(Source):
         except sqlite3.DatabaseError as exc:
             raise MergeError("this is not a Facilitator database (or it is damaged)",
                              file=name) from exc
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise MergeError("this is not a Facilitator database", file=name) from exc
         return version
 
-    def versions(self) -> Iterator[tuple[str, Record, bool]]:
-        for table in self.tables:
-            for row in self.conn.execute(f"SELECT * FROM [{table}] ORDER BY id"):
-                yield table, dict(row), False
-        for row in self.conn.execute(
-                "SELECT table_name, record FROM conflicts ORDER BY table_name, record_id, "
-                "content_hash"):
-            text = str(row[1])
-            if len(text) > MAX_RECORD_JSON:
-                raise MergeError("a kept version is impossibly large", file=str(self.path))
-            try:
-                record = json.loads(text)
-            except ValueError as exc:
-                raise MergeError("a kept version is not valid JSON",
-                                 file=str(self.path)) from exc
-            if not isinstance(record, dict):
-                raise MergeError("a kept version is not a record", file=str(self.path))
-            yield str(row[0]), record, True
-
-    def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.close()
-
 
 class BundleSource(Source):
-    def __init__(self, path: Path, bundle: Bundle, kind: SourceKind, sha256: str) -> None:
-        self.bundle = bundle
-        manifest = bundle.manifest
+    """A bundle (or a PDF's attached bundle), streamed into a private staging file."""
+
+    def __init__(self, path: Path, stream: BinaryIO, size: int | None, kind: SourceKind,
+                 sha256: str, workdir: Path) -> None:
+        name = str(path)
+        reader = BundleStream(stream, name, size)
+        manifest = reader.manifest
+        specs = table_specs()
+        self.prepared = workdir / "staged.db"
+        conn = incoming.connect(str(self.prepared))
+        try:
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute("BEGIN")
+            conn.execute("CREATE TABLE _raw (n INTEGER PRIMARY KEY, line)")
+            batch: list[tuple[int, str]] = []
+            for number, raw in reader.lines():
+                try:
+                    batch.append((number, raw.decode("utf-8")))
+                except UnicodeDecodeError as exc:
+                    raise MergeError("a line is not UTF-8 text", file=name,
+                                     line=number) from exc
+                if len(batch) >= STAGE_BATCH:
+                    conn.executemany("INSERT INTO _raw VALUES (?, ?)", batch)
+                    batch = []
+            conn.executemany("INSERT INTO _raw VALUES (?, ?)", batch)
+            self._stage(conn, reader, specs, name)
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise MergeError(f"the data cannot be staged ({exc})", file=name) from exc
+        finally:
+            conn.close()
         self.info = SourceInfo(
             path=path, kind=kind, sha256=sha256, schema_version=manifest.schema_version,
             sites=manifest.sites, devices=manifest.devices, counts=dict(manifest.counts),
             lost=manifest.lost, rehearsal=manifest.rehearsal)
 
-    def versions(self) -> Iterator[tuple[str, Record, bool]]:
-        return self.bundle.versions()
+    def _stage(self, conn: sqlite3.Connection, reader: BundleStream,
+               specs: dict[str, TableSpec], name: str) -> None:
+        bad = conn.execute("SELECT n FROM _raw WHERE NOT json_valid(line) OR "
+                           "json_type(line) != 'object' LIMIT 1").fetchone()
+        if bad is not None:
+            raise MergeError("a line is not valid JSON (or nested too deeply)", file=name,
+                             line=bad[0])
+        bad = conn.execute(
+            "SELECT n FROM _raw WHERE json_type(line, '$.record') IS NOT 'object' OR "
+            "json_type(line, '$.table') IS NOT 'text' OR json_type(line, '$.lost') "
+            "NOT IN ('true', 'false', 'integer') LIMIT 1").fetchone()
+        if bad is not None:
+            raise MergeError("a line is not a table record", file=name, line=bad[0])
+        conn.execute("CREATE TABLE _lines (n INTEGER PRIMARY KEY, tbl, lost, rec)")
+        conn.execute("INSERT INTO _lines SELECT n, json_extract(line, '$.table'), "
+                     "coalesce(json_extract(line, '$.lost'), 0) != 0, "
+                     "json_extract(line, '$.record') FROM _raw")
+        conn.execute("DROP TABLE _raw")
+        incoming.check_lines(conn, "_lines", specs, name, label="line")
+        counts = {str(t): int(c) for t, c in conn.execute(
+            "SELECT tbl, count(*) FROM _lines WHERE NOT lost GROUP BY tbl")}
+        lost = int(conn.execute("SELECT count(*) FROM _lines WHERE lost").fetchone()[0])
+        reader.check_counts(counts, lost)
+        self.tables, self.lost_tables = [], []
+        for table in specs:
+            if counts.get(table):
+                incoming.create_stage(conn, table, table)
+                incoming.stage_json(conn, "_lines", table, table, "tbl = ? AND NOT lost",
+                                    [table], name, line_label="line")
+                self.tables.append(table)
+            if conn.execute("SELECT 1 FROM _lines WHERE tbl = ? AND lost LIMIT 1",
+                            [table]).fetchone():
+                incoming.create_stage(conn, _lost(table), table)
+                incoming.stage_json(conn, "_lines", table, _lost(table), "tbl = ? AND lost",
+                                    [table], name, line_label="line")
+                self.lost_tables.append(table)
+        conn.execute("DROP TABLE _lines")
+        _validate_all(conn, specs, self.tables, self.lost_tables, name)
+        for table in self.tables:
+            conn.execute(f"CREATE INDEX [{table}_id] ON [{table}](id)")
 
 
-def _pdf_bundle(path: Path) -> bytes:
+def _pdf_bundle(handle: BinaryIO, name: str) -> bytes:
     """The bundle a Facilitator PDF carries as an attachment."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(str(path), strict=False)
+        reader = PdfReader(handle, strict=False)
         attachments = reader.attachments
         found = attachments.get(BUNDLE_NAME)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
-        raise MergeError("this PDF is damaged and cannot be read", file=str(path)) from exc
-    if not found:
+        data = bytes(found[0]) if found else b""
+    except Exception as exc:  # noqa: BLE001 - a hostile PDF may break pypdf in any way
+        raise MergeError("this PDF is damaged or too large to read", file=name) from exc
+    if not data:
         raise MergeError("this PDF carries no Facilitator data (it is not an export, or "
-                         "it was re-saved by another program)", file=str(path))
-    return bytes(found[0])
+                         "it was re-saved by another program)", file=name)
+    return data
 
 
 def open_source(path: str | Path, workdir: Path) -> Source:
-    """Open and verify one source; MergeError names the file when it is refused."""
+    """Open, verify and prepare one source; MergeError names the file when it is refused."""
     source = Path(path)
     name = str(source)
     try:
-        size = source.stat().st_size
-        with open(source, "rb") as handle:
-            head = handle.read(16)
-    except OSError as exc:
-        raise MergeError(f"cannot read the file: {exc.strerror}", file=name) from exc
-    if size > MAX_SOURCE_BYTES:
-        raise MergeError("the file is larger than any Facilitator export can be", file=name)
-    if head.startswith(SQLITE_MAGIC):
+        handle = open_regular(source)
+    except UnreadableFileError as exc:
+        raise MergeError(exc.message, file=name) from exc
+    with handle:
         try:
-            return DatabaseSource(source, workdir)
+            size = os.fstat(handle.fileno()).st_size
+            head = handle.read(16)
+            handle.seek(0)
         except OSError as exc:
-            raise MergeError(f"cannot copy the file: {exc.strerror}", file=name) from exc
-    sha = _sha256(source)
-    if head.startswith(PDF_MAGIC):
-        return BundleSource(source, read_bundle(_pdf_bundle(source), name), "pdf", sha)
-    if head.startswith(GZIP_MAGIC):
-        return BundleSource(source, read_bundle(source.read_bytes(), name), "bundle", sha)
+            raise MergeError(f"cannot read the file: {exc.strerror}", file=name) from exc
+        if size > MAX_SOURCE_BYTES:
+            raise MergeError("the file is larger than any Facilitator export can be",
+                             file=name)
+        if head.startswith(SQLITE_MAGIC):
+            return DatabaseSource(source, handle, workdir)
+        if head.startswith(PDF_MAGIC):
+            if size > MAX_PDF_BYTES:
+                raise MergeError("the PDF is larger than any Facilitator export can be",
+                                 file=name)
+            sha = _sha256(handle)
+            raw = _pdf_bundle(handle, name)
+            return BundleSource(source, io.BytesIO(raw), len(raw), "pdf", sha, workdir)
+        if head.startswith(GZIP_MAGIC):
+            sha = _sha256(handle)
+            return BundleSource(source, handle, size, "bundle", sha, workdir)
     if not head:
         raise MergeError("the file is empty", file=name)
     raise MergeError("this is not a Facilitator database, data bundle or export PDF",
@@ -332,11 +486,16 @@ class _DryRun(Exception):
 
 
 def merge(store: Store, paths: Sequence[str | Path], *, dry_run: bool = False,
-          allow_rehearsal: bool = False, progress: Progress | None = None) -> MergeReport:
+          allow_rehearsal: bool = False, progress: Progress | None = None,
+          method: Method = "sets", keep_undo: bool = True) -> MergeReport:
     """Merge every source into ``store`` in one transaction, or none of them.
 
     ``dry_run`` computes the same report and rolls back (the preview). ``progress``
-    is called with (done, total) records and may raise ``Cancelled``.
+    is called with (done, total) records and may raise ``Cancelled``. ``method``
+    "laws" passes every version through the record-law code one by one (the
+    reference); the default merges set-based in SQL, with the same result. Unless
+    ``keep_undo`` is False, the database's state before the merge is kept so that
+    ``undo_last_merge`` can bring it back.
     """
     if not paths:
         raise MergeError("give at least one file to merge")
@@ -352,102 +511,201 @@ def merge(store: Store, paths: Sequence[str | Path], *, dry_run: bool = False,
                     raise MergeError("this is rehearsal data, not a real workshop's; it is "
                                      "merged only when asked to (--include-rehearsal)",
                                      file=str(path))
+                if progress is not None:
+                    progress(0, 0)  # a chance to cancel between files
             outcomes = [SourceOutcome(s.info) for s in sources]
-            with contextlib.suppress(_DryRun):
-                _apply(store, sources, outcomes, dry_run, progress)
+            undo = None
+            if keep_undo and not dry_run:
+                from facilitator.core.undo import before_merge
+
+                undo = before_merge(store)
+            try:
+                with contextlib.suppress(_DryRun):
+                    _apply(store, sources, outcomes, dry_run, progress, method,
+                           undo.record if undo is not None else None)
+            except BaseException:
+                if undo is not None:
+                    undo.discard()
+                raise
+            if undo is not None:
+                undo.keep()
             return MergeReport(outcomes, dry_run)
         finally:
             for source in sources:
                 source.close()
 
 
+def _attach_limit(conn: sqlite3.Connection) -> int:
+    try:
+        return int(conn.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED))
+    except (AttributeError, sqlite3.Error):
+        return 10
+
+
 def _apply(store: Store, sources: list[Source], outcomes: list[SourceOutcome],
-           dry_run: bool, progress: Progress | None) -> None:
+           dry_run: bool, progress: Progress | None, method: Method,
+           undo: Callable[[list[int]], None] | None) -> None:
     total = sum(s.info.records for s in sources)
-    done = 0
+    done = [0]
+
+    def tick(count: int) -> None:
+        done[0] += count
+        if progress is not None:
+            progress(min(done[0], total), total)
+
     if progress is not None:
         progress(0, total)
-    with store.transaction(cause="merge") as db:
-        for source, outcome in zip(sources, outcomes, strict=True):
-            name = str(source.info.path)
-            outcome.seen_before = db.execute(
-                "SELECT 1 FROM merge_log WHERE sha256 = ? LIMIT 1",
-                [source.info.sha256]).fetchone() is not None
-            # Records this database lacks are inserted in batches (what put_version
-            # would do one by one); every other version goes through put_version.
-            batch = _NewRecords(store, outcome)
-            for table, record, lost in source.versions():
-                if table not in store.specs:
-                    raise MergeError(f"unknown table {table!r} (a newer Facilitator made "
-                                     "this file)", file=name)
-                try:
-                    version = store.normalise_version(table, record)
-                    record_id = str(version["id"])
-                    if not lost and not batch.holds(table, record_id) and not store.has(
-                            table, record_id):
-                        batch.add(table, version)
-                        result = None
-                    else:
-                        batch.flush()
-                        result = store.put_version(table, version)
-                except FacilitatorError as exc:
-                    raise MergeError(f"{table} record {record.get('id')!s}: {exc.message}",
-                                     file=name) from exc
-                except (sqlite3.IntegrityError, KeyError, TypeError, ValueError) as exc:
-                    raise MergeError(f"{table} record {record.get('id')!s} cannot be merged: "
-                                     f"{exc}", file=name) from exc
-                if result is not None:
-                    setattr(outcome, result, getattr(outcome, result) + 1)
-                    counts = outcome.by_table.setdefault(table, {})
-                    counts[result] = counts.get(result, 0) + 1
-                done += 1
-                if progress is not None and done % PROGRESS_EVERY == 0:
-                    progress(done, total)
+    conn = store.db.conn
+    aliases: dict[int, str] = {}
+    try:
+        if method == "sets":
+            slots = max(0, _attach_limit(conn) - 1)
+            for i, source in enumerate(sources[:slots]):
+                alias = f"merge_src{i}"
+                conn.execute("ATTACH DATABASE ? AS " + alias, [str(source.prepared)])
+                aliases[i] = alias
+        log_ids: list[int] = []
+        with store.transaction(cause="merge") as db:
+            for i, (source, outcome) in enumerate(zip(sources, outcomes, strict=True)):
+                name = str(source.info.path)
+                outcome.seen_before = db.execute(
+                    "SELECT 1 FROM merge_log WHERE sha256 = ? AND kind != 'undo' LIMIT 1",
+                    [source.info.sha256]).fetchone() is not None
+                if i in aliases:
+                    _apply_sets(store, source, aliases[i], outcome, tick)
+                else:
+                    _apply_laws(store, source, outcome, tick)
+                cursor = db.execute(
+                    "INSERT INTO merge_log (file, sha256, kind, sites, devices, merged_at, "
+                    "records_added, records_updated, conflicts, seen_before) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [name, source.info.sha256, source.info.kind,
+                     json.dumps(list(source.info.sites)),
+                     json.dumps([d for d, _ in source.info.devices]), now_iso(),
+                     outcome.added, outcome.updated, outcome.kept,
+                     int(outcome.seen_before)])
+                log_ids.append(int(cursor.lastrowid or 0))
+            if progress is not None:
+                progress(total, total)
+            if dry_run:
+                raise _DryRun()
+            if undo is not None:
+                undo(log_ids)
+    finally:
+        for alias in aliases.values():
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("DETACH DATABASE " + alias)
+
+
+def _count(outcome: SourceOutcome, table: str, result: str, n: int = 1) -> None:
+    if not n:
+        return
+    setattr(outcome, result, getattr(outcome, result) + n)
+    counts = outcome.by_table.setdefault(table, {})
+    counts[result] = counts.get(result, 0) + n
+
+
+def _put(store: Store, table: str, record: Record, lost: bool, name: str) -> str:
+    try:
+        return store.put_version(table, record)
+    except FacilitatorError as exc:
+        what = "kept version of a " if lost else ""
+        raise MergeError(f"{what}{table} record {record.get('id')!s}: {exc.message}",
+                         file=name, field=exc.field) from exc
+    except (sqlite3.IntegrityError, KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise MergeError(f"{table} record {record.get('id')!s} cannot be merged: {exc}",
+                         file=name) from exc
+
+
+def _apply_laws(store: Store, source: Source, outcome: SourceOutcome,
+                tick: Callable[[int], None]) -> None:
+    """The reference: every version through the record-law code, one by one."""
+    name = str(source.info.path)
+    for n, (table, record, lost) in enumerate(source.versions(), start=1):
+        _count(outcome, table, _put(store, table, record, lost, name))
+        if n % 2000 == 0:
+            tick(2000)
+    tick(0)
+
+
+def _apply_sets(store: Store, source: Source, alias: str, outcome: SourceOutcome,
+                tick: Callable[[int], None]) -> None:
+    """One source, set-based: a few statements per table (see the module's doc)."""
+    conn = store.db.conn
+    name = str(source.info.path)
+    for table in source.tables:
+        spec = store.spec(table)
+        columns = store.columns(table)
+        src, dst = f"{alias}.[{table}]", f"main.[{table}]"
+        content = [c for c in columns if c not in NON_CONTENT_COLUMNS
+                   and c not in spec.combined]
+        same = " AND ".join(f"s.[{c}] IS m.[{c}]" for c in (*content, *spec.combined))
+        # Present on both sides and not simply the same (or an older) version of the
+        # same content and flags: these compete, under the record laws.
+        competing = [int(r[0]) for r in conn.execute(
+            f"SELECT s.rowid FROM {src} AS s JOIN {dst} AS m ON m.id = s.id WHERE NOT "
+            f"({same} AND (s.revision, s.updated_at, s.device_id) <= "
+            f"(m.revision, m.updated_at, m.device_id))")]
+        present = int(conn.execute(
+            f"SELECT count(*) FROM {src} AS s JOIN {dst} AS m ON m.id = s.id").fetchone()[0])
+        _count(outcome, table, "unchanged", present - len(competing))
+        cursor = conn.cursor()
+        for start in range(0, len(competing), LAW_BATCH):
+            chunk = competing[start:start + LAW_BATCH]
+            marks = ", ".join("?" for _ in chunk)
+            rows = cursor.execute(f"SELECT * FROM {src} WHERE rowid IN ({marks})", chunk)
+            names = [d[0] for d in rows.description]
+            for row in rows.fetchall():
+                record = dict(zip(names, row, strict=True))
+                _count(outcome, table, _put(store, table, record, False, name))
+            tick(len(chunk))
+        tick(present - len(competing))
+        # The rest are new here: inserted as they are (blanked when erased).
+        values = []
+        for column in columns:
+            if spec.erase_flag and column in spec.erased_values:
+                blank = spec.erased_values[column]
+                literal = "NULL" if blank is None else ("'" + str(blank).replace("'", "''")
+                                                        + "'" if isinstance(blank, str)
+                                                        else repr(blank))
+                values.append(f"CASE WHEN s.[{spec.erase_flag}] THEN {literal} "
+                              f"ELSE s.[{column}] END")
+            else:
+                values.append(f"s.[{column}]")
+        insert = (f"INSERT OR IGNORE INTO {dst} ({', '.join(f'[{c}]' for c in columns)}) "
+                  f"SELECT {', '.join(values)} FROM {src} AS s WHERE s.rowid > ? "
+                  f"AND s.rowid <= ?")
+        expected = int(conn.execute(f"SELECT count(*) FROM {src}").fetchone()[0]) - present
+        added = 0
+        last = 0
+        while True:
+            row = conn.execute(f"SELECT max(rowid), count(*) FROM (SELECT rowid FROM {src} "
+                               f"WHERE rowid > ? ORDER BY rowid LIMIT {CHUNK})",
+                               [last]).fetchone()
+            if not row or row[0] is None:
+                break
             try:
-                batch.flush()
+                added += conn.execute(insert, [last, int(row[0])]).rowcount
             except sqlite3.IntegrityError as exc:
-                raise MergeError(f"{batch.table} records cannot be merged: {exc}",
-                                 file=name) from exc
-            db.execute(
-                "INSERT INTO merge_log (file, sha256, kind, sites, devices, merged_at, "
-                "records_added, records_updated, conflicts, seen_before) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [name, source.info.sha256, source.info.kind,
-                 json.dumps(list(source.info.sites)),
-                 json.dumps([d for d, _ in source.info.devices]), now_iso(),
-                 outcome.added, outcome.updated, outcome.kept, int(outcome.seen_before)])
-        if progress is not None:
-            progress(total, total)
-        if dry_run:
-            raise _DryRun()
-
-
-class _NewRecords:
-    """Versions of records the target lacks, inserted together (``Store.put_new_versions``)."""
-
-    def __init__(self, store: Store, outcome: SourceOutcome) -> None:
-        self.store, self.outcome = store, outcome
-        self.table = ""
-        self.rows: list[Record] = []
-        self.ids: set[str] = set()
-
-    def holds(self, table: str, record_id: str) -> bool:
-        return table == self.table and record_id in self.ids
-
-    def add(self, table: str, version: Record) -> None:
-        if table != self.table or len(self.rows) >= BATCH:
-            self.flush()
-            self.table = table
-        self.rows.append(version)
-        self.ids.add(str(version["id"]))
-
-    def flush(self) -> None:
-        if self.rows:
-            self.store.put_new_versions(self.table, self.rows)
-            counts = self.outcome.by_table.setdefault(self.table, {})
-            counts["added"] = counts.get("added", 0) + len(self.rows)
-            self.outcome.added += len(self.rows)
-        self.rows, self.ids = [], set()
+                raise MergeError(f"{table} records cannot be merged: {exc}", file=name) from exc
+            last = int(row[0])
+            tick(int(row[1]))
+        if added != expected:
+            raise MergeError(f"{expected - added} {table} record(s) clash with records "
+                             "already here under another id; nothing was merged", file=name)
+        _count(outcome, table, "added", added)
+        if added:
+            store._touched(table)
+    for table in source.lost_tables:
+        rows = conn.execute(f"SELECT * FROM {alias}.[{_lost(table)}] ORDER BY rowid")
+        names = [d[0] for d in rows.description]
+        batch = rows.fetchmany(LAW_BATCH)
+        while batch:
+            for row in batch:
+                record = dict(zip(names, row, strict=True))
+                _count(outcome, table, _put(store, table, record, True, name))
+            tick(len(batch))
+            batch = rows.fetchmany(LAW_BATCH)
 
 
 def merge_log(store: Store) -> list[Record]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from facilitator.core import csvread
 from facilitator.core import themes as theme_book
 from facilitator.core.csvread import read_csv, site_column
 from facilitator.core.errors import (
@@ -66,10 +67,10 @@ def _resolve_use_case(pack: SessionPack, text: str) -> str | None:
 def parse_notes(store: Store, pack: SessionPack, path: str | Path
                 ) -> tuple[list[_ParsedRow], list[str]]:
     """Validate a notes CSV against the pack and roster; nothing is written."""
-    table = read_csv(path, NOTES_COLUMNS, REQUIRED_COLUMNS)
+    table = read_csv(path, NOTES_COLUMNS, REQUIRED_COLUMNS, defer=True)
     warnings = [f"{table.file}: column {c!r} is not used and was ignored"
                 for c in table.extra_columns]
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(table.problems)
     parsed: list[_ParsedRow] = []
     occurrences: dict[tuple[str, ...], int] = {}
     workshops = sorted(w.number for w in pack.workshops)
@@ -168,6 +169,7 @@ def import_notes(store: Store, pack: SessionPack, path: str | Path,
     """
     rows, warnings = parse_notes(store, pack, path)
     report = ImportReport(file=str(path), rows=len(rows), warnings=warnings)
+    csvread.described(report, path)
     choices = theme_book.all_themes(store, pack)
     added_themes: dict[tuple[str, str], str] = {}
     created: set[str] = set()

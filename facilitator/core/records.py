@@ -121,6 +121,8 @@ class TableSpec:
       columns take these values in the record and no other version is kept.
     - ``time_columns``: besides the envelope's, the columns holding instants, stored
       in the canonical format (``None`` allowed).
+    - ``latest``: columns merged as the maximum over every version seen, ``NULL``
+      lowest (a consent decision's time): like sticky flags they are not content.
     """
 
     name: str
@@ -129,6 +131,7 @@ class TableSpec:
     erase_flag: str | None = None
     erased_values: Mapping[str, Any] = field(default_factory=dict)
     time_columns: tuple[str, ...] = ()
+    latest: tuple[str, ...] = ()
 
     def expected_id(self, record: Mapping[str, Any]) -> str | None:
         if not self.natural_key:
@@ -145,10 +148,26 @@ class TableSpec:
             record.update(self.erased_values)
         return record
 
+    @property
+    def combined(self) -> tuple[str, ...]:
+        """The columns merged over every version (sticky OR, latest MAX), not content."""
+        return (*self.sticky, *self.latest)
+
     def content(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """What the record says: no envelope timing, no sticky flags."""
+        """What the record says: no envelope timing, no sticky flags, no latest columns."""
         return {k: v for k, v in record.items()
-                if k not in NON_CONTENT_COLUMNS and k not in self.sticky}
+                if k not in NON_CONTENT_COLUMNS and k not in self.sticky
+                and k not in self.latest}
+
+    def combine(self, *versions: Mapping[str, Any]) -> dict[str, Any]:
+        """The sticky flags OR-ed and the latest columns' maximum (NULL lowest)."""
+        out: dict[str, Any] = {}
+        for flag in self.sticky:
+            out[flag] = max(int(v.get(flag) or 0) for v in versions)
+        for column in self.latest:
+            values = [str(v[column]) for v in versions if v.get(column) is not None]
+            out[column] = max(values) if values else None
+        return out
 
     def content_hash(self, record: Mapping[str, Any]) -> str:
         text = json.dumps(self.content(record), sort_keys=True, default=str,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from facilitator.core import csvread
 from facilitator.core.csvread import read_csv, site_column
 from facilitator.core.errors import (
     CsvImportError,
@@ -198,13 +199,13 @@ def parse_roster(pack: SessionPack, path: str | Path,
     ``value_maps`` ((variable, loose value) → category) answer values no rule knows.
     Raises CsvImportError listing every bad row; nothing is written.
     """
-    table = read_csv(path, ROSTER_COLUMNS, REQUIRED_COLUMNS)
+    table = read_csv(path, ROSTER_COLUMNS, REQUIRED_COLUMNS, defer=True)
     warnings = [_extra_column_warning(table.file, c) for c in table.extra_columns]
     absent = [v for v in ROSTER_VARIABLES if v not in table.header]
     if absent:
         warnings.append(f"{table.file}: no column for {', '.join(absent)}; "
                         f"recorded as '{NOT_RECORDED}'")
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(table.problems)
     participants: list[Record] = []
     seen: dict[tuple[str, str], int] = {}
     for row in table.rows:
@@ -271,6 +272,7 @@ def import_roster(store: Store, pack: SessionPack, path: str | Path,
     given = check_mappings(pack, mappings or {})
     participants, warnings = parse_roster(pack, path, {**stored_value_maps(store), **given})
     report = ImportReport(file=str(path), rows=len(participants), warnings=warnings)
+    csvread.described(report, path)
     with store.transaction(cause="import"):
         for (variable, value), category in given.items():
             remember_value_map(store, variable, value, category)

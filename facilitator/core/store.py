@@ -187,7 +187,7 @@ class Store:
             self._local.cause = cause
         self._local.depth = depth + 1
         try:
-            with self.translate_errors(), self.db.atomic() as db:
+            with self.translate_errors(), self._atomic(depth) as db:
                 yield db
         except BaseException:
             if depth == 0:
@@ -205,9 +205,39 @@ class Store:
             if changed:
                 self._announce(Change(changed, self._local.cause))
 
+    @contextlib.contextmanager
+    def _atomic(self, depth: int) -> Iterator[sqlite_utils.Database]:
+        """The outermost transaction begins IMMEDIATE: it takes the write lock at once,
+        so a second writer (the app saving notes beside a merge or an import) waits
+        for the busy timeout instead of failing with "database is locked" midway."""
+        db = self.db
+        if depth > 0 or db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        try:
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+
     def _scrub(self) -> None:
         """After an erasure: copy the WAL into the file and empty it, so the erased
         values survive neither in old WAL frames nor (secure_delete) in freed pages."""
+        # The copy kept to undo the last merge holds what was just erased: it goes too.
+        from facilitator.core import undo
+
+        undo.forget(self.path)
+        with contextlib.suppress(sqlite3.Error), self.db.conn:
+            self.db.conn.execute("DELETE FROM settings WHERE key = ?", [undo.UNDO_KEY])
         with contextlib.suppress(sqlite3.Error):
             self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -423,6 +453,12 @@ class Store:
                 spec.blank(updated)
                 self._drop_conflicts(table, record_id)
                 self._erased_here()
+            else:
+                # The conflicts table is a set of *other* contents: an edit back to a
+                # kept content (Ctrl+Z after a merge) makes it the record's own again.
+                db.execute("DELETE FROM conflicts WHERE table_name = ? AND record_id = ? "
+                           "AND content_hash = ?",
+                           [table, record_id, spec.content_hash(updated)])
             db.table(table).update(record_id, updated)
             self._touched(table)
         return updated
@@ -488,8 +524,7 @@ class Store:
         if current is None:
             self._insert_new(table, spec, version)
             return "added"
-        flags = {f: max(int(current.get(f) or 0), int(version.get(f) or 0))
-                 for f in spec.sticky}
+        flags = spec.combine(current, version)
         order = spec.compare(version, current)
         if order == 0:
             winner, loser = current, None
@@ -573,7 +608,7 @@ class Store:
         if existing is not None and (int(existing[0]), str(existing[1]), str(existing[2]),
                                      digest) >= key:
             return
-        stored = {k: v for k, v in loser.items() if k not in spec.sticky}
+        stored = {k: v for k, v in loser.items() if k not in spec.combined}
         self.db.execute(
             "INSERT OR REPLACE INTO conflicts (table_name, record_id, content_hash, revision, "
             "updated_at, device_id, record) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,279 @@
+"""Every incoming version is checked before anything is applied (docs/record-laws.md).
+
+A merge source is first *prepared*: its versions end up in a private SQLite file, one
+table per merged table under the table's own name (a database file's private copy,
+or a staging file a bundle's lines were loaded into) and ``_lost_<table>`` for the
+versions it kept in ``conflicts``. Then every column of every version is checked in
+SQL against the rules of ``core/schema/rules.py`` — type, NULL, size, range, allowed
+values, JSON shape, the natural key — and times are brought into the canonical form.
+The first bad value refuses the whole source with a MergeError naming the file, the
+table, the record and the field. Nothing here writes to the target database.
+
+JSON is parsed by SQLite, never by Python: a hostile nesting cannot exhaust Python's
+stack, and a number too large for 64 bits arrives as a REAL and is refused by type.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+import sqlite_utils
+
+from facilitator.core.errors import MergeError
+from facilitator.core.records import TableSpec, TimeFormatError, canonical_time, natural_id
+from facilitator.core.schema.rules import MAX_WORD, Rule, missing_rules, rules_for
+
+CANONICAL_GLOB = ("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:"
+                  "[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z")
+# Columns a version from outside must carry (the rest take today's defaults).
+REQUIRED_ENVELOPE = ("id", "origin_site", "device_id", "created_at", "updated_at",
+                     "revision", "deleted")
+MAX_RECORD_JSON = 16 * 1024**2
+
+
+@cache
+def reference_columns() -> dict[str, tuple[tuple[str, Any], ...]]:
+    """Each merged table's columns and defaults in this version's schema."""
+    from facilitator.core.migrations import MIGRATIONS, table_specs
+    from facilitator.core.store import _literal
+
+    db = sqlite_utils.Database(memory=True)
+    for migration in MIGRATIONS:
+        migration.apply(db)
+    out: dict[str, tuple[tuple[str, Any], ...]] = {}
+    for table in table_specs():
+        rows = db.execute(f"PRAGMA table_info([{table}])").fetchall()
+        out[table] = tuple((str(r[1]), _literal(r[4])) for r in rows)
+    db.close()
+    return out
+
+
+def columns_of(table: str) -> list[str]:
+    return [name for name, _ in reference_columns()[table]]
+
+
+def _natural_id(kind: object, *parts: object) -> str:
+    return natural_id(str(kind), *(str(p or "") for p in parts))
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """A connection to a prepared file: nothing stored in it may run code."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA trusted_schema=OFF")
+    conn.create_function("facilitator_natural_id", -1, _natural_id, deterministic=True)
+    return conn
+
+
+def _q(name: str) -> str:
+    return "[" + name.replace("]", "]]") + "]"
+
+
+def _text_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _checks(column: str, rule: Rule) -> list[tuple[str, str]]:
+    """(SQL true when the value is bad, why) in the order they must be tried."""
+    c = _q(column)
+    out: list[tuple[str, str]] = []
+    if rule.nullable:
+        guard = f"{c} IS NOT NULL AND "
+    else:
+        out.append((f"{c} IS NULL", "is missing"))
+        guard = ""
+    if rule.kind in ("text", "time", "json"):
+        out.append((f"{guard}typeof({c}) != 'text'", "is not text"))
+        out.append((f"{guard}length({c}) > {rule.max_len}",
+                    f"is longer than {rule.max_len} characters"))
+    if rule.kind == "text":
+        if rule.nonempty:
+            out.append((f"{guard}{c} = ''", "is empty"))
+        if rule.choices:
+            allowed = ", ".join(_text_literal(v) for v in rule.choices)
+            out.append((f"{guard}{c} NOT IN ({allowed})",
+                        f"is not one of {', '.join(rule.choices)}"))
+    elif rule.kind == "time":
+        out.append((f"{guard}{c} = ''", "is missing"))
+    elif rule.kind == "json":
+        out.append((f"{guard}NOT json_valid({c})", "is not valid JSON"))
+        out.append((f"{guard}json_type({c}) != 'array'", "is not a JSON list"))
+        out.append((f"{guard}json_array_length({c}) > {rule.max_items}",
+                    f"has more than {rule.max_items} items"))
+        out.append((f"{guard}EXISTS (SELECT 1 FROM json_each({c}) WHERE type != 'text' "
+                    f"OR length(value) > {MAX_WORD} OR value = '')",
+                    "holds something other than words"))
+        if rule.shape == "ranking":
+            out.append((f"{guard}(SELECT count(DISTINCT value) FROM json_each({c})) "
+                        f"!= json_array_length({c})", "names one item twice"))
+    elif rule.kind == "int":
+        out.append((f"{guard}typeof({c}) != 'integer'",
+                    "is not a whole number within 64 bits"))
+    elif rule.kind == "real":
+        out.append((f"{guard}typeof({c}) NOT IN ('integer', 'real')", "is not a number"))
+    if rule.kind in ("int", "real"):
+        if rule.min is not None:
+            out.append((f"{guard}{c} < {rule.min!r}", f"is below {rule.min}"))
+        if rule.max is not None:
+            out.append((f"{guard}{c} > {rule.max!r}", f"is above {rule.max}"))
+    return out
+
+
+def _refuse(name: str, table: str, record_id: object, column: str, why: str) -> MergeError:
+    shown = str(record_id if record_id is not None else "without an id")
+    if len(shown) > 80:
+        shown = shown[:77] + "…"
+    return MergeError(f"{table} record {shown}: {(column + ' ') if column else ''}{why}; "
+                      "the file was not merged",
+                      file=name)
+
+
+def check_columns(present: Iterable[str], table: str, name: str) -> None:
+    """A table from outside may have no column this version does not know."""
+    known = set(columns_of(table))
+    have = set(present)
+    unknown = sorted(have - known)
+    lacking = sorted(known - have)
+    if lacking:
+        raise MergeError(f"{table} lacks the column {lacking[0]} (the file was altered or "
+                         "damaged); it was not merged", file=name, field=lacking[0])
+    if unknown:
+        raise MergeError(f"{table} has no column {', '.join(unknown)} (a newer or "
+                         "foreign program made this file); it was not merged",
+                         file=name, field=unknown[0])
+    forgotten = missing_rules(table, known)
+    if forgotten:  # a programming error: every column must have a rule (schema/rules.py)
+        raise MergeError(f"{table}.{forgotten[0]} has no validation rule; nothing was merged",
+                         field=forgotten[0])
+
+
+def validate(conn: sqlite3.Connection, stored: str, table: str, spec: TableSpec,
+             name: str, *, lost: bool = False) -> None:
+    """Check every version in table ``stored`` (of merged table ``table``) by its rules."""
+    rules = rules_for(table)
+    present = [c for c, _ in reference_columns()[table]]
+    whens: list[str] = []
+    for column in present:
+        for condition, why in _checks(column, rules[column]):
+            whens.append(f"WHEN {condition} THEN {_text_literal(column + chr(31) + why)}")
+    if spec.natural_key:
+        kind, *keys = spec.natural_key
+        args = ", ".join([_text_literal(kind), *(_q(k) for k in keys)])
+        whens.append(f"WHEN [id] IS NOT facilitator_natural_id({args}) "
+                     f"THEN {_text_literal('id' + chr(31) + 'natural key')}")
+    problem = f"CASE {' '.join(whens)} END"
+    row = conn.execute(f"SELECT id, problem FROM (SELECT [id] AS id, {problem} AS problem "
+                       f"FROM {_q(stored)}) WHERE problem IS NOT NULL LIMIT 1").fetchone()
+    if row is not None:
+        column, why = str(row[1]).split(chr(31), 1)
+        if why == "natural key":
+            record = conn.execute(f"SELECT * FROM {_q(stored)} WHERE [id] IS ? LIMIT 1",
+                                  [row[0]])
+            values = dict(zip([d[0] for d in record.description], record.fetchone(),
+                              strict=True))
+            why = (f"should have id {spec.expected_id(values)} for its key "
+                   f"({', '.join(str(values.get(k)) for k in spec.natural_key[1:])})")
+        what = "kept version of a " if lost else ""
+        raise _refuse(name, what + table, row[0], column if why[:6] != "should" else "",
+                      why)
+    if not lost:
+        twice = conn.execute(f"SELECT id FROM {_q(stored)} GROUP BY id HAVING count(*) > 1 "
+                             "LIMIT 1").fetchone()
+        if twice is not None:
+            raise _refuse(name, table, twice[0], "id", "appears twice")
+
+
+def normalise_times(conn: sqlite3.Connection, stored: str, table: str,
+                    spec: TableSpec, name: str) -> None:
+    """Bring every instant of ``stored`` into the canonical form, in place."""
+    rules = rules_for(table)
+    for column, _ in reference_columns()[table]:
+        if rules[column].kind != "time":
+            continue
+        c = _q(column)
+        odd = conn.execute(f"SELECT rowid, id, {c} FROM {_q(stored)} WHERE {c} IS NOT NULL "
+                           f"AND {c} NOT GLOB '{CANONICAL_GLOB}'").fetchall()
+        for rowid, record_id, value in odd:
+            try:
+                fixed = canonical_time(value)
+            except (TimeFormatError, ValueError, OverflowError) as exc:
+                raise _refuse(name, table, record_id, column, "is not an ISO 8601 time") \
+                    from exc
+            conn.execute(f"UPDATE {_q(stored)} SET {c} = ? WHERE rowid = ?", [fixed, rowid])
+
+
+def create_stage(conn: sqlite3.Connection, stored: str, table: str) -> None:
+    """A table for staged versions of ``table``: its columns, no type affinity, so a
+    value keeps the type it arrived with and the rules see it as it is."""
+    columns = ", ".join(_q(c) for c in columns_of(table))
+    conn.execute(f"CREATE TABLE {_q(stored)} ({columns})")
+
+
+def stage_json(conn: sqlite3.Connection, lines: str, table: str, stored: str,
+               where: str, params: list[Any], name: str, *, line_label: str) -> int:
+    """Copy the JSON records of ``lines`` (columns n, rec) matching ``where`` into table
+    ``stored``, column by column. A record with an unknown key, a list, an object or a
+    true/false anywhere, or without an envelope column, refuses the source."""
+    known = columns_of(table)
+    listed = ", ".join(_text_literal(c) for c in known)
+    bad = conn.execute(
+        f"SELECT l.n, json_extract(l.rec, '$.id'), e.key, e.type FROM {_q(lines)} l, "
+        f"json_each(l.rec) e WHERE {where} AND (e.key NOT IN ({listed}) "
+        "OR e.type IN ('object', 'array', 'true', 'false')) LIMIT 1", params).fetchone()
+    if bad is not None:
+        number, record_id, key, kind = bad
+        if key not in known:
+            raise MergeError(f"{table} record {record_id}: no column {key} in this "
+                             "version (a newer or foreign program made this file); it was "
+                             "not merged", file=name, field=str(key),
+                             line=number if line_label == "line" else None)
+        why = {"object": "is an object", "array": "is a list"}.get(kind, "is true/false")
+        raise _refuse(name, table, record_id, str(key), why + ", not a value")
+    for column in REQUIRED_ENVELOPE:
+        missing = conn.execute(
+            f"SELECT json_extract(rec, '$.id') FROM {_q(lines)} WHERE {where} AND "
+            f"json_type(rec, '$.{column}') IS NULL LIMIT 1", params).fetchone()
+        if missing is not None:
+            raise _refuse(name, table, missing[0], column, "is missing")
+    defaults = dict(reference_columns()[table])
+    values = []
+    for column in known:
+        path = _text_literal(f"$.{column}")
+        if column == "origin_device":
+            fallback = "json_extract(rec, '$.device_id')"
+        else:
+            default = defaults.get(column)
+            fallback = "NULL" if default is None else (
+                _text_literal(default) if isinstance(default, str) else repr(default))
+        values.append(f"CASE WHEN json_type(rec, {path}) IS NULL THEN {fallback} "
+                      f"ELSE json_extract(rec, {path}) END")
+    cursor = conn.execute(
+        f"INSERT INTO {_q(stored)} ({', '.join(_q(c) for c in known)}) "
+        f"SELECT {', '.join(values)} FROM {_q(lines)} WHERE {where} ORDER BY n", params)
+    return int(cursor.rowcount)
+
+
+def check_lines(conn: sqlite3.Connection, lines: str, tables: Mapping[str, TableSpec],
+                name: str, *, label: str) -> None:
+    """Each line (n, tbl, rec) names a merged table and holds a JSON object record."""
+    row = conn.execute(
+        f"SELECT n FROM {_q(lines)} WHERE typeof(rec) != 'text' OR length(rec) > "
+        f"{MAX_RECORD_JSON} OR NOT json_valid(rec) LIMIT 1").fetchone()
+    if row is not None:
+        raise MergeError(f"{label} {row[0]} is not a valid JSON record", file=name,
+                         line=row[0] if label == "line" else None)
+    row = conn.execute(f"SELECT n FROM {_q(lines)} WHERE json_type(rec) != 'object' "
+                       "LIMIT 1").fetchone()
+    if row is not None:
+        raise MergeError(f"{label} {row[0]} is not a record", file=name,
+                         line=row[0] if label == "line" else None)
+    known = ", ".join(_text_literal(t) for t in tables)
+    row = conn.execute(f"SELECT n, tbl FROM {_q(lines)} WHERE tbl IS NULL OR "
+                       f"typeof(tbl) != 'text' OR tbl NOT IN ({known}) LIMIT 1").fetchone()
+    if row is not None:
+        shown = str(row[1])[:60]
+        raise MergeError(f"unknown table {shown!r} ({label} {row[0]}; a newer Facilitator "
+                         "made this file?)", file=name,
+                         line=row[0] if label == "line" else None)

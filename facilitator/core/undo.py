@@ -1,0 +1,146 @@
+"""Undo the last merge: the database's state before it is kept, and can be put back.
+
+Before each merge (``core/merge.py``) the target is copied with SQLite's online backup
+API into the database's snapshot folder (``backup.snapshot_dir``, the user data
+folder for the app's own database) as ``<name>-before-merge.db``; only the last
+merge's copy is kept. ``undo_last_merge`` puts it back — every merged table, the
+conflicts and the merge log exactly as they were — and then notes the undo in the
+merge log. It refuses when the database changed after the merge (a note saved, a
+record edited), because putting the copy back would lose that work.
+
+A copy must never outlive an erasure (docs/record-laws.md): ``Store`` deletes it, and
+forgets the undo, whenever an erasure commits (``forget``), so no undo can bring
+erased words back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+
+from facilitator.core import backup
+from facilitator.core.errors import StoreError
+from facilitator.core.records import now_iso
+from facilitator.core.store import Change, Store
+
+UNDO_KEY = "undo.last_merge"
+
+
+def snapshot_path(db_path: str | Path) -> Path:
+    """Where the state before the last merge of ``db_path`` is kept."""
+    path = Path(db_path)
+    return backup.snapshot_dir(path) / f"{path.stem}-before-merge.db"
+
+
+def _signature(store: Store) -> list[list[object]]:
+    """What changes when anything is saved, edited or merged: per merged table its row
+    count, highest rowid and sum of revisions (every edit bumps one)."""
+    out: list[list[object]] = []
+    for table in [*store.specs, "conflicts"]:
+        rowid = "max(rowid)" if table != "conflicts" else "NULL"  # WITHOUT ROWID
+        row = store.db.execute(
+            f"SELECT count(*), {rowid}, total(revision) FROM [{table}]").fetchone()
+        out.append([table, *row])
+    return out
+
+
+class BeforeMerge:
+    """The copy taken before one merge; kept only if the merge commits."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.final = snapshot_path(store.path)
+        self.pending = self.final.with_name(self.final.name + ".pending")
+        try:
+            backup._copy(store, self.pending)
+        except StoreError as exc:
+            raise StoreError(f"cannot keep the state before the merge, so it could not be "
+                             f"undone; nothing was merged ({exc.message})",
+                             file=self.final.parent) from exc
+
+    def record(self, log_ids: list[int]) -> None:
+        """Inside the merge's transaction: what undoing it needs to know."""
+        files = [str(r[0]) for r in self.store.db.execute(
+            f"SELECT file FROM merge_log WHERE id IN ({', '.join('?' for _ in log_ids)})",
+            log_ids)] if log_ids else []
+        info = {"snapshot": self.final.name, "files": files, "merged_at": now_iso(),
+                "signature": _signature(self.store)}
+        self.store.db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [UNDO_KEY, json.dumps(info)])
+
+    def keep(self) -> None:
+        try:
+            self.pending.replace(self.final)
+        except OSError:
+            # The merge stands; only its undo is lost. Say so when someone asks for it.
+            with contextlib.suppress(OSError):
+                self.pending.unlink()
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.pending.unlink()
+
+
+def before_merge(store: Store) -> BeforeMerge:
+    return BeforeMerge(store)
+
+
+def last_merge(store: Store) -> dict[str, object] | None:
+    """What the last merge merged (files, when), if it can be undone."""
+    info = store.get_json_setting(UNDO_KEY)
+    if not isinstance(info, dict) or not snapshot_path(store.path).is_file():
+        return None
+    return info
+
+
+def undo_last_merge(store: Store) -> list[str]:
+    """Put the database back as it was before the last merge; returns the files undone.
+
+    StoreError when there is nothing to undo, the copy is gone, or the database
+    changed after the merge.
+    """
+    info = store.get_json_setting(UNDO_KEY)
+    if not isinstance(info, dict):
+        raise StoreError("there is no merge to undo (an erasure since the last merge, or "
+                         "in it, removes its undo)", file=store.path)
+    copy = snapshot_path(store.path)
+    if not copy.is_file():
+        raise StoreError("the copy kept before the last merge is gone (an erasure removes "
+                         "it); the merge cannot be undone", file=store.path)
+    if json.loads(json.dumps(_signature(store))) != info.get("signature"):
+        raise StoreError("the database changed after the last merge (a note was saved or "
+                         "a record edited): undoing the merge would lose that work, so "
+                         "nothing was changed", file=store.path)
+    files = [str(f) for f in info.get("files", [])]
+    with store.translate_errors():
+        source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+        try:
+            check = source.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise StoreError("the copy kept before the last merge is damaged; nothing "
+                                 "was changed", file=copy)
+            source.backup(store.db.conn)
+        finally:
+            source.close()
+        with store.transaction(cause="merge") as db:
+            db.execute("DELETE FROM settings WHERE key = ?", [UNDO_KEY])
+            db.execute(
+                "INSERT INTO merge_log (file, sha256, kind, sites, devices, merged_at, "
+                "records_added, records_updated, conflicts, seen_before) "
+                "VALUES (?, '', 'undo', '[]', '[]', ?, 0, 0, 0, 0)",
+                ["undone: " + ", ".join(files), now_iso()])
+    forget(store.path)
+    store._announce(Change(frozenset([*store.specs, "conflicts"]), "merge"))
+    return files
+
+
+def forget(db_path: str | Path) -> None:
+    """Delete the copy kept before the last merge (after an erasure, or an undo)."""
+    path = snapshot_path(db_path)
+    for name in (path, path.with_name(path.name + ".pending")):
+        with contextlib.suppress(OSError):
+            name.unlink()
