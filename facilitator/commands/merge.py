@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from facilitator.core import paths
-from facilitator.core.errors import MergeError
+from facilitator.core.errors import FacilitatorError, MergeError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -20,7 +20,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "merge", help="merge other laptops' databases or exports into --db",
         description="Merge Facilitator database files, data bundles or export PDFs into "
                     "the database. Safe to repeat: merging a file twice adds nothing.")
-    merge.add_argument("files", nargs="+", metavar="FILE")
+    merge.add_argument("files", nargs="*", metavar="FILE")
+    merge.add_argument("--undo-last", action="store_true",
+                       help="put --db back exactly as it was before the last merge")
     merge.add_argument("--dry-run", action="store_true",
                        help="show what each file would add, change and conflict; "
                             "change nothing")
@@ -34,19 +36,55 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def cmd_merge(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.core.files import same_file
     from facilitator.core.merge import merge
     from facilitator.core.store import Store
 
+    if args.undo_last:
+        if args.files or args.dry_run or args.output or args.csv:
+            raise MergeError("--undo-last takes no files or outputs")
+        return _undo_last(args, resolved)
+    if not args.files:
+        raise MergeError("give at least one file to merge (or --undo-last)")
     with Store(resolved.db) as store:
-        if any(resolved.db.resolve() == Path(name).resolve() for name in args.files):
+        if any(same_file(resolved.db, name) for name in args.files):
             raise MergeError("this is the database being merged into", file=resolved.db)
         report = merge(store, args.files, dry_run=args.dry_run,
                        allow_rehearsal=args.include_rehearsal)
-        written = [] if args.dry_run else _outputs(store, args, resolved)
+        if not args.json:
+            _print_report(report, resolved)
+        written: list[Path] = []
+        failure: FacilitatorError | None = None
+        if not args.dry_run:
+            try:
+                _outputs(store, args, resolved, written)
+            except FacilitatorError as exc:
+                failure = exc
     if args.json:
-        print(json.dumps({"ok": True, **report.to_json(),
-                          "written": [str(p) for p in written]}))
-        return 0
+        out: dict[str, object] = {"ok": failure is None, **report.to_json(),
+                                  "written": [str(p) for p in written]}
+        if failure is not None:
+            out["error"] = str(failure)
+        print(json.dumps(out))
+    for path in written:
+        if not args.json:
+            print(f"wrote {path}")
+    if report.dry_run:
+        print("dry run: nothing was changed", file=sys.stderr)
+    if failure is not None:
+        # Honest after partial work: the merge is committed whatever the outputs did.
+        print(f"facilitator: the merge is done and kept in {resolved.db}, but {failure}",
+              file=sys.stderr)
+        done = {str(p) for p in written}
+        missing = [str(w) for w in (args.output, args.csv) if w and not any(
+            Path(d) == Path(w) or Path(d).parent == Path(w) for d in done)]
+        print(f"facilitator: written: {', '.join(sorted(done)) or 'nothing'}; "
+              f"not written: {', '.join(missing) or 'nothing'}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_report(report, resolved: paths.ResolvedPaths) -> None:  # type: ignore[no-untyped-def]
     verb = "would add" if report.dry_run else "added"
     names = _site_names(resolved)
     for outcome in report.outcomes:
@@ -57,10 +95,21 @@ def cmd_merge(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
         print(f"{info.path}: {info.kind}, {sites}, laptops {laptops}: {info.records} records; "
               f"{verb} {outcome.added}, changed {outcome.updated}, already present "
               f"{outcome.unchanged}, conflicts {outcome.kept}{again}")
-    for path in written:
-        print(f"wrote {path}")
-    if report.dry_run:
-        print("dry run: nothing was changed", file=sys.stderr)
+    if not report.dry_run:
+        print("the merge can be undone with: facilitator merge --undo-last")
+
+
+def _undo_last(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.core.store import Store
+    from facilitator.core.undo import undo_last_merge
+
+    with Store(resolved.db) as store:
+        files = undo_last_merge(store)
+    if args.json:
+        print(json.dumps({"ok": True, "undone": files}))
+    else:
+        print(f"{resolved.db}: put back as it was before the last merge "
+              f"({', '.join(files) or 'no files'}); the merge log notes the undo")
     return 0
 
 
@@ -75,19 +124,18 @@ def _site_names(resolved: paths.ResolvedPaths) -> dict[str, str]:
 
 
 def _outputs(store, args: argparse.Namespace,  # type: ignore[no-untyped-def]
-             resolved: paths.ResolvedPaths) -> list[Path]:
-    """The cross-site report (-o) and the CSV files (--csv) of the merged database."""
+             resolved: paths.ResolvedPaths, written: list[Path]) -> None:
+    """The cross-site report (-o) and the CSV files (--csv) of the merged database,
+    each appended to ``written`` once it is complete."""
     if not args.output and not args.csv:
-        return []
+        return
     from facilitator.core.pack import load_pack
     from facilitator.export.csv_export import write_csvs
     from facilitator.export.site_export import export_merged
 
     pack = load_pack(resolved.pack)
-    written: list[Path] = []
     if args.output:
         written.append(export_merged(store, pack, args.output).path)
     if args.csv:
         written.extend(write_csvs(store, pack, args.csv))
-    return written
 

@@ -128,3 +128,28 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
         raise ExportError(f"{write_error_reason(exc)}; nothing was written",
                           file=target) from exc
     return target
+
+
+def write_atomic_many(files: dict[Path, bytes]) -> list[Path]:
+    """Write several files completely or none of them: each is written and synced under
+    a temporary name first, and only when all are complete are they renamed into place
+    (a full disk halfway leaves no file behind, old or new)."""
+    done: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+            done.append((tmp, target))
+            with open(tmp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp, target in done:
+            os.replace(tmp, target)
+    except OSError as exc:
+        for tmp, _target in done:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        failed = done[-1][1] if done else next(iter(files), Path("."))
+        raise ExportError(f"{write_error_reason(exc)}; none of the {len(files)} files was "
+                          "written", file=failed) from exc
+    return [target for _tmp, target in done]

@@ -16,7 +16,7 @@ stack, and a number too large for 64 bits arrives as a REAL and is refused by ty
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -26,8 +26,6 @@ from facilitator.core.errors import MergeError
 from facilitator.core.records import TableSpec, TimeFormatError, canonical_time, natural_id
 from facilitator.core.schema.rules import MAX_WORD, Rule, missing_rules, rules_for
 
-CANONICAL_GLOB = ("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:"
-                  "[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z")
 # Columns a version from outside must carry (the rest take today's defaults).
 REQUIRED_ENVELOPE = ("id", "origin_site", "device_id", "created_at", "updated_at",
                      "revision", "deleted")
@@ -63,11 +61,20 @@ def connect(path: str) -> sqlite3.Connection:
     """A connection to a prepared file: nothing stored in it may run code."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA trusted_schema=OFF")
-    conn.create_function("facilitator_natural_id", -1, _natural_id, deterministic=True)
+    register(conn)
     return conn
 
 
+def register(conn: sqlite3.Connection) -> None:
+    """The SQL functions the rules use (the natural key of a record)."""
+    conn.create_function("facilitator_natural_id", -1, _natural_id, deterministic=True)
+
+
 def _q(name: str) -> str:
+    """A quoted name; ``schema.table`` is quoted as two parts (an attached source)."""
+    if "." in name:
+        schema, table = name.split(".", 1)
+        return f"{_q(schema)}.{_q(table)}"
     return "[" + name.replace("]", "]]") + "]"
 
 
@@ -92,8 +99,7 @@ def _checks(column: str, rule: Rule) -> list[tuple[str, str]]:
         if rule.nonempty:
             out.append((f"{guard}{c} = ''", "is empty"))
         if rule.choices:
-            allowed = ", ".join(_text_literal(v) for v in rule.choices)
-            out.append((f"{guard}{c} NOT IN ({allowed})",
+            out.append((f"{guard}{c} NOT IN ({_choices(rule)})",
                         f"is not one of {', '.join(rule.choices)}"))
     elif rule.kind == "time":
         out.append((f"{guard}{c} = ''", "is missing"))
@@ -106,6 +112,7 @@ def _checks(column: str, rule: Rule) -> list[tuple[str, str]]:
                     f"OR length(value) > {MAX_WORD} OR value = '')",
                     "holds something other than words"))
         if rule.shape == "ranking":
+            out.append((f"{guard}json_array_length({c}) = 0", "is an empty list"))
             out.append((f"{guard}(SELECT count(DISTINCT value) FROM json_each({c})) "
                         f"!= json_array_length({c})", "names one item twice"))
     elif rule.kind == "int":
@@ -119,6 +126,60 @@ def _checks(column: str, rule: Rule) -> list[tuple[str, str]]:
         if rule.max is not None:
             out.append((f"{guard}{c} > {rule.max!r}", f"is above {rule.max}"))
     return out
+
+
+def _choices(rule: Rule) -> str:
+    return ", ".join(_text_literal(v) for v in rule.choices)
+
+
+def _canonical(c: str) -> str:
+    """SQL true when text ``c`` is a canonical instant: its shape (GLOB with ``?`` is
+    cheap, digit classes are not), a date and time SQLite can read (so digits in
+    every place), and one that exists: no hour 24, and no 31 February (a day past the
+    28th is checked against the calendar; date() is costly, so only then)."""
+    return (f"({c} GLOB '????-??-??T??:??:??.??????Z' AND julianday({c}) IS NOT NULL "
+            f"AND substr({c}, 12, 2) < '24' AND (substr({c}, 9, 2) <= '28' OR "
+            f"date({c}) = substr({c}, 1, 10)))")
+
+
+def canonical_sql(column: str) -> str:
+    """SQL true when ``column`` (an SQL expression) is a canonical instant."""
+    return _canonical(column)
+
+
+def _quick(column: str, rule: Rule) -> str:
+    """SQL true when the value may break its rule (or is a time to normalise): one
+    cheap test per column for the scan over every version."""
+    c = _q(column)
+    if rule.kind == "json":
+        distinct = ""
+        if rule.shape == "ranking":
+            distinct = (f"WHEN (SELECT count(DISTINCT value) FROM json_each({c})) != "
+                        f"json_array_length({c}) THEN 1 ")
+        empty = "0" if rule.shape != "ranking" else "1"
+        test = (f"CASE WHEN {c} = '[]' THEN {empty} WHEN typeof({c}) != 'text' THEN 1 "
+                f"WHEN length({c}) > {rule.max_len} THEN 1 WHEN NOT json_valid({c}) THEN 1 "
+                f"WHEN json_type({c}) != 'array' THEN 1 "
+                f"WHEN json_array_length({c}) > {rule.max_items} THEN 1 "
+                f"WHEN EXISTS (SELECT 1 FROM json_each({c}) WHERE type != 'text' OR "
+                f"length(value) > {MAX_WORD} OR value = '') THEN 1 {distinct}ELSE 0 END")
+    elif rule.kind in ("text", "time"):
+        parts = [f"typeof({c}) != 'text'", f"length({c}) > {rule.max_len}"]
+        if rule.nonempty:
+            parts.append(f"{c} = ''")
+        if rule.choices:
+            parts.append(f"{c} NOT IN ({_choices(rule)})")
+        if rule.kind == "time":
+            parts.append(f"NOT {_canonical(c)}")
+        test = " OR ".join(parts)
+    elif rule.kind == "int":
+        test = f"typeof({c}) != 'integer' OR {c} NOT BETWEEN {rule.min!r} AND {rule.max!r}"
+    else:
+        test = (f"typeof({c}) NOT IN ('integer', 'real') OR {c} NOT BETWEEN "
+                f"{rule.min!r} AND {rule.max!r}")
+    if rule.nullable:
+        return f"({c} IS NOT NULL AND ({test}))"
+    return f"({test})"
 
 
 def _refuse(name: str, table: str, record_id: object, column: str, why: str) -> MergeError:
@@ -149,9 +210,33 @@ def check_columns(present: Iterable[str], table: str, name: str) -> None:
                          field=forgotten[0])
 
 
+def _natural(spec: TableSpec) -> str:
+    kind, *keys = spec.natural_key
+    args = ", ".join([_text_literal(kind), *(_q(k) for k in keys)])
+    return f"[id] IS NOT facilitator_natural_id({args})"
+
+
+def quick_test(table: str, spec: TableSpec) -> str:
+    """SQL true for a version of ``table`` that may break a rule or carries a time to
+    normalise: one cheap test per column, for a scan over every version (the merge
+    puts it in its INSERT … SELECT, so checking costs no scan of its own)."""
+    rules = rules_for(table)
+    tests = [_quick(column, rules[column]) for column, _ in reference_columns()[table]]
+    if spec.natural_key:
+        tests.append(_natural(spec))
+    return " OR ".join(tests)
+
+
 def validate(conn: sqlite3.Connection, stored: str, table: str, spec: TableSpec,
-             name: str, *, lost: bool = False) -> None:
-    """Check every version in table ``stored`` (of merged table ``table``) by its rules."""
+             name: str, *, lost: bool = False, unique: bool = False,
+             rowids: Sequence[int] | None = None) -> None:
+    """Check every version in table ``stored`` (of merged table ``table``) by its rules,
+    and bring its instants into the canonical form, in place.
+
+    One scan with one cheap test per column finds the rows that may be bad; only
+    those are looked at closely, to name the first problem or to normalise a time.
+    ``unique``: also refuse an id that appears twice (a staged bundle's table).
+    """
     rules = rules_for(table)
     present = [c for c, _ in reference_columns()[table]]
     whens: list[str] = []
@@ -159,49 +244,62 @@ def validate(conn: sqlite3.Connection, stored: str, table: str, spec: TableSpec,
         for condition, why in _checks(column, rules[column]):
             whens.append(f"WHEN {condition} THEN {_text_literal(column + chr(31) + why)}")
     if spec.natural_key:
-        kind, *keys = spec.natural_key
-        args = ", ".join([_text_literal(kind), *(_q(k) for k in keys)])
-        whens.append(f"WHEN [id] IS NOT facilitator_natural_id({args}) "
+        whens.append(f"WHEN {_natural(spec)} "
                      f"THEN {_text_literal('id' + chr(31) + 'natural key')}")
+    times = [c for c in present if rules[c].kind == "time"]
+    for column in times:  # last: only a time that breaks no rule is normalised
+        whens.append(f"WHEN {_q(column)} IS NOT NULL AND NOT {_canonical(_q(column))} "
+                     f"THEN {_text_literal(column + chr(31) + '~time')}")
+    where, params = f"({quick_test(table, spec)})", []
+    if rowids is not None:
+        where += f" AND rowid IN ({', '.join('?' for _ in rowids)})"
+        params = list(rowids)
+    flagged = [int(r[0]) for r in conn.execute(
+        f"SELECT rowid FROM {_q(stored)} WHERE {where}", params)]
     problem = f"CASE {' '.join(whens)} END"
-    row = conn.execute(f"SELECT id, problem FROM (SELECT [id] AS id, {problem} AS problem "
-                       f"FROM {_q(stored)}) WHERE problem IS NOT NULL LIMIT 1").fetchone()
-    if row is not None:
-        column, why = str(row[1]).split(chr(31), 1)
-        if why == "natural key":
-            record = conn.execute(f"SELECT * FROM {_q(stored)} WHERE [id] IS ? LIMIT 1",
-                                  [row[0]])
-            values = dict(zip([d[0] for d in record.description], record.fetchone(),
-                              strict=True))
-            why = (f"should have id {spec.expected_id(values)} for its key "
-                   f"({', '.join(str(values.get(k)) for k in spec.natural_key[1:])})")
-        what = "kept version of a " if lost else ""
-        raise _refuse(name, what + table, row[0], column if why[:6] != "should" else "",
-                      why)
-    if not lost:
+    for start in range(0, len(flagged), 500):
+        chunk = flagged[start:start + 500]
+        rows = conn.execute(
+            f"SELECT rowid, [id], {problem} FROM {_q(stored)} WHERE rowid IN "
+            f"({', '.join('?' for _ in chunk)}) ORDER BY rowid", chunk).fetchall()
+        for rowid, record_id, found in rows:
+            if found is None:
+                continue
+            column, why = str(found).split(chr(31), 1)
+            if why == "~time":
+                _normalise_row(conn, stored, table, times, rowid, record_id, name)
+                continue
+            if why == "natural key":
+                record = conn.execute(f"SELECT * FROM {_q(stored)} WHERE rowid = ?",
+                                      [rowid])
+                values = dict(zip([d[0] for d in record.description], record.fetchone(),
+                                  strict=True))
+                column, why = "", (
+                    f"should have id {spec.expected_id(values)} for its key "
+                    f"({', '.join(str(values.get(k)) for k in spec.natural_key[1:])})")
+            raise _refuse(name, ("kept version of a " if lost else "") + table, record_id,
+                          column, why)
+    if unique:
         twice = conn.execute(f"SELECT id FROM {_q(stored)} GROUP BY id HAVING count(*) > 1 "
                              "LIMIT 1").fetchone()
         if twice is not None:
             raise _refuse(name, table, twice[0], "id", "appears twice")
 
 
-def normalise_times(conn: sqlite3.Connection, stored: str, table: str,
-                    spec: TableSpec, name: str) -> None:
-    """Bring every instant of ``stored`` into the canonical form, in place."""
-    rules = rules_for(table)
-    for column, _ in reference_columns()[table]:
-        if rules[column].kind != "time":
+def _normalise_row(conn: sqlite3.Connection, stored: str, table: str, times: list[str],
+                   rowid: int, record_id: object, name: str) -> None:
+    values = conn.execute(f"SELECT {', '.join(_q(c) for c in times)} FROM {_q(stored)} "
+                          "WHERE rowid = ?", [rowid]).fetchone()
+    fixed: dict[str, str] = {}
+    for column, value in zip(times, values, strict=True):
+        if value is None:
             continue
-        c = _q(column)
-        odd = conn.execute(f"SELECT rowid, id, {c} FROM {_q(stored)} WHERE {c} IS NOT NULL "
-                           f"AND {c} NOT GLOB '{CANONICAL_GLOB}'").fetchall()
-        for rowid, record_id, value in odd:
-            try:
-                fixed = canonical_time(value)
-            except (TimeFormatError, ValueError, OverflowError) as exc:
-                raise _refuse(name, table, record_id, column, "is not an ISO 8601 time") \
-                    from exc
-            conn.execute(f"UPDATE {_q(stored)} SET {c} = ? WHERE rowid = ?", [fixed, rowid])
+        try:
+            fixed[column] = canonical_time(value)
+        except (TimeFormatError, ValueError, OverflowError) as exc:
+            raise _refuse(name, table, record_id, column, "is not an ISO 8601 time") from exc
+    sets = ", ".join(f"{_q(c)} = ?" for c in fixed)
+    conn.execute(f"UPDATE {_q(stored)} SET {sets} WHERE rowid = ?", [*fixed.values(), rowid])
 
 
 def create_stage(conn: sqlite3.Connection, stored: str, table: str) -> None:

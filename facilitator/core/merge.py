@@ -31,10 +31,11 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -60,6 +61,8 @@ MAX_RECORD_JSON = incoming.MAX_RECORD_JSON
 CHUNK = 25_000  # rows per INSERT … SELECT: progress and cancel between them
 LAW_BATCH = 500  # competing records fetched at a time for the record-law code
 STAGE_BATCH = 5000
+PREPARE_WORKERS = 2
+BULK_AT_LEAST = 2000  # new records of a table above which its index is filled in bulk
 Method = Literal["sets", "laws"]
 
 
@@ -187,13 +190,18 @@ def _connect_read(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _copy_from(handle: BinaryIO, target: Path, name: str) -> None:
+def _copy_from(handle: BinaryIO, target: Path, name: str) -> str:
+    """Copy an open file to ``target``; returns the SHA-256 of what was copied."""
+    digest = hashlib.sha256()
     try:
         with open(target, "wb") as out:
-            shutil.copyfileobj(handle, out, 1 << 20)
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
     except OSError as exc:
         raise MergeError(f"cannot copy the file to a private folder: "
                          f"{exc.strerror or exc}", file=name) from exc
+    return digest.hexdigest()
 
 
 def _prepare_lost(conn: sqlite3.Connection, specs: dict[str, TableSpec], name: str,
@@ -218,13 +226,11 @@ def _prepare_lost(conn: sqlite3.Connection, specs: dict[str, TableSpec], name: s
 
 
 def _validate_all(conn: sqlite3.Connection, specs: dict[str, TableSpec], tables: list[str],
-                  lost_tables: list[str], name: str) -> None:
+                  lost_tables: list[str], name: str, *, unique: bool = False) -> None:
     for table in tables:
-        incoming.validate(conn, table, table, specs[table], name)
-        incoming.normalise_times(conn, table, table, specs[table], name)
+        incoming.validate(conn, table, table, specs[table], name, unique=unique)
     for table in lost_tables:
         incoming.validate(conn, _lost(table), table, specs[table], name, lost=True)
-        incoming.normalise_times(conn, _lost(table), table, specs[table], name)
 
 
 class DatabaseSource(Source):
@@ -233,9 +239,8 @@ class DatabaseSource(Source):
     def __init__(self, path: Path, handle: BinaryIO, workdir: Path) -> None:
         self.path = path
         name = str(path)
-        sha = _sha256(handle)
         copy = workdir / "source.db"
-        _copy_from(handle, copy, name)
+        sha = _copy_from(handle, copy, name)
         wal = path.with_name(path.name + "-wal")
         with contextlib.suppress(UnreadableFileError), open_regular(wal) as wal_handle:
             # Recent writes of a laptop that was not shut down.
@@ -420,7 +425,7 @@ class BundleSource(Source):
                                     [table], name, line_label="line")
                 self.lost_tables.append(table)
         conn.execute("DROP TABLE _lines")
-        _validate_all(conn, specs, self.tables, self.lost_tables, name)
+        _validate_all(conn, specs, self.tables, self.lost_tables, name, unique=True)
         for table in self.tables:
             conn.execute(f"CREATE INDEX [{table}_id] ON [{table}](id)")
 
@@ -502,17 +507,12 @@ def merge(store: Store, paths: Sequence[str | Path], *, dry_run: bool = False,
     with tempfile.TemporaryDirectory(prefix="facilitator-merge-") as tmp:
         sources: list[Source] = []
         try:
-            for i, path in enumerate(paths):
-                workdir = Path(tmp) / str(i)
-                workdir.mkdir()
-                source = open_source(path, workdir)
-                sources.append(source)
+            sources = _open_all(paths, Path(tmp), progress)
+            for source in sources:
                 if source.info.rehearsal and not allow_rehearsal:
                     raise MergeError("this is rehearsal data, not a real workshop's; it is "
                                      "merged only when asked to (--include-rehearsal)",
-                                     file=str(path))
-                if progress is not None:
-                    progress(0, 0)  # a chance to cancel between files
+                                     file=str(source.info.path))
             outcomes = [SourceOutcome(s.info) for s in sources]
             undo = None
             if keep_undo and not dry_run:
@@ -533,6 +533,37 @@ def merge(store: Store, paths: Sequence[str | Path], *, dry_run: bool = False,
         finally:
             for source in sources:
                 source.close()
+
+
+def _open_all(paths: Sequence[str | Path], tmp: Path,
+              progress: Progress | None) -> list[Source]:
+    """Open, verify and prepare every source, two at a time (the work is SQLite's and
+    hashing, which run beside each other on two cores). The first refusal in the
+    order given is the one reported; ``progress`` may cancel while they run."""
+    workdirs = []
+    for i in range(len(paths)):
+        workdir = tmp / str(i)
+        workdir.mkdir()
+        workdirs.append(workdir)
+    opened: list[Source] = []
+    with ThreadPoolExecutor(max_workers=min(PREPARE_WORKERS, len(paths)),
+                            thread_name_prefix="facilitator-merge-open") as pool:
+        futures = [pool.submit(open_source, path, workdir)
+                   for path, workdir in zip(paths, workdirs, strict=True)]
+        try:
+            for future in futures:
+                while True:
+                    try:
+                        opened.append(future.result(timeout=0.05))
+                        break
+                    except FutureTimeout:
+                        if progress is not None:
+                            progress(0, 0)  # a chance to cancel while files are checked
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return opened
 
 
 def _attach_limit(conn: sqlite3.Connection) -> int:
@@ -642,12 +673,16 @@ def _apply_sets(store: Store, source: Source, alias: str, outcome: SourceOutcome
         same = " AND ".join(f"s.[{c}] IS m.[{c}]" for c in (*content, *spec.combined))
         # Present on both sides and not simply the same (or an older) version of the
         # same content and flags: these compete, under the record laws.
-        competing = [int(r[0]) for r in conn.execute(
-            f"SELECT s.rowid FROM {src} AS s JOIN {dst} AS m ON m.id = s.id WHERE NOT "
-            f"({same} AND (s.revision, s.updated_at, s.device_id) <= "
-            f"(m.revision, m.updated_at, m.device_id))")]
-        present = int(conn.execute(
-            f"SELECT count(*) FROM {src} AS s JOIN {dst} AS m ON m.id = s.id").fetchone()[0])
+        differs = (f"NOT ({same} AND (s.revision, s.updated_at, s.device_id) <= "
+                   f"(m.revision, m.updated_at, m.device_id) AND "
+                   f"{incoming.canonical_sql('s.updated_at')})")
+        present, competes = 0, 0
+        if conn.execute(f"SELECT 1 FROM {dst} LIMIT 1").fetchone():
+            row = conn.execute(f"SELECT count(*), total({differs}) FROM {src} AS s "
+                               f"JOIN {dst} AS m ON m.id = s.id").fetchone()
+            present, competes = int(row[0]), int(row[1])
+        competing = [] if not competes else [int(r[0]) for r in conn.execute(
+            f"SELECT s.rowid FROM {src} AS s JOIN {dst} AS m ON m.id = s.id WHERE {differs}")]
         _count(outcome, table, "unchanged", present - len(competing))
         cursor = conn.cursor()
         for start in range(0, len(competing), LAW_BATCH):
@@ -676,20 +711,10 @@ def _apply_sets(store: Store, source: Source, alias: str, outcome: SourceOutcome
                   f"SELECT {', '.join(values)} FROM {src} AS s WHERE s.rowid > ? "
                   f"AND s.rowid <= ?")
         expected = int(conn.execute(f"SELECT count(*) FROM {src}").fetchone()[0]) - present
-        added = 0
-        last = 0
-        while True:
-            row = conn.execute(f"SELECT max(rowid), count(*) FROM (SELECT rowid FROM {src} "
-                               f"WHERE rowid > ? ORDER BY rowid LIMIT {CHUNK})",
-                               [last]).fetchone()
-            if not row or row[0] is None:
-                break
-            try:
-                added += conn.execute(insert, [last, int(row[0])]).rowcount
-            except sqlite3.IntegrityError as exc:
-                raise MergeError(f"{table} records cannot be merged: {exc}", file=name) from exc
-            last = int(row[0])
-            tick(int(row[1]))
+        bulk = _BulkIndex(conn, table) if expected > BULK_AT_LEAST else None
+        added = _insert_chunks(conn, insert, src, table, name, tick)
+        if bulk is not None:
+            bulk.finish()
         if added != expected:
             raise MergeError(f"{expected - added} {table} record(s) clash with records "
                              "already here under another id; nothing was merged", file=name)
@@ -706,6 +731,50 @@ def _apply_sets(store: Store, source: Source, alias: str, outcome: SourceOutcome
                 _count(outcome, table, _put(store, table, record, True, name))
             tick(len(batch))
             batch = rows.fetchmany(LAW_BATCH)
+
+
+def _insert_chunks(conn: sqlite3.Connection, insert: str, src: str, table: str, name: str,
+                   tick: Callable[[int], None]) -> int:
+    """Run ``insert`` over the source's rows a chunk at a time; rows inserted."""
+    added, last = 0, 0
+    while True:
+        row = conn.execute(f"SELECT max(rowid), count(*) FROM (SELECT rowid FROM {src} "
+                           f"WHERE rowid > ? ORDER BY rowid LIMIT {CHUNK})", [last]).fetchone()
+        if not row or row[0] is None:
+            return added
+        try:
+            added += conn.execute(insert, [last, int(row[0])]).rowcount
+        except sqlite3.IntegrityError as exc:
+            raise MergeError(f"{table} records cannot be merged: {exc}", file=name) from exc
+        last = int(row[0])
+        tick(int(row[1]))
+
+
+class _BulkIndex:
+    """A table's full-text index filled after a bulk insert in one statement, instead of
+    by its trigger row by row (``schema/notes.py`` BULK_INDEXES). The trigger is put
+    back, with its exact text, in the same transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str) -> None:
+        from facilitator.core.schema.notes import BULK_INDEXES
+
+        self.conn, self.active = conn, False
+        trigger, self.fill = BULK_INDEXES.get(table, ("", ""))
+        row = conn.execute("SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND "
+                           "name = ?", [trigger]).fetchone() if trigger else None
+        last = conn.execute(f"SELECT max(rowid) FROM main.[{table}]").fetchone()[0]
+        # New rows get rowids above the highest, unless it is at SQLite's ceiling.
+        if row is None or int(last or 0) > 2**62:
+            return
+        self.trigger, self.sql, self.after = trigger, str(row[0]), int(last or 0)
+        conn.execute(f"DROP TRIGGER main.[{trigger}]")
+        self.active = True
+
+    def finish(self) -> None:
+        if self.active:
+            self.conn.execute(self.fill, [self.after])
+            self.conn.execute(self.sql)
+            self.active = False
 
 
 def merge_log(store: Store) -> list[Record]:

@@ -81,6 +81,7 @@ class Store:
         self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
         self._closed = False
+        self.read_only = False  # set when only reading works (a read-only folder)
         self._listeners: list[ChangeListener] = []
         self.specs: dict[str, TableSpec] = table_specs()
         try:
@@ -116,15 +117,28 @@ class Store:
 
     def _open(self) -> sqlite_utils.Database:
         try:
-            conn = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
+            if self.read_only:
+                conn = self._open_read_only()
+            else:
+                conn = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
             db = sqlite_utils.Database(conn, execute_plugins=False)
             conn.execute("PRAGMA busy_timeout=10000")
-            if db.journal_mode != "wal":
+            if not self.read_only and db.journal_mode != "wal":
                 db.enable_wal()
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             # Erased demographics must not linger in freed pages (docs/record-laws.md).
             conn.execute("PRAGMA secure_delete=ON")
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if not self.read_only and self.path.is_file() and (
+                    "unable to open" in text or "readonly" in text):
+                # A folder that cannot be written to (a read-only share, a locked
+                # USB stick): the write-ahead log cannot be made beside the file, but
+                # the file can still be read, so `results` and reports work.
+                self.read_only = True
+                return self._open()
+            raise StoreError(f"cannot open the database: {exc}", file=self.path) from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the database: {exc}", file=self.path) from exc
         with self._lock:
@@ -139,6 +153,11 @@ class Store:
             alive.append((threading.current_thread(), conn))
             self._connections = alive
         return db
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """The file as it is, read only, with no lock and no WAL (nobody can write it)."""
+        uri = self.path.resolve().as_uri() + "?immutable=1"
+        return sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False)
 
     @property
     def closed(self) -> bool:
@@ -282,6 +301,12 @@ class Store:
 
     def _migrate(self) -> None:
         db = self.db
+        if self.read_only:
+            if self.schema_version() < SCHEMA_VERSION:
+                raise StoreError("this database is in a folder that cannot be written to "
+                                 "and needs updating: copy it somewhere writable first",
+                                 file=self.path)
+            return
         db.execute(
             "CREATE TABLE IF NOT EXISTS _migrations "
             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -14,11 +14,11 @@ import json
 from pathlib import Path
 
 from facilitator.core.ballots import COUNTED_B_SQL
+from facilitator.core.files import write_atomic_many
 from facilitator.core.notes_csv import export_rows
 from facilitator.core.pack import ROSTER_VARIABLES, SessionPack
 from facilitator.core.roster import ROSTER_COLUMNS
 from facilitator.core.store import Store
-from facilitator.export.site_export import write_atomic
 
 NOTES_COLUMNS = ("site", "workshop", "table", "kind", "text", "use_case", "themes",
                  "participant", "created_at")
@@ -62,12 +62,10 @@ def write_csvs(store: Store, pack: SessionPack, folder: str | Path) -> list[Path
     """The three CSV files in ``folder``; returns their paths."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    files = [
-        write_atomic(out / "participants.csv",
-                     _csv_bytes(ROSTER_COLUMNS, participant_rows(store, pack))),
-        write_atomic(out / "notes.csv", _csv_bytes(NOTES_COLUMNS, export_rows(store, pack))),
-        write_atomic(out / "ballots.csv",
-                     _csv_bytes(["participant", "site", "workshop", *pack.use_case_ids],
-                                ballot_rows(store, pack))),
-    ]
-    return files
+    # All three or none (a full disk halfway leaves nothing behind): issue 16.
+    return write_atomic_many({
+        out / "participants.csv": _csv_bytes(ROSTER_COLUMNS, participant_rows(store, pack)),
+        out / "notes.csv": _csv_bytes(NOTES_COLUMNS, export_rows(store, pack)),
+        out / "ballots.csv": _csv_bytes(["participant", "site", "workshop",
+                                         *pack.use_case_ids], ballot_rows(store, pack)),
+    })
