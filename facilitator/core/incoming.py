@@ -17,13 +17,20 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 import sqlite_utils
 
 from facilitator.core.errors import MergeError
-from facilitator.core.records import TableSpec, TimeFormatError, canonical_time, natural_id
+from facilitator.core.records import (
+    CANONICAL_FORMAT,
+    TableSpec,
+    TimeFormatError,
+    canonical_time,
+    natural_id,
+)
 from facilitator.core.schema.rules import MAX_WORD, Rule, missing_rules, rules_for
 
 # Columns a version from outside must carry (the rest take today's defaults).
@@ -139,7 +146,7 @@ def _canonical(c: str) -> str:
     28th is checked against the calendar; date() is costly, so only then)."""
     return (f"({c} GLOB '????-??-??T??:??:??.??????Z' AND julianday({c}) IS NOT NULL "
             f"AND substr({c}, 12, 2) < '24' AND (substr({c}, 9, 2) <= '28' OR "
-            f"date({c}) = substr({c}, 1, 10)))")
+            f"date(substr({c}, 1, 10), '+0 days') = substr({c}, 1, 10)))")
 
 
 def canonical_sql(column: str) -> str:
@@ -296,6 +303,8 @@ def _normalise_row(conn: sqlite3.Connection, stored: str, table: str, times: lis
             continue
         try:
             fixed[column] = canonical_time(value)
+            # The canonical shape alone is not a time (31 February): read it back.
+            datetime.strptime(fixed[column], CANONICAL_FORMAT)
         except (TimeFormatError, ValueError, OverflowError) as exc:
             raise _refuse(name, table, record_id, column, "is not an ISO 8601 time") from exc
     sets = ", ".join(f"{_q(c)} = ?" for c in fixed)
@@ -310,11 +319,13 @@ def create_stage(conn: sqlite3.Connection, stored: str, table: str) -> None:
 
 
 def stage_json(conn: sqlite3.Connection, lines: str, table: str, stored: str,
-               where: str, params: list[Any], name: str, *, line_label: str) -> int:
+               where: str, params: list[Any], name: str, *, line_label: str,
+               lost: bool = False) -> int:
     """Copy the JSON records of ``lines`` (columns n, rec) matching ``where`` into table
     ``stored``, column by column. A record with an unknown key, a list, an object or a
     true/false anywhere, or without an envelope column, refuses the source."""
     known = columns_of(table)
+    what = ("kept version of a " if lost else "") + table
     listed = ", ".join(_text_literal(c) for c in known)
     bad = conn.execute(
         f"SELECT l.n, json_extract(l.rec, '$.id'), e.key, e.type FROM {_q(lines)} l, "
@@ -323,18 +334,18 @@ def stage_json(conn: sqlite3.Connection, lines: str, table: str, stored: str,
     if bad is not None:
         number, record_id, key, kind = bad
         if key not in known:
-            raise MergeError(f"{table} record {record_id}: no column {key} in this "
+            raise MergeError(f"{what} record {record_id}: no column {key} in this "
                              "version (a newer or foreign program made this file); it was "
                              "not merged", file=name, field=str(key),
                              line=number if line_label == "line" else None)
         why = {"object": "is an object", "array": "is a list"}.get(kind, "is true/false")
-        raise _refuse(name, table, record_id, str(key), why + ", not a value")
+        raise _refuse(name, what, record_id, str(key), why + ", not a value")
     for column in REQUIRED_ENVELOPE:
         missing = conn.execute(
             f"SELECT json_extract(rec, '$.id') FROM {_q(lines)} WHERE {where} AND "
             f"json_type(rec, '$.{column}') IS NULL LIMIT 1", params).fetchone()
         if missing is not None:
-            raise _refuse(name, table, missing[0], column, "is missing")
+            raise _refuse(name, what, missing[0], column, "is missing")
     defaults = dict(reference_columns()[table])
     values = []
     for column in known:

@@ -219,7 +219,7 @@ def _prepare_lost(conn: sqlite3.Connection, specs: dict[str, TableSpec], name: s
             raise MergeError(f"a kept version of {table} has no {table} record", file=name)
         incoming.create_stage(conn, _lost(table), table)
         incoming.stage_json(conn, "_lines", table, _lost(table), "tbl = ?", [table], name,
-                            line_label="kept version")
+                            line_label="kept version", lost=True)
         lost_tables.append(table)
     conn.execute("DROP TABLE _lines")
     return lost_tables
@@ -422,7 +422,7 @@ class BundleSource(Source):
                             [table]).fetchone():
                 incoming.create_stage(conn, _lost(table), table)
                 incoming.stage_json(conn, "_lines", table, _lost(table), "tbl = ? AND lost",
-                                    [table], name, line_label="line")
+                                    [table], name, line_label="line", lost=True)
                 self.lost_tables.append(table)
         conn.execute("DROP TABLE _lines")
         _validate_all(conn, specs, self.tables, self.lost_tables, name, unique=True)

@@ -4,8 +4,8 @@ Before each merge (``core/merge.py``) the target is copied with SQLite's online 
 API into the database's snapshot folder (``backup.snapshot_dir``, the user data
 folder for the app's own database) as ``<name>-before-merge.db``; only the last
 merge's copy is kept. ``undo_last_merge`` puts it back — every merged table, the
-conflicts and the merge log exactly as they were — and then notes the undo in the
-merge log. It refuses when the database changed after the merge (a note saved, a
+conflicts exactly as they were — and the merge log keeps the undone merge's lines
+and gains one saying it was undone. It refuses when the database changed after the merge (a note saved, a
 record edited), because putting the copy back would lose that work.
 
 A copy must never outlive an erasure (docs/record-laws.md): ``Store`` deletes it, and
@@ -66,7 +66,7 @@ class BeforeMerge:
             f"SELECT file FROM merge_log WHERE id IN ({', '.join('?' for _ in log_ids)})",
             log_ids)] if log_ids else []
         info = {"snapshot": self.final.name, "files": files, "merged_at": now_iso(),
-                "signature": _signature(self.store)}
+                "log_ids": log_ids, "signature": _signature(self.store)}
         self.store.db.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -116,6 +116,13 @@ def undo_last_merge(store: Store) -> list[str]:
                          "a record edited): undoing the merge would lose that work, so "
                          "nothing was changed", file=store.path)
     files = [str(f) for f in info.get("files", [])]
+    ids = [int(i) for i in info.get("log_ids", [])]
+    # The merge log is this file's history: the undone merge stays in it, then the undo.
+    cursor = store.db.conn.execute(
+        f"SELECT * FROM merge_log WHERE id IN ({', '.join('?' for _ in ids)}) ORDER BY id",
+        ids)
+    columns = [d[0] for d in cursor.description]
+    merged_rows = cursor.fetchall()
     with store.translate_errors():
         source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
         try:
@@ -128,6 +135,9 @@ def undo_last_merge(store: Store) -> list[str]:
             source.close()
         with store.transaction(cause="merge") as db:
             db.execute("DELETE FROM settings WHERE key = ?", [UNDO_KEY])
+            for row in merged_rows:
+                db.execute(f"INSERT OR IGNORE INTO merge_log ({', '.join(columns)}) VALUES "
+                           f"({', '.join('?' for _ in columns)})", list(row))
             db.execute(
                 "INSERT INTO merge_log (file, sha256, kind, sites, devices, merged_at, "
                 "records_added, records_updated, conflicts, seen_before) "

@@ -385,6 +385,9 @@ class MainWindow(QMainWindow):
         self.merge_action = self._action(self.tr("&Merge other laptops' data…"),
                                          self.show_merge_window, "Ctrl+Shift+M")
         self.file_menu.addAction(self.merge_action)
+        self.undo_merge_action = self._action(self.tr("&Undo last merge…"),
+                                              self.undo_last_merge)
+        self.file_menu.addAction(self.undo_merge_action)
         self.file_menu.addSeparator()
         self.backup_action = self._action(self.tr("&Back up to…"), self.backup_dialog,
                                           "Ctrl+Shift+B")
@@ -467,6 +470,16 @@ class MainWindow(QMainWindow):
         window.show()
         window.raise_()
         window.activateWindow()
+
+    def undo_last_merge(self) -> None:
+        """File → Undo last merge: confirmed, then the database is as before it."""
+        from facilitator.ui.exchange.merge_window import ask_undo_last_merge
+
+        merging = getattr(self, "merge_window", None)
+        if merging is not None and merging.busy:
+            return
+        ask_undo_last_merge(self, self.store, lambda message: (
+            self.statusBar().showMessage(message, 15000), self.data_changed.emit()))
 
     def _build_status_bar(self) -> None:
         self.site_label = QLabel()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from facilitator.core.errors import Cancelled, FacilitatorError
 from facilitator.core.merge import MergeReport, merge
 from facilitator.core.store import Store
+from facilitator.core.undo import last_merge, undo_last_merge
 from facilitator.ui.common.errors import error_text
 from facilitator.ui.common.tasks import Task
 
@@ -43,12 +45,14 @@ class MergeWindow(QWidget):
     """Choose files, see what each would bring, merge them.
 
     Signals: previewed(object MergeReport), merged(object MergeReport),
-    refused(str message) — a file was refused or the merge failed.
+    refused(str message) — a file was refused or the merge failed; undone(str message)
+    after Undo last merge (done or refused).
     """
 
     previewed = Signal(object)
     merged = Signal(object)
     refused = Signal(str)
+    undone = Signal(str)  # the last merge was undone (or the undo refused): the message
 
     def __init__(self, store: Store, parent: QWidget | None = None, *,
                  site_names: dict[str, str] | None = None) -> None:
@@ -99,6 +103,11 @@ class MergeWindow(QWidget):
         self.merge_button.setDefault(True)
         self.merge_button.setEnabled(False)
         self.merge_button.clicked.connect(self.apply)
+        self.undo_button = QPushButton(self.tr("&Undo last merge…"))
+        self.undo_button.setToolTip(self.tr("Put the database back exactly as it was "
+                                            "before the last merge"))
+        self.undo_button.setEnabled(last_merge(store) is not None)
+        self.undo_button.clicked.connect(self.undo_last)
         self.close_button = QPushButton(self.tr("Close"))
         self.close_button.clicked.connect(self.close)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Cancel), self, self.cancel)
@@ -112,6 +121,7 @@ class MergeWindow(QWidget):
         bottom.addWidget(self.progress, 1)
         bottom.addWidget(self.cancel_button)
         bottom.addStretch(0)
+        bottom.addWidget(self.undo_button)
         bottom.addWidget(self.merge_button)
         bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
@@ -168,6 +178,18 @@ class MergeWindow(QWidget):
     def cancel(self) -> None:
         if self.job is not None:
             self.job.cancel()
+
+    def undo_last(self) -> None:
+        if self.busy:
+            return
+        ask_undo_last_merge(self, self.store, self._undone)
+
+    def _undone(self, message: str) -> None:
+        self.status.setText(message)
+        self.undo_button.setEnabled(last_merge(self.store) is not None)
+        self.report = None
+        self.merge_button.setEnabled(False)
+        self.undone.emit(message)
 
     def _start(self, *, dry_run: bool) -> None:
         store, files = self.store, list(self.files)
@@ -226,6 +248,7 @@ class MergeWindow(QWidget):
         if again:
             text += " " + self.tr("Merged before: {files}.").format(files=", ".join(again))
         self.status.setText(text)
+        self.undo_button.setEnabled(last_merge(self.store) is not None)
         (self.previewed if report.dry_run else self.merged).emit(report)
 
     @Slot(object)
@@ -279,3 +302,40 @@ class MergeWindow(QWidget):
             self.cancel()
             self._stop()
         super().closeEvent(event)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MergeWindow", text)
+
+
+def ask_undo_last_merge(parent: QWidget, store: Store, done: object = None) -> None:
+    """File → Undo last merge: confirm, then put the database back exactly as it was
+    before the last merge (``core/undo.py``); ``done(message)`` is told the outcome."""
+    info = last_merge(store)
+    report = done if callable(done) else (lambda _m: None)
+    if info is None:
+        message = _tr("There is no merge to undo. (An erasure since the last merge "
+                      "removes its undo, so erased data cannot come back.)")
+        QMessageBox.information(parent, _tr("Undo last merge"), message)
+        report(message)
+        return
+    files = ", ".join(Path(str(f)).name for f in info.get("files", []) or [])
+    question = _tr("Put the database back exactly as it was before the last merge "
+                   "(%1)?\n\nEverything that merge brought in or changed is taken out "
+                   "again. If anything was saved since, nothing is changed and you are "
+                   "told why.").replace("%1", files)
+    answer = QMessageBox.question(
+        parent, _tr("Undo last merge?"), question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel)
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+    try:
+        undone = undo_last_merge(store)
+    except FacilitatorError as exc:
+        message = _tr("The merge was not undone: %1").replace("%1", exc.message)
+        QMessageBox.warning(parent, _tr("Undo last merge"), message)
+        report(message)
+        return
+    report(_tr("The last merge was undone (%1): the database is as it was before it.")
+           .replace("%1", ", ".join(Path(f).name for f in undone)))
