@@ -229,47 +229,218 @@ def group_json(by: str, value: str | None, result: GroupResult | None, n: int,
     }
 
 
+def ranking_rounds(store: Store, site: str | None = None) -> list[int]:
+    """The workshops with counted ballots (of ``site``, a site id), in order."""
+    sql = f"SELECT DISTINCT b.workshop FROM ballots b WHERE {COUNTED_B_SQL}"
+    params: list[Any] = []
+    if site is not None:
+        sql += " AND b.site = ?"
+        params.append(site)
+    return sorted(int(r[0]) for r in store.db.execute(sql, params).fetchall())
+
+
+def latest_round(store: Store, site: str | None = None) -> int | None:
+    """The latest workshop with counted ballots: what a report shows by default."""
+    rounds = ranking_rounds(store, site)
+    return rounds[-1] if rounds else None
+
+
+def _check_workshop(pack: SessionPack, workshop: int | None) -> int | None:
+    if workshop is None:
+        return None
+    try:
+        return pack.workshop(int(workshop)).number
+    except (SessionPackError, ValueError, TypeError) as exc:
+        numbers = ", ".join(str(w.number) for w in pack.workshops)
+        raise FacilitatorError(f"unknown workshop {workshop!r} (expected {numbers})",
+                               field="workshop") from exc
+
+
 def results(store: Store, pack: SessionPack, *, by: str | None = None,
             workshop: int | None = None, threshold: int = 5) -> dict[str, Any]:
-    """``results --json`` (DESIGN §5): the overall group first, then one per category.
+    """``results --json`` (DESIGN §5): one workshop, the overall group first, then one
+    per category; ``"workshop"`` says which (``workshop``, else the latest with
+    ballots; None when nothing was cast). Ballots of two workshops are never pooled.
 
     Counted: the latest version of each ballot, not deleted, not a pending keying,
     not of a withdrawn participant. Anonymous ballots count overall and per site,
-    not in roster-variable groups.
+    not in roster-variable groups. Each group also says how many of its ballots came
+    from participants on the roster (``participants``); the rest are anonymous.
     """
-    return {"groups": [g for g, _r in result_groups(store, pack, by=by, workshop=workshop,
-                                                       threshold=threshold)]}
+    chosen = _check_workshop(pack, workshop)
+    rounds = ranking_rounds(store)
+    if chosen is None:
+        chosen = rounds[-1] if rounds else None
+    groups = [g for g, _r in result_groups(store, pack, by=by, workshop=chosen,
+                                            threshold=threshold)]
+    return {"workshop": chosen, "latest": workshop is None, "workshops": rounds,
+            "groups": groups,
+            "before_after": [s.as_json() for s in site_shifts(store, pack,
+                                                                threshold=threshold)]}
 
 
 def result_groups(store: Store, pack: SessionPack, *, by: str | None = None,
                   workshop: int | None = None,
                   threshold: int = 5) -> list[tuple[dict[str, Any], GroupResult | None]]:
-    """Each group's JSON and its full analysis (None when suppressed), for the views."""
+    """Each group's JSON and its full analysis (None when suppressed), for the views.
+
+    One workshop at a time: ``workshop``, else the latest with ballots. Grouping
+    ``by="workshop"`` is the exception: each group is then one workshop's ballots.
+    """
     ids = pack.use_case_ids
-    if workshop is not None:
-        try:
-            pack.workshop(int(workshop))
-        except (SessionPackError, ValueError) as exc:
-            raise FacilitatorError(f"unknown workshop {workshop!r}", field="workshop") from exc
-    overall = signature_counts(store, workshop=workshop).get(None, {})
+    chosen = _check_workshop(pack, workshop)
+    if chosen is None:
+        chosen = latest_round(store)
+    filter_ = chosen if chosen is not None else -1  # no ballots: count nothing
+    overall = signature_counts(store, workshop=filter_).get(None, {})
+    voters = voter_counts(store, workshop=filter_).get(None, 0)
     groups: list[tuple[dict[str, Any], GroupResult | None]] = []
-    groups.append(_group(ids, "overall", None, overall, threshold))
+    groups.append(_group(ids, "overall", None, overall, threshold, voters))
     if by is None or by == "overall":
         return groups
     values = grouping_values(pack, by)
     expression, params, known_only = _group_expression(pack, by)
+    within = None if by == "workshop" else filter_
     counted = signature_counts(store, by_sql=expression, by_params=params,
-                               known_only=known_only, workshop=workshop)
+                               known_only=known_only, workshop=within)
+    known = voter_counts(store, by_sql=expression, by_params=params,
+                         known_only=known_only, workshop=within)
     for key, label in values:
-        groups.append(_group(ids, by, label, counted.get(key, {}), threshold))
+        groups.append(_group(ids, by, label, counted.get(key, {}), threshold,
+                             known.get(key, 0)))
     # A category the pack no longer lists (an older roster) is still shown, not dropped.
     for key in sorted(k for k in counted if k is not None and k not in dict(values)):
-        groups.append(_group(ids, by, key, counted[key], threshold))
+        groups.append(_group(ids, by, key, counted[key], threshold, known.get(key, 0)))
     return groups
 
 
+def voter_counts(store: Store, *, by_sql: str | None = None, by_params: Sequence[str] = (),
+                 known_only: bool = False, workshop: int | None = None,
+                 site: str | None = None) -> dict[str | None, int]:
+    """group key → how many distinct roster participants cast the counted ballots."""
+    where = [COUNTED_B_SQL, "b.participant_id IS NOT NULL"]
+    params: list[Any] = list(by_params)
+    source = "ballots b"
+    if known_only:
+        source += " JOIN participants p ON p.id = b.participant_id"
+    if workshop is not None:
+        where.append("b.workshop = ?")
+        params.append(int(workshop))
+    if site is not None:
+        where.append("b.site = ?")
+        params.append(site)
+    group = by_sql or "NULL"
+    sql = (f"SELECT {group} AS grp, COUNT(DISTINCT b.participant_id) FROM {source} "
+           f"WHERE {' AND '.join(where)} GROUP BY 1")
+    return {None if g is None else str(g): int(c)
+            for g, c in store.db.execute(sql, params).fetchall()}
+
+
+# -- before and after: a group that ranked in more than one workshop -------------------
+
+
+@dataclass(frozen=True)
+class UseCaseShift:
+    """One use case between two rounds. ``moved_up`` counts paired participants who
+    ranked it more acceptable (a smaller rank) in the later round."""
+
+    use_case: str
+    mean_before: float
+    mean_after: float
+    moved_up: int
+    moved_down: int
+    unchanged: int
+
+    @property
+    def change(self) -> float:
+        return self.mean_after - self.mean_before
+
+
+@dataclass(frozen=True)
+class RoundShift:
+    """A site's (or everyone's, ``site`` None) rankings in two workshops.
+
+    Means are over each round's counted ballots; movements over the participants
+    (known by code) who ranked in both rounds, ``paired`` of them.
+    """
+
+    site: str | None
+    before: int
+    after: int
+    ballots_before: int
+    ballots_after: int
+    paired: int
+    shifts: tuple[UseCaseShift, ...]
+    suppressed: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "site": self.site, "before": self.before, "after": self.after,
+            "n_before": self.ballots_before, "n_after": self.ballots_after,
+            "paired": self.paired, "suppressed": self.suppressed,
+            "use_cases": {} if self.suppressed else {
+                s.use_case: {"mean_rank_before": s.mean_before,
+                             "mean_rank_after": s.mean_after, "moved_up": s.moved_up,
+                             "moved_down": s.moved_down, "unchanged": s.unchanged}
+                for s in self.shifts},
+        }
+
+
+def round_shift(store: Store, pack: SessionPack, *, before: int, after: int,
+                site: str | None = None, threshold: int = 5) -> RoundShift:
+    """How a group's rankings moved from workshop ``before`` to ``after``."""
+    ids = pack.use_case_ids
+    sql = (f"SELECT b.workshop, b.participant_id, b.ranking FROM ballots b "
+           f"WHERE {COUNTED_B_SQL} AND b.workshop IN (?, ?)")
+    params: list[Any] = [int(before), int(after)]
+    if site is not None:
+        sql += " AND b.site = ?"
+        params.append(site)
+    sums = {w: dict.fromkeys(ids, 0) for w in (before, after)}
+    counts = {before: 0, after: 0}
+    places: dict[int, dict[str, dict[str, int]]] = {before: {}, after: {}}
+    for workshop, pid, ranking in store.db.execute(sql, params).fetchall():
+        order = json.loads(ranking)
+        w = int(workshop)
+        counts[w] += 1
+        for place, use_case in enumerate(order, start=1):
+            if use_case in sums[w]:
+                sums[w][use_case] += place
+        if pid is not None:
+            places[w][str(pid)] = {u: i for i, u in enumerate(order, start=1)}
+    paired = sorted(set(places[before]) & set(places[after]))
+    shifts = []
+    for use_case in ids:
+        up = sum(1 for p in paired if places[after][p][use_case] < places[before][p][use_case])
+        down = sum(1 for p in paired
+                   if places[after][p][use_case] > places[before][p][use_case])
+        shifts.append(UseCaseShift(
+            use_case,
+            sums[before][use_case] / counts[before] if counts[before] else 0.0,
+            sums[after][use_case] / counts[after] if counts[after] else 0.0,
+            up, down, len(paired) - up - down))
+    small = min(counts[before], counts[after]) < max(threshold, 1)
+    return RoundShift(site, int(before), int(after), counts[before], counts[after],
+                      len(paired), tuple(shifts), small)
+
+
+def site_shifts(store: Store, pack: SessionPack, *, sites: Sequence[str] | None = None,
+                threshold: int = 5) -> list[RoundShift]:
+    """Every site that ranked in more than one workshop: one shift per pair of
+    consecutive rounds, in site then workshop order."""
+    out = []
+    for site in pack.sites:
+        if sites is not None and site.id not in sites:
+            continue
+        rounds = ranking_rounds(store, site.id)
+        for before, after in zip(rounds, rounds[1:], strict=False):
+            out.append(round_shift(store, pack, before=before, after=after, site=site.id,
+                                   threshold=threshold))
+    return out
+
+
 def _group(ids: tuple[str, ...], by: str, value: str | None, signatures: Mapping[str, int],
-           threshold: int) -> tuple[dict[str, Any], GroupResult | None]:
+           threshold: int, voters: int = 0) -> tuple[dict[str, Any], GroupResult | None]:
     n = sum(signatures.values())
     result = None if n < max(threshold, 1) else _summarise(signatures, ids)
-    return group_json(by, value, result, n, threshold), result
+    return {**group_json(by, value, result, n, threshold), "participants": voters}, result
