@@ -107,7 +107,7 @@ def cmd_results(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     pack = load_pack(resolved.pack)
     with Store(resolved.db) as store:
         out = results(store, pack, by=args.by, workshop=args.workshop,
-                      threshold=pack.suppression_threshold)
+                      threshold=pack.suppression_threshold, before_after=True)
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0

@@ -179,14 +179,14 @@ def gather(store: Store, pack: SessionPack, sites: Sequence[Site], *,
                                              analysis.GroupResult | None]]]] = []
     threshold = pack.suppression_threshold
     if cross_site:
-        for workshop in analysis.ranking_rounds(store):
+        for workshop in analysis.ranking_rounds(store, pack):
             for by in ("overall", *results_by):
                 groups = analysis.result_groups(store, pack,
                                                 by=None if by == "overall" else by,
                                                 workshop=workshop, threshold=threshold)
                 results.append((by, workshop, groups if by == "overall" else groups[1:]))
     else:
-        for workshop in analysis.ranking_rounds(store, site_ids[0]):
+        for workshop in analysis.ranking_rounds(store, pack, site_ids[0]):
             groups = analysis.result_groups(store, pack, by="site", workshop=workshop,
                                             threshold=threshold)
             mine = [g for g in groups[1:] if g[0]["value"] in {s.name for s in sites}]
