@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from facilitator.core import themes
+from facilitator.core import participants, themes
 from facilitator.core.notes import Attribution, save_note, set_starred
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
@@ -64,8 +64,8 @@ def build(path: Path, pack: SessionPack) -> dict[str, str]:
                             noted_at="2026-05-09T09:10:00Z")
         words["no_deleted"] = "walrus tusk"
         store.edit("notes", deleted["id"], {"deleted": 1})
-        store.edit("participants", people["CDF-03"]["id"], {"withdrawn": 1})
-        store.edit("participants", people["CDF-04"]["id"], {"erased": 1})
+        participants.withdraw(store, people["CDF-03"]["id"])
+        participants.erase(store, people["CDF-04"]["id"])
         durham = Attribution("durham", 4, None, None, None, None)
         advice = save_note(store, durham, "advice", "Publish every algorithm's audit.",
                            [theme(pack, "advice", "Oversight and accountability")],

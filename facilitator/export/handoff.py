@@ -277,7 +277,37 @@ def gate(store: Store, printed: Sequence[Printed], accept_flagged: bool) -> int:
 
 # -- one entry point for every hand-off format --------------------------------------------
 
-FORMATS = {".qdpx": "REFI-QDA project", ".qdc": "REFI-QDA codebook"}
+FORMATS = {".qdpx": "REFI-QDA project", ".qdc": "REFI-QDA codebook",
+           ".xlsx": "Excel workbook", ".docx": "Word report"}
+
+
+def report_sites(store: Store, pack: SessionPack) -> list[Site]:
+    """The sites a whole-database report covers: those with any data, else all."""
+    return [s for s in pack.sites
+            if store.count("notes", "site = ?", [s.id]) or store.count(
+                "participants", "site = ?", [s.id]) or store.count(
+                "step_events", "site = ?", [s.id])] or list(pack.sites)
+
+
+def report_printed(data: Any) -> list[Printed]:
+    """Every free-text string the report (``report_data.ReportData``) prints."""
+    out: list[Printed] = []
+    for quote in data.quotes:
+        if not quote.withheld:
+            out.append(Printed(quote.text, f"{quote.kind} ({quote.attribution})", quote.id))
+        if quote.table:
+            out.append(Printed(quote.table, f"table name ({quote.site})"))
+        out.extend(Printed(theme, "theme label") for theme in quote.themes)
+    for item in data.advice:
+        out.append(Printed(item.text, "advice" if not item.is_combination
+                           else "combined advice", None if item.is_combination else item.id))
+        out.append(Printed(item.theme, "advice theme label"))
+    for day in data.days:
+        out.append(Printed(day.laptop, "laptop label"))
+        out.extend(Printed(step.title, "agenda step title") for step in day.steps)
+    out.extend(Printed(label, "laptop label") for _, label in data.laptops)
+    out.extend(Printed(site.name, "site name") for site in data.sites)
+    return out
 
 
 @dataclass
@@ -306,9 +336,24 @@ def write_handoff(store: Store, pack: SessionPack, path: Any, *,
         known = ", ".join(sorted(FORMATS))
         raise FacilitatorError(f"cannot tell what to write from {target.suffix or 'no'} "
                                f"extension (expected one of {known})", file=target)
+    if suffix == ".docx":
+        from facilitator.export import report_data, report_docx
+        from facilitator.export.site_export import MERGED_RESULTS_BY
+
+        chosen = list(sites) if sites else report_sites(store, pack)
+        report = report_data.gather(store, pack, chosen, results_by=MERGED_RESULTS_BY,
+                                    cross_site=True)
+        accepted = gate(store, report_printed(report), accept_flagged)
+        written = report_docx.write_docx(report, target, cross_site=True)
+        return HandoffResult(written, FORMATS[suffix], written.stat().st_size, accepted,
+                             {"notes": len(report.quotes)})
     data = gather(store, pack, sites, workshop=workshop)
     if suffix == ".qdc":
         printed = [Printed(t.label, "theme label") for t in data.themes]
+    elif suffix == ".xlsx":
+        from facilitator.core.advice import advice_items
+
+        printed = printed_strings(data, advice=advice_items(store, pack))
     else:
         printed = printed_strings(data)
     accepted = gate(store, printed, accept_flagged)
@@ -316,6 +361,10 @@ def write_handoff(store: Store, pack: SessionPack, path: Any, *,
 
     if suffix == ".qdpx":
         written = report_qdpx.write_qdpx(data, target)
+    elif suffix == ".xlsx":
+        from facilitator.export import report_xlsx
+
+        written = report_xlsx.write_xlsx(store, data, target)
     else:
         written = report_qdpx.write_qdc(data, target)
     return HandoffResult(written, FORMATS[suffix], written.stat().st_size, accepted,
