@@ -70,4 +70,4 @@ def _publication_pdf(store, pack, target: Path, sites,  # type: ignore[no-untype
     chosen = sites or [s for s in pack.sites if store.count("notes", "site = ?", [s.id])
                        or store.count("participants", "site = ?", [s.id])] or list(pack.sites)
     data = gather(store, pack, chosen, results_by=MERGED_RESULTS_BY, cross_site=True)
-    return write_atomic(target, pdf_report.render(data, cross_site=True))
+    return write_atomic(target, pdf_report.render(data, cross_site=True, kind="publication"))
