@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_merge_parser(sub)
     add_export_parsers(sub)
+    from facilitator.commands.report import add_parser as add_report_parser
+
+    add_report_parser(sub)
 
     sub.add_parser("gui", help="open the app (the default)")
     return parser
@@ -248,6 +251,12 @@ def _merge_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> i
     return cmd_merge(args, resolved)
 
 
+def _report_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands.report import cmd_report
+
+    return cmd_report(args, resolved)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = {
     "gui": cmd_gui,
     "check": cmd_check,
@@ -259,4 +268,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = 
     "export": lambda args, resolved: _export_command("cmd_export", args, resolved),
     "demo": lambda args, resolved: _export_command("cmd_demo", args, resolved),
     "advice": lambda args, resolved: _advice_command(args, resolved),
+    "report": lambda args, resolved: _report_command(args, resolved),
 }
