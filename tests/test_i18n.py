@@ -79,9 +79,9 @@ def test_words_in_either_language_whatever_the_run_uses():
 
 @pytest.mark.skipif(shutil.which("pyside6-lrelease", path=str(Path(sys.executable).parent))
                     is None, reason="pyside6-lrelease not installed")
-def test_our_plural_order_is_qts(tmp_path):
+def test_our_plural_order_is_qts(tmp_path, qapp):
     """The five forms we write are the ones Qt picks for 0, 1, 2-5, 6 and the rest."""
-    from PySide6.QtCore import QCoreApplication, QTranslator
+    from PySide6.QtCore import QTranslator
 
     forms = "".join(f"<numerusform>form{i} %n</numerusform>" for i in range(5))
     (tmp_path / "p.ts").write_text(
@@ -91,8 +91,7 @@ def test_our_plural_order_is_qts(tmp_path):
     lrelease = str(Path(sys.executable).parent / "pyside6-lrelease")
     subprocess.run([lrelease, str(tmp_path / "p.ts"), "-qm", str(tmp_path / "p.qm")],
                    check=True, capture_output=True)
-    app = QCoreApplication.instance() or QCoreApplication([])
-    translator = QTranslator(app)
+    translator = QTranslator(qapp)
     assert translator.load(str(tmp_path / "p.qm"))
     for n in (0, 1, 2, 3, 5, 6, 7, 11, 100):
         qt = translator.translate("P", "%n things", None, n)
