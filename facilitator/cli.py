@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_merge_parser(sub)
     add_export_parsers(sub)
+    from facilitator.commands.report import add_parser as add_report_parser
+
+    add_report_parser(sub)
 
     sub.add_parser("gui", help="open the app (the default)")
     return parser
@@ -230,6 +233,12 @@ def _advice_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> 
     return cmd_advice(args, resolved)
 
 
+def _report_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands.report import cmd_report
+
+    return cmd_report(args, resolved)
+
+
 def _merge_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     from facilitator.commands.merge import cmd_merge
 
@@ -244,6 +253,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = 
     "results": lambda args, resolved: _votes_command("cmd_results", args, resolved),
     "quotas": lambda args, resolved: _votes_command("cmd_quotas", args, resolved),
     "merge": lambda args, resolved: _merge_command(args, resolved),
+    "report": lambda args, resolved: _report_command(args, resolved),
     "export": lambda args, resolved: _export_command("cmd_export", args, resolved),
     "demo": lambda args, resolved: _export_command("cmd_demo", args, resolved),
     "advice": lambda args, resolved: _advice_command(args, resolved),
