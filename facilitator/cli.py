@@ -233,16 +233,16 @@ def _advice_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> 
     return cmd_advice(args, resolved)
 
 
-def _report_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
-    from facilitator.commands.report import cmd_report
-
-    return cmd_report(args, resolved)
-
-
 def _merge_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     from facilitator.commands.merge import cmd_merge
 
     return cmd_merge(args, resolved)
+
+
+def _report_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands.report import cmd_report
+
+    return cmd_report(args, resolved)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = {
@@ -253,8 +253,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = 
     "results": lambda args, resolved: _votes_command("cmd_results", args, resolved),
     "quotas": lambda args, resolved: _votes_command("cmd_quotas", args, resolved),
     "merge": lambda args, resolved: _merge_command(args, resolved),
-    "report": lambda args, resolved: _report_command(args, resolved),
     "export": lambda args, resolved: _export_command("cmd_export", args, resolved),
     "demo": lambda args, resolved: _export_command("cmd_demo", args, resolved),
     "advice": lambda args, resolved: _advice_command(args, resolved),
+    "report": lambda args, resolved: _report_command(args, resolved),
 }

@@ -118,7 +118,6 @@ def test_report_site_and_workshop(tmp_path, capsys) -> None:
 
 
 @pytest.mark.parametrize("name,message", [
-    ("report.docx", "cannot write .docx reports yet"),
     ("report.txt", "names no report format"),
     ("report", "no extension names no report format"),
 ])

@@ -9,8 +9,8 @@ erased — and only text that passed the privacy gate (``core/privacy.py``).
 
 The format follows the output file's extension. Each format is a *writer*: a
 function from the gathered, already gated ``ReportContent`` to the file's bytes,
-listed in ``WRITERS`` (``.pdf`` here; ``.docx``, ``.xlsx`` and ``.qdpx`` join by
-adding an entry). ``write_report`` does the rest for every format: it gathers the
+listed in ``WRITERS`` (``.pdf``; the command sends ``.docx``, ``.xlsx``, ``.qdpx``
+and ``.qdc`` to ``export/handoff.py``). ``write_report`` does the rest for every format: it gathers the
 content once, runs the gate over every string the report prints
 (``report_texts``), calls the writer and writes the file atomically.
 
@@ -62,8 +62,8 @@ Writer = Callable[[ReportContent, Progress | None], bytes]
 WRITERS: dict[str, str] = {
     ".pdf": "facilitator.export.report:write_pdf",
 }
-# Formats the contract names (DESIGN §5) that this version cannot write yet.
-PLANNED = (".docx", ".xlsx", ".qdpx")
+# Formats ``facilitator report`` writes through ``export/handoff.py`` (not ``merge -o``).
+HANDOFF = (".docx", ".xlsx", ".qdpx", ".qdc")
 
 
 @dataclass
@@ -84,10 +84,10 @@ def writer_for(path: str | Path) -> tuple[str, Writer]:
     ext = Path(path).suffix.lower()
     known = ", ".join(sorted(WRITERS))
     if ext not in WRITERS:
-        if ext in PLANNED:
+        if ext in HANDOFF:
             raise ReportFormatError(
-                f"this version cannot write {ext} reports yet; it writes {known}",
-                file=str(path), field="-o")
+                f"{ext} files are written by: facilitator report -o FILE{ext}; "
+                f"this writes {known}", file=str(path), field="-o")
         what = f"the extension {ext}" if ext else "no extension"
         raise ReportFormatError(
             f"{what} names no report format: end the file name with {known}",

@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
         if self.vote_pages_built:
             return
         from facilitator.ui.kiosk.ballot_entry import BallotEntryPanel
-        from facilitator.ui.kiosk.kiosk import KioskControlPanel
+        from facilitator.ui.kiosk.kiosk_control import KioskControlPanel
         from facilitator.ui.results.quotas_view import QuotasPanel
         from facilitator.ui.results.results_view import ResultsPanel
         from facilitator.ui.venue.checkin import CheckInPanel
