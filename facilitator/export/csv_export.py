@@ -16,14 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.core.ballots import COUNTED_B_SQL
-from facilitator.core.notes_csv import export_rows
+from facilitator.core.notes_csv import export_table
 from facilitator.core.pack import ROSTER_VARIABLES, SessionPack
 from facilitator.core.roster import ROSTER_COLUMNS
 from facilitator.core.store import Store
 from facilitator.export.site_export import write_atomic
-
-NOTES_COLUMNS = ("site", "workshop", "table", "kind", "text", "use_case", "themes",
-                 "participant", "created_at")
 
 
 def _csv_bytes(header: tuple[str, ...] | list[str], rows: list[list[str]]) -> bytes:
@@ -75,11 +72,16 @@ def advice_rows(store: Store, pack: SessionPack) -> list[list[str]]:
              str(item.voters)] for item in advice_items(store, pack)]
 
 
+def _notes_table(store: Store, pack: SessionPack) -> tuple[list[str], list[list[str]]]:
+    header, rows = export_table(store, pack)
+    return list(header), rows
+
+
 def csv_tables(store: Store, pack: SessionPack) -> CsvFiles:
     """(file name, header, rows) of each CSV file ``--csv`` writes."""
     return [
         ("participants.csv", list(ROSTER_COLUMNS), participant_rows(store, pack)),
-        ("notes.csv", list(NOTES_COLUMNS), export_rows(store, pack)),
+        ("notes.csv", *_notes_table(store, pack)),
         ("ballots.csv", ["participant", "site", "workshop", *pack.use_case_ids],
          ballot_rows(store, pack)),
         ("advice.csv", list(ADVICE_COLUMNS), advice_rows(store, pack)),

@@ -428,6 +428,8 @@ class MainWindow(QMainWindow):
 
         self.help_menu = bar.addMenu(self.tr("&Help"))
         self.help_menu.addAction(self._action(self.tr("Where is my data?"), self.show_data_location))
+        self.open_log_action = self._action(self.tr("Open &log folder"), self.open_log_folder)
+        self.help_menu.addAction(self.open_log_action)
         self.help_menu.addAction(self._action(self.tr("&About Facilitator"), self.show_about))
 
     @property
@@ -679,6 +681,20 @@ class MainWindow(QMainWindow):
         box.exec()
         if box.clickedButton() is open_button:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.path.parent)))
+
+    def open_log_folder(self) -> None:
+        """Show the folder with the app's log file (what to send when something went wrong)."""
+        from facilitator.core import paths
+
+        folder = paths.log_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            show_error(self, exc)
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            QMessageBox.information(self, self.tr("Open log folder"),
+                                    self.tr("The log is in this folder:") + "\n" + str(folder))
 
     def show_about(self) -> None:
         QMessageBox.about(
