@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from facilitator.core import analysis, privacy
 from facilitator.core import merge as merge_mark
+from facilitator.core import privacy
 from facilitator.core.errors import ExportError, Progress
 from facilitator.core.files import write_atomic
 from facilitator.core.pack import SessionPack, Site
@@ -108,22 +108,6 @@ def _sites_with_data(store: Store, pack: SessionPack) -> list[Site]:
     return found or list(pack.sites)
 
 
-def _workshop_results(store: Store, pack: SessionPack, sites: list[Site], workshop: int,
-                      cross_site: bool) -> list[tuple[str, list[Any]]]:
-    threshold = pack.suppression_threshold
-    if cross_site:
-        out: list[tuple[str, list[Any]]] = []
-        for by in ("overall", *MERGED_RESULTS_BY):
-            groups = analysis.result_groups(store, pack, by=None if by == "overall" else by,
-                                            workshop=workshop, threshold=threshold)
-            out.append((by, groups if by == "overall" else groups[1:]))
-        return out
-    groups = analysis.result_groups(store, pack, by="site", workshop=workshop,
-                                    threshold=threshold)
-    names = {s.name for s in sites}
-    return [("site", [g for g in groups[1:] if g[0]["value"] in names])]
-
-
 def _one_workshop(store: Store, pack: SessionPack, data: ReportData, sites: list[Site],
                   workshop: int, cross_site: bool) -> ReportData:
     advice_notes = {str(r[0]) for r in store.db.execute(
@@ -135,7 +119,8 @@ def _one_workshop(store: Store, pack: SessionPack, data: ReportData, sites: list
         days=[d for d in data.days if d.workshop == workshop],
         attendance={name: {w: n for w, n in by.items() if w == workshop}
                     for name, by in data.attendance.items()},
-        results=_workshop_results(store, pack, sites, workshop, cross_site),
+        # Each workshop's rankings are counted apart already: keep this one's.
+        results=[r for r in data.results if r[1] == workshop], shifts=[],
         advice=advice)
 
 
