@@ -156,7 +156,7 @@ def test_charts_have_readable_labels_and_contrast(report):
         sites = [s for s in PACK.sites]
         data = gather(store, PACK, sites, results_by=("site", "trust_police"),
                       cross_site=True)
-    document = report_model.build_document(data, "publication")
+    document = report_model.build_document(data, cross_site=True, publication=True)
     charts = [b for b in document.blocks if isinstance(
         b, report_model.RankChart | report_model.DotChart | report_model.BarChart)]
     kinds = {type(c) for c in charts}

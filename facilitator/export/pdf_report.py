@@ -56,6 +56,7 @@ MUTED = colors.HexColor("#4A545F")
 RULE = colors.HexColor("#B8C0C8")
 SHADE = colors.HexColor("#EEF2F5")
 MAX_QUOTE_CHARS = 20_000
+DATA_FILE_BANNER = model.DATA_FILE_BANNER
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -527,14 +528,15 @@ class PdfRenderer:
                       numeric_from=block.numeric_from)
 
 
-def render_document(document: model.ReportDocument, *,
-                    progress: Progress | None = None) -> bytes:
+def render_document(document: model.ReportDocument, *, progress: Progress | None = None,
+                    keywords: str = "") -> bytes:
     """The document's PDF bytes: outline, contents, "page N of M", title, language."""
     out = io.BytesIO()
     forms = _Forms()
     renderer = PdfRenderer(document)
     story = renderer.flowables(progress)
     template = _ReportTemplate(out, document, forms, renderer.toc)
+    template.keywords = keywords
 
     def canvas_maker(*args: Any, **kwargs: Any) -> _Canvas:
         canvas = _Canvas(*args, **kwargs)
@@ -548,7 +550,9 @@ def render_document(document: model.ReportDocument, *,
 
 
 def render(data: ReportData, *, cross_site: bool, progress: Progress | None = None,
-           kind: model.ReportKind | None = None) -> bytes:
-    """The report's PDF bytes (without the data attachment)."""
-    chosen: model.ReportKind = kind or ("cross" if cross_site else "site")
-    return render_document(model.build_document(data, chosen), progress=progress)
+           publication: bool = False, keywords: str = "") -> bytes:
+    """The report's PDF bytes (without the data attachment). ``publication``: the
+    publication report (no appendix of files and records); otherwise the pages of a
+    data file, headed "Confidential research data — not for publication"."""
+    document = model.build_document(data, cross_site=cross_site, publication=publication)
+    return render_document(document, progress=progress, keywords=keywords)

@@ -36,7 +36,11 @@ from facilitator.core.analysis import GroupResult, RoundShift
 from facilitator.core.pack import NOT_RECORDED, SessionPack, UseCase
 from facilitator.export.report_data import ADVICE, OTHER_THEME, Quote, ReportData
 
-ReportKind = Literal["site", "cross", "publication"]
+# The first words of every data file's first page (DESIGN §4), in words a
+# commissioner understands.
+DATA_FILE_BANNER = ("Confidential research data — not for publication. This file "
+                    "is for the dialogue team only; do not publish it or send it "
+                    "outside the team.")
 # Themes are also counted by these roster variables (when the pack has them).
 THEME_VARIABLES = ("trust_police", "ai_opinion", "age_band")
 # Quotes printed under a theme in the body; the rest go to the appendix.
@@ -176,28 +180,35 @@ def _cell(n: int, threshold: int) -> str:
 
 
 class DocumentBuilder:
-    def __init__(self, data: ReportData, kind: ReportKind) -> None:
+    """``publication``: a report for people outside the team (no data, no ids, no
+    merge log); otherwise the pages at the front of a data file."""
+
+    def __init__(self, data: ReportData, *, cross_site: bool, publication: bool) -> None:
         self.data = data
-        self.kind = kind
-        self.cross = kind != "site"
+        self.cross = cross_site
+        self.publication = publication
         self.pack: SessionPack | None = data.pack
         self.threshold = self.pack.suppression_threshold if self.pack else 5
         self.titles = data.use_case_titles
         sites = ", ".join(s.name for s in data.sites)
-        subtitle = {"site": _t("Site report: %1", sites),
-                    "cross": _t("Cross-site report: %1", sites),
-                    "publication": _t("Report on the workshops in %1", sites)}[kind]
+        if publication:
+            subtitle = _t("Cross-site report: %1", sites) if cross_site else _t(
+                "Site report: %1", sites)
+        else:
+            subtitle = _t("Cross-site data file: %1", sites) if cross_site else _t(
+                "Site data file: %1", sites)
         self.doc = ReportDocument(
             title=data.programme, subtitle=subtitle, language="en-GB",
             subject=_t("%1 — %2", data.programme, subtitle),
-            footer=_t("%1 — %2", data.programme, subtitle))
+            footer=_t("%1 — %2", data.programme, subtitle if publication else _t(
+                "%1 (confidential, not for publication)", subtitle)))
         self.appendix: list[Block] = []
         self._appendix_case: list[str | None] = []
 
     def build(self) -> ReportDocument:
         self.cover()
         self.doc.add(Contents(), PageBreak())
-        if self.kind == "site":
+        if not self.cross:
             self.method()
             self.agenda()
             self.rankings()
@@ -217,6 +228,8 @@ class DocumentBuilder:
     def cover(self) -> None:
         d = self.data
         add = self.doc.add
+        if not self.publication:
+            add(Para(_t(DATA_FILE_BANNER), "warning"))
         add(Para(self.doc.subtitle, "lead"))
         if d.synthetic:
             add(Para(_t("SYNTHETIC DEMONSTRATION DATA — made up by facilitator demo; no "
@@ -229,7 +242,7 @@ class DocumentBuilder:
             first, last = d.dates
             rows.append((_t("Dates"), first if first == last else _t("%1 to %2", first,
                                                                       last)))
-        if self.kind != "publication":
+        if not self.publication:
             rows.append((_t("Laptops"), ", ".join(label for _i, label in d.laptops) or "–"))
         rows.append((_t("Participants counted"), ", ".join(
             f"{name}: {n}" for name, n in d.participants.items())))
@@ -246,9 +259,14 @@ class DocumentBuilder:
                    "only as counts. Groups of fewer than %1 people are not shown. Quotes "
                    "from participants who did not agree to be quoted are counted but not "
                    "printed.", self.threshold)
-        if self.kind == "site":
-            about += " " + _t("This PDF carries the site's data as an attachment, which "
-                              "Facilitator's Merge reads: it is not for publication.")
+        if self.publication:
+            about += " " + _t("This report is for publication: it carries no data file, no "
+                              "participant-level records and no internal identifiers.")
+        else:
+            about += " " + _t("This PDF carries the research records as an attachment "
+                              "(facilitator-data.jsonl.gz), which Facilitator's Merge reads. "
+                              "For publication, write a report instead (File → Export → "
+                              "Publication report, or: facilitator report).")
         add(Para(about, "small"))
 
     # -- method ------------------------------------------------------------------------
@@ -757,7 +775,10 @@ class DocumentBuilder:
                     per = "; ".join(f"{names.get(site, site)} {tally.dots}"
                                     for site, tally in sorted(item.by_site.items()))
                     votes += f" ({per})"
-                add(QuoteBlock(item.text, _t("%1 · %2", where, votes), "note"))
+                attribution = _t("%1 · %2", where, votes)
+                if not self.publication:  # it names the item on a priorities sheet
+                    attribution = _t("%1 · item %2", attribution, item.short_id)
+                add(QuoteBlock(item.text, attribution, "note"))
                 for original_id in item.combined_from:
                     original = texts.get(original_id)
                     if original is not None:
@@ -797,7 +818,7 @@ class DocumentBuilder:
             add(*self.appendix)
         if self.cross:
             self.agenda()
-            if self.kind == "cross":
+            if not self.publication:
                 self.merged()
 
     def merged(self) -> None:
@@ -830,6 +851,11 @@ def _minutes(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def build_document(data: ReportData, kind: ReportKind) -> ReportDocument:
-    """The report's content as blocks, for the PDF and the Word renderers."""
-    return DocumentBuilder(data, kind).build()
+def build_document(data: ReportData, *, cross_site: bool,
+                   publication: bool = True) -> ReportDocument:
+    """The report's content as blocks, for the PDF and the Word renderers.
+
+    ``publication`` False gives the pages at the front of a data file (a site export
+    or the cross-site data file): a confidentiality banner, laptops, advice item ids
+    and, cross-site, what was merged."""
+    return DocumentBuilder(data, cross_site=cross_site, publication=publication).build()
