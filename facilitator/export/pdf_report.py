@@ -417,8 +417,10 @@ class _ReportTemplate(BaseDocTemplate):
         page = _t("page %1 of", doc.page)
         # Left-anchored so the total (a form, known at the end) follows without a gap.
         x = A4[0] - 18 * mm - pdfmetrics.stringWidth(_t("page %1 of", 888) + " 888", FONT, 8)
-        canvas.drawString(x, 10 * mm, page)
-        canvas.translate(x + pdfmetrics.stringWidth(page, FONT, 8), 10 * mm)
+        y = 10 * mm
+        canvas.drawString(x, y, page)
+        shift = x + pdfmetrics.stringWidth(page, FONT, 8)
+        canvas.translate(shift, y)
         canvas.doForm("pages")
         canvas.restoreState()
         self.forms.pages = max(self.forms.pages, doc.page)

@@ -49,7 +49,12 @@ ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th")
 
 
 def _t(text: str, *args: object) -> str:
-    """A fixed report wording, with %1, %2 … filled in (the one place to translate)."""
+    """A fixed report wording in the report's language (``core.i18n``, context
+    "Report"), with %1, %2 … filled in after translating: the one place reports are
+    translated (``--lang cy``)."""
+    from facilitator.core import i18n
+
+    text = i18n.translate("Report", text)
     for i, arg in enumerate(args, start=1):
         text = text.replace(f"%{i}", str(arg))
     return text
@@ -170,6 +175,12 @@ class ReportDocument:
 # -- building ----------------------------------------------------------------------------
 
 
+def _language() -> str:
+    from facilitator.core import i18n
+
+    return "cy-GB" if i18n.language() == i18n.WELSH else "en-GB"
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return _t(one if n == 1 else many, n)
 
@@ -198,7 +209,7 @@ class DocumentBuilder:
             subtitle = _t("Cross-site data file: %1", sites) if cross_site else _t(
                 "Site data file: %1", sites)
         self.doc = ReportDocument(
-            title=data.programme, subtitle=subtitle, language="en-GB",
+            title=data.programme, subtitle=subtitle, language=_language(),
             subject=_t("%1 — %2", data.programme, subtitle),
             footer=_t("%1 — %2", data.programme, subtitle if publication else _t(
                 "%1 (confidential, not for publication)", subtitle)))
