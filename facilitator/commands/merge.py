@@ -29,9 +29,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     merge.add_argument("--include-rehearsal", action="store_true",
                        help="also take rehearsal (practice) data, which is refused otherwise")
     merge.add_argument("-o", "--output", metavar="FILE.pdf",
-                       help="also write the cross-site report of everything in --db")
+                       help="also write the cross-site publication report of everything "
+                            "in --db (the same file as: facilitator report -o FILE)")
     merge.add_argument("--csv", metavar="DIR",
                        help="also write notes, ballots and participants as CSV in DIR")
+    merge.add_argument("--accept-flagged", action="store_true",
+                       help="write -o and --csv although the privacy check flagged text "
+                            "(each hit has been checked by a person)")
     merge.add_argument("--json", action="store_true")
 
 
@@ -46,6 +50,12 @@ def cmd_merge(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
         return _undo_last(args, resolved)
     if not args.files:
         raise MergeError("give at least one file to merge (or --undo-last)")
+    if args.output:
+        from facilitator.export.report import writer_for
+
+        writer_for(args.output)  # an unknown format fails before anything is merged
+    from facilitator.export.site_export import PrivacyHitsError
+
     with Store(resolved.db) as store:
         if any(same_file(resolved.db, name) for name in args.files):
             raise MergeError("this is the database being merged into", file=resolved.db)
@@ -58,6 +68,12 @@ def cmd_merge(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
         if not args.dry_run:
             try:
                 _outputs(store, args, resolved, written)
+            except PrivacyHitsError as exc:
+                from facilitator.commands.common import print_privacy_hits
+
+                print("facilitator: the files were merged into the database; the report "
+                      "was not written", file=sys.stderr)
+                return print_privacy_hits(args, exc)
             except FacilitatorError as exc:
                 failure = exc
     if args.json:
@@ -129,13 +145,22 @@ def _outputs(store, args: argparse.Namespace,  # type: ignore[no-untyped-def]
     each appended to ``written`` once it is complete."""
     if not args.output and not args.csv:
         return
+    from facilitator.core import privacy
     from facilitator.core.pack import load_pack
-    from facilitator.export.csv_export import write_csvs
-    from facilitator.export.site_export import export_merged
+    from facilitator.export.csv_export import csv_hits, csv_tables, write_csvs
+    from facilitator.export.site_export import PrivacyHitsError, export_merged
 
     pack = load_pack(resolved.pack)
+    tables = csv_tables(store, pack) if args.csv else []
+    if tables and not args.accept_flagged:
+        # Checked before the report is written, so a hit stops both.
+        hits = csv_hits(store, tables)
+        if hits:
+            raise PrivacyHitsError(hits, [privacy.describe(h) for h in hits])
     if args.output:
-        written.append(export_merged(store, pack, args.output).path)
+        written.append(export_merged(store, pack, args.output,
+                                     accept_flagged=args.accept_flagged).path)
     if args.csv:
-        written.extend(write_csvs(store, pack, args.csv))
+        written.extend(write_csvs(store, pack, args.csv, accept_flagged=args.accept_flagged,
+                                  files=tables))
 

@@ -3,7 +3,9 @@
 Every file Facilitator reads from outside (a merge source, a CSV, a bundle) is opened
 with ``open_regular``: a FIFO, a device such as ``/dev/zero``, a folder or a symbolic
 link that loops is refused by name at once, never read (a FIFO would wait forever,
-``/dev/zero`` would never end). Reads are bounded (``read_bounded``).
+``/dev/zero`` would never end). Reads are bounded (``read_bounded``). Writes are
+atomic (exports, bundles, CSV, the manifest), and wait out a target another program
+holds open on Windows.
 """
 
 from __future__ import annotations
@@ -12,10 +14,31 @@ import contextlib
 import errno
 import os
 import stat
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 from facilitator.core.errors import ExportError, FacilitatorError
+
+# Windows refuses to replace a file another program holds open (Excel, Acrobat, a
+# preview pane): PermissionError, winerror 5 (access denied) or 32 (sharing violation).
+# Such a hold is often brief (an antivirus scan, a preview), so try again a few times.
+REPLACE_ATTEMPTS = 6
+REPLACE_DELAY = 0.25  # seconds, doubled after each attempt (about 8 s in all)
+_HELD_WINERRORS = (5, 32, 33)  # access denied, sharing violation, lock violation
+_sleep = time.sleep  # how replace() waits between attempts (a test passes its own)
+
+# Which program a user most likely has the file open in, by the file's extension.
+_PROGRAMS = {
+    ".pdf": "Acrobat or another PDF viewer",
+    ".csv": "Excel",
+    ".xlsx": "Excel",
+    ".docx": "Word",
+    ".qdpx": "your analysis program (NVivo, ATLAS.ti, MAXQDA)",
+    ".db": "another copy of Facilitator",
+    ".toml": "a text editor",
+}
 
 
 class UnreadableFileError(FacilitatorError):
@@ -102,7 +125,50 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
+class FileHeldOpen(OSError):
+    """The target stayed held open by another program after every retry."""
+
+
+def holding_program(path: str | Path) -> str:
+    """The program that most likely holds ``path`` open, named for a facilitator."""
+    return _PROGRAMS.get(Path(path).suffix.casefold(), "another program")
+
+
+def _held(exc: OSError) -> bool:
+    """Windows' way of saying another program has the file (POSIX never refuses)."""
+    return isinstance(exc, PermissionError) and getattr(exc, "winerror", None) in _HELD_WINERRORS
+
+
+def replace(source: str | Path, target: str | Path, *,
+            attempts: int = REPLACE_ATTEMPTS, delay: float = REPLACE_DELAY,
+            sleep: Callable[[float], None] | None = None) -> None:
+    """``os.replace`` that waits out a target held open by another program.
+
+    Retries ``attempts`` times on PermissionError, waiting ``delay`` and then twice as
+    long each time; then raises FileHeldOpen saying which program to close.
+    """
+    wait = delay
+    for attempt in range(1, attempts + 1):
+        try:
+            os.replace(source, target)
+            return
+        except OSError as exc:
+            if not _held(exc) or not Path(target).exists():
+                raise
+            if attempt == attempts:
+                # Access denied (5) can also be a folder that cannot be written to.
+                also = (" (or this folder cannot be written to)"
+                        if getattr(exc, "winerror", None) == 5 else "")
+                raise FileHeldOpen(
+                    exc.errno, f"{Path(target).name} is open in {holding_program(target)}"
+                    f"{also}: close it there and try again", str(target)) from exc
+            (sleep or _sleep)(wait)
+            wait *= 2
+
+
 def write_error_reason(exc: OSError) -> str:
+    if isinstance(exc, FileHeldOpen):
+        return str(exc.strerror)
     if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
         return "the disk is full"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -121,7 +187,7 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -144,7 +210,7 @@ def write_atomic_many(files: dict[Path, bytes]) -> list[Path]:
                 handle.flush()
                 os.fsync(handle.fileno())
         for tmp, target in done:
-            os.replace(tmp, target)
+            replace(tmp, target)
     except OSError as exc:
         for tmp, _target in done:
             with contextlib.suppress(OSError):

@@ -430,6 +430,18 @@ class BundleSource(Source):
             conn.execute(f"CREATE INDEX [{table}_id] ON [{table}](id)")
 
 
+# The mark ``export/report.py`` writes in a publication report's PDF keywords.
+REPORT_MARK = "facilitator-publication-report"
+
+
+def _is_publication_report(reader: object) -> bool:
+    try:
+        keywords = (getattr(reader, "metadata", None) or {}).get("/Keywords", "")
+    except Exception:  # noqa: BLE001 - a damaged info dictionary: not a report we made
+        return False
+    return REPORT_MARK in str(keywords or "")
+
+
 def _pdf_bundle(handle: BinaryIO, name: str) -> bytes:
     """The bundle a Facilitator PDF carries as an attachment."""
     from pypdf import PdfReader
@@ -442,6 +454,10 @@ def _pdf_bundle(handle: BinaryIO, name: str) -> bytes:
     except Exception as exc:  # noqa: BLE001 - a hostile PDF may break pypdf in any way
         raise MergeError("this PDF is damaged or too large to read", file=name) from exc
     if not data:
+        if _is_publication_report(reader):
+            raise MergeError("this is a publication report: it carries no data to merge "
+                             "(merge the site exports or advice exchange files instead)",
+                             file=name)
         raise MergeError("this PDF carries no Facilitator data (it is not an export, or "
                          "it was re-saved by another program)", file=name)
     return data

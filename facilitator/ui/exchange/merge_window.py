@@ -304,28 +304,27 @@ class MergeWindow(QWidget):
         super().closeEvent(event)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MergeWindow", text)
-
-
 def ask_undo_last_merge(parent: QWidget, store: Store, done: object = None) -> None:
     """File → Undo last merge: confirm, then put the database back exactly as it was
     before the last merge (``core/undo.py``); ``done(message)`` is told the outcome."""
     info = last_merge(store)
     report = done if callable(done) else (lambda _m: None)
+    title = QCoreApplication.translate("MergeWindow", "Undo last merge")
     if info is None:
-        message = _tr("There is no merge to undo. (An erasure since the last merge "
-                      "removes its undo, so erased data cannot come back.)")
-        QMessageBox.information(parent, _tr("Undo last merge"), message)
+        message = QCoreApplication.translate(
+            "MergeWindow", "There is no merge to undo. (An erasure since the last merge "
+            "removes its undo, so erased data cannot come back.)")
+        QMessageBox.information(parent, title, message)
         report(message)
         return
     files = ", ".join(Path(str(f)).name for f in info.get("files", []) or [])
-    question = _tr("Put the database back exactly as it was before the last merge "
-                   "(%1)?\n\nEverything that merge brought in or changed is taken out "
-                   "again. If anything was saved since, nothing is changed and you are "
-                   "told why.").replace("%1", files)
+    question = QCoreApplication.translate(
+        "MergeWindow", "Put the database back exactly as it was before the last merge "
+        "(%1)?\n\nEverything that merge brought in or changed is taken out again. If "
+        "anything was saved since, nothing is changed and you are told why.")
     answer = QMessageBox.question(
-        parent, _tr("Undo last merge?"), question,
+        parent, QCoreApplication.translate("MergeWindow", "Undo last merge?"),
+        question.replace("%1", files),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel)
     if answer != QMessageBox.StandardButton.Yes:
@@ -333,9 +332,11 @@ def ask_undo_last_merge(parent: QWidget, store: Store, done: object = None) -> N
     try:
         undone = undo_last_merge(store)
     except FacilitatorError as exc:
-        message = _tr("The merge was not undone: %1").replace("%1", exc.message)
-        QMessageBox.warning(parent, _tr("Undo last merge"), message)
+        message = QCoreApplication.translate(
+            "MergeWindow", "The merge was not undone: %1").replace("%1", exc.message)
+        QMessageBox.warning(parent, title, message)
         report(message)
         return
-    report(_tr("The last merge was undone (%1): the database is as it was before it.")
-           .replace("%1", ", ".join(Path(f).name for f in undone)))
+    report(QCoreApplication.translate(
+        "MergeWindow", "The last merge was undone (%1): the database is as it was "
+        "before it.").replace("%1", ", ".join(Path(f).name for f in undone)))
