@@ -308,7 +308,7 @@ def test_erased_values_leave_the_file_itself(tmp_path):
 # -- issue 16: the set-based merge gives what the laws give; conflicts are other contents --
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(count=st.integers(2, 4), history=st.lists(op, min_size=3, max_size=30),

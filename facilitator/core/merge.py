@@ -286,19 +286,18 @@ class DatabaseSource(Source):
         devices: dict[str, str] = {}
         rehearsal = rehearsal_db
         for table in self.tables:
-            known = set(incoming.columns_of(table))
-            counts[table] = int(conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
-            if not counts[table]:
-                continue
-            if "site" in known:
-                sites.update(str(r[0]) for r in conn.execute(
-                    f"SELECT DISTINCT site FROM [{table}] WHERE site != ''"))
-            for (device,) in conn.execute(
-                    f"SELECT DISTINCT origin_device FROM [{table}] UNION "
-                    f"SELECT DISTINCT device_id FROM [{table}]"):
+            # One scan a table: its count, sites, laptops and whether it holds rehearsal.
+            site = "json_group_array(DISTINCT site)" if "site" in set(
+                incoming.columns_of(table)) else "'[]'"
+            count, site_list, origins, editors, practice = conn.execute(
+                f"SELECT count(*), {site}, json_group_array(DISTINCT origin_device), "
+                f"json_group_array(DISTINCT device_id), max(rehearsal != 0) "
+                f"FROM [{table}]").fetchone()
+            counts[table] = int(count)
+            sites.update(str(s) for s in json.loads(site_list) if s)
+            for device in (*json.loads(origins), *json.loads(editors)):
                 devices.setdefault(str(device), "")
-            rehearsal = rehearsal or bool(conn.execute(
-                f"SELECT 1 FROM [{table}] WHERE rehearsal != 0 LIMIT 1").fetchone())
+            rehearsal = rehearsal or bool(practice)
         if "devices" in self.tables:
             for row in conn.execute("SELECT id, label FROM devices"):
                 devices[str(row[0])] = str(row[1])
@@ -561,6 +560,10 @@ def _open_all(paths: Sequence[str | Path], tmp: Path,
         workdir = tmp / str(i)
         workdir.mkdir()
         workdirs.append(workdir)
+    if len(paths) == 1:
+        if progress is not None:
+            progress(0, 0)
+        return [open_source(paths[0], workdirs[0])]
     opened: list[Source] = []
     with ThreadPoolExecutor(max_workers=min(PREPARE_WORKERS, len(paths)),
                             thread_name_prefix="facilitator-merge-open") as pool:

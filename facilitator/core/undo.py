@@ -46,6 +46,29 @@ def _signature(store: Store) -> list[list[object]]:
     return out
 
 
+def _copy(store: Store, target: Path) -> None:
+    """The database as it is now, into ``target``, with SQLite's backup API: one file
+    (no write-ahead log), not synced page by page — a copy torn by a crash fails its
+    integrity check when an undo reads it, and the undo is refused."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        dest = sqlite3.connect(str(target))
+        try:
+            dest.execute("PRAGMA synchronous=OFF")
+            with store.translate_errors():
+                store.db.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise StoreError(f"cannot write the copy: {reason}", file=target) from exc
+
+
 class BeforeMerge:
     """The copy taken before one merge; kept only if the merge commits."""
 
@@ -54,7 +77,7 @@ class BeforeMerge:
         self.final = snapshot_path(store.path)
         self.pending = self.final.with_name(self.final.name + ".pending")
         try:
-            backup._copy(store, self.pending)
+            _copy(store, self.pending)
         except StoreError as exc:
             raise StoreError(f"cannot keep the state before the merge, so it could not be "
                              f"undone; nothing was merged ({exc.message})",
