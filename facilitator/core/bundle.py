@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ MAX_LINE = 16 * 1024**2
 MAX_RATIO = 200
 MIN_LIMIT = 64 * 1024**2
 READ_CHUNK = 1 << 20
+_LINE = re.compile(rb"[^\n]+")
 
 
 @dataclass(frozen=True)
@@ -221,15 +223,26 @@ class BundleStream:
         for chunk in self._chunks:
             self._digest.update(chunk)
             buffer += chunk
-            parts = buffer.split(b"\n")
-            buffer = parts.pop()
-            for part in parts:
+            end = buffer.rfind(b"\n")
+            if end < 0:
+                if len(buffer) > MAX_LINE:
+                    raise MergeError("a record is impossibly large", file=self.name,
+                                     line=number + 1)
+                continue
+            # Non-empty lines only, found in C: a flood of blank lines costs nothing.
+            last = 0
+            for match in _LINE.finditer(buffer, 0, end):
+                number += buffer.count(b"\n", last, match.start())
+                last = match.start()
                 number += 1
-                if part:
-                    if len(part) > MAX_LINE:
-                        raise MergeError("a record is impossibly large", file=self.name,
-                                         line=number)
-                    yield number, part
+                part = match.group()
+                if len(part) > MAX_LINE:
+                    raise MergeError("a record is impossibly large", file=self.name,
+                                     line=number)
+                yield number, part
+                number -= 1
+            number += buffer.count(b"\n", last, end + 1)
+            buffer = buffer[end + 1:]
             if len(buffer) > MAX_LINE:
                 raise MergeError("a record is impossibly large", file=self.name,
                                  line=number + 1)
