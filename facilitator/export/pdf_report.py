@@ -110,6 +110,8 @@ def styles() -> dict[str, ParagraphStyle]:
                                    leading=10),
         "cellheadr": ParagraphStyle("cellheadr", parent=base, fontName=FONT_BOLD, fontSize=8,
                                     leading=10, alignment=TA_RIGHT),
+        "aside": ParagraphStyle("aside", parent=base, fontSize=8, leading=10.5,
+                                textColor=MUTED, leftIndent=24),
         "caption": ParagraphStyle("caption", parent=base, fontName=FONT_BOLD, fontSize=9,
                                   leading=12, spaceBefore=4, spaceAfter=2),
         "warning": ParagraphStyle("warning", parent=base, fontName=FONT_BOLD,
@@ -327,11 +329,42 @@ def bar_chart(chart: model.BarChart, width: float = TEXT_WIDTH) -> Drawing:
 
 
 class _Forms:
-    """Numbers known only at the end (page totals, contents pages), drawn as PDF forms."""
+    """Numbers known only at the end (page totals, contents pages), drawn as PDF forms,
+    and the files to embed."""
 
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
         self.pages = 0
+        self.files: dict[str, bytes] = {}
+
+
+def embed_files(canvas: Any, files: dict[str, bytes]) -> None:
+    """Standard PDF file attachments (the catalog's EmbeddedFiles name tree), written
+    by reportlab with the pages: no second parse of the PDF to attach a file."""
+    from reportlab.pdfbase.pdfdoc import (
+        PDFArray,
+        PDFDictionary,
+        PDFName,
+        PDFStream,
+        PDFString,
+    )
+
+    if not files:
+        return
+    doc = canvas._doc
+    names: list[Any] = []
+    for name in sorted(files):
+        data = files[name]
+        stream = PDFStream(PDFDictionary({"Type": PDFName("EmbeddedFile"),
+                                          "Params": PDFDictionary({"Size": len(data)})}),
+                           data, filters=[])
+        stream.dictionary["Filter"] = PDFArray([])  # stored as given (already gzip)
+        spec = PDFDictionary({"Type": PDFName("Filespec"), "F": PDFString(name),
+                              "UF": PDFString(name),
+                              "EF": PDFDictionary({"F": doc.Reference(stream)})})
+        names += [PDFString(name), doc.Reference(spec)]
+    doc.Catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary(
+        {"Names": PDFArray(names)})})
 
 
 class _Canvas(Canvas):
@@ -340,6 +373,7 @@ class _Canvas(Canvas):
     forms: _Forms
 
     def save(self) -> None:
+        embed_files(self, self.forms.files)
         self.forms.values["pages"] = " " + str(self.forms.pages)
         for name, text in self.forms.values.items():
             self.beginForm(name, lowerx=-200, lowery=-4, upperx=200, uppery=20)
@@ -473,7 +507,7 @@ class PdfRenderer:
             return [CondPageBreak(30 * mm), flowable]
         if isinstance(block, model.Para):
             return [Paragraph(safe(block.text), s[{"body": "body", "small": "small",
-                                                   "lead": "subtitle",
+                                                   "lead": "subtitle", "aside": "aside",
                                                    "warning": "warning"}[block.style]])]
         if isinstance(block, model.QuoteBlock):
             star = "★ " if block.starred else ""
@@ -502,7 +536,7 @@ class PdfRenderer:
     def contents(self) -> list[Flowable]:
         out: list[Flowable] = [Paragraph(safe(_t("Contents")), self.s["h1"])]
         for i, block in enumerate(self.document.blocks):
-            if isinstance(block, model.Heading) and block.level <= 2:
+            if isinstance(block, model.Heading) and block.level <= 2 and block.contents:
                 index = len(self.toc)
                 self.toc[self.keys[i]] = index
                 out.append(_TocLine(index, block.text, block.level, self.keys[i],
@@ -531,10 +565,11 @@ class PdfRenderer:
 
 
 def render_document(document: model.ReportDocument, *, progress: Progress | None = None,
-                    keywords: str = "") -> bytes:
+                    keywords: str = "", attachments: dict[str, bytes] | None = None) -> bytes:
     """The document's PDF bytes: outline, contents, "page N of M", title, language."""
     out = io.BytesIO()
     forms = _Forms()
+    forms.files = dict(attachments or {})
     renderer = PdfRenderer(document)
     story = renderer.flowables(progress)
     template = _ReportTemplate(out, document, forms, renderer.toc)
@@ -552,9 +587,14 @@ def render_document(document: model.ReportDocument, *, progress: Progress | None
 
 
 def render(data: ReportData, *, cross_site: bool, progress: Progress | None = None,
-           publication: bool = False, keywords: str = "") -> bytes:
-    """The report's PDF bytes (without the data attachment). ``publication``: the
-    publication report (no appendix of files and records); otherwise the pages of a
-    data file, headed "Confidential research data — not for publication"."""
+           publication: bool = False, keywords: str = "",
+           attachments: dict[str, bytes] | None = None) -> bytes:
+    """The report's PDF bytes, with ``attachments`` embedded (a data file's bundle).
+    ``publication``: the publication report (no appendix of files and records, never
+    an attachment); otherwise the pages of a data file, headed "Confidential research
+    data — not for publication"."""
+    if publication and attachments:
+        raise ValueError("a publication report never carries data")
     document = model.build_document(data, cross_site=cross_site, publication=publication)
-    return render_document(document, progress=progress, keywords=keywords)
+    return render_document(document, progress=progress, keywords=keywords,
+                           attachments=attachments)

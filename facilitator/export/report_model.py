@@ -67,12 +67,13 @@ def _t(text: str, *args: object) -> str:
 class Heading:
     text: str
     level: int  # 1 chapter, 2 section, 3 sub-section
+    contents: bool = True  # listed on the contents page (levels 1–2)
 
 
 @dataclass(frozen=True)
 class Para:
     text: str
-    style: Literal["body", "small", "lead", "warning"] = "body"
+    style: Literal["body", "small", "lead", "warning", "aside"] = "body"  # aside: indented
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,8 @@ class ReportDocument:
         self.blocks.extend(blocks)
 
     def headings(self, max_level: int = 2) -> list[Heading]:
-        return [b for b in self.blocks if isinstance(b, Heading) and b.level <= max_level]
+        return [b for b in self.blocks
+                if isinstance(b, Heading) and b.level <= max_level and b.contents]
 
 
 # -- building ----------------------------------------------------------------------------
@@ -601,11 +603,18 @@ class DocumentBuilder:
             for q in printable[:QUOTES_PER_THEME]:
                 add(self._quote(q))
             rest = printable[QUOTES_PER_THEME:]
+            # Few quotes: the table notes fill the theme's place, starred first.
+            notes = sorted(notes, key=lambda q: (not q.starred, q.noted_at))
+            room = max(0, QUOTES_PER_THEME - len(printable))
+            for q in notes[:room]:
+                add(self._quote(q))
+            notes = notes[room:]
             extra = []
             if rest or notes:
                 if not self._appendix_case or self._appendix_case[-1] != use_case:
                     self._appendix_case.append(use_case)
-                    self.appendix.append(Heading(self._case_title(use_case), 2))
+                    self.appendix.append(Heading(self._case_title(use_case), 2,
+                                                 contents=False))
                 self.appendix.append(Heading(theme, 3))
             if rest:
                 extra.append(_plural(len(rest), "%1 more quote in the appendix",
@@ -678,8 +687,9 @@ class DocumentBuilder:
         header = (_t("Theme, by %1", label[:1].lower() + label[1:]), *used)
         rows = tuple((theme, *[_cell(counts.get(theme, {}).get(c, 0), self.threshold)
                                for c in used]) for theme, _n in themes if theme in counts)
-        rest = 0.45 / max(len(used), 1)
-        self.doc.add(Table(header, rows, (0.55, *[rest] * len(used))))
+        first = 0.55 if len(used) <= 4 else 0.34
+        rest = (1 - first) / max(len(used), 1)
+        self.doc.add(Table(header, rows, (first, *[rest] * len(used))))
 
     def _compare(self, basic: str, complex_: str,
                  by_case: dict[str | None, list[Quote]]) -> None:
@@ -794,12 +804,14 @@ class DocumentBuilder:
                     original = texts.get(original_id)
                     if original is not None:
                         add(Para(_t("Combined from: %1 — %2", original.text,
-                                    ", ".join(original.sites)), "small"))
+                                    ", ".join(original.sites)), "aside"))
 
     # -- the agenda as run, appendices -------------------------------------------------
 
     def agenda(self, level: int = 1) -> None:
         d, add = self.data, self.doc.add
+        if self.cross and not d.days:
+            return  # no empty appendix
         add(PageBreak(), Heading(_t("Appendix: the agenda as run") if self.cross else
                                  _t("The agenda as run"), level))
         if not d.days:
