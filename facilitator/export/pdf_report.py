@@ -205,7 +205,7 @@ def rank_chart(chart: model.RankChart, width: float = TEXT_WIDTH) -> Drawing:
     stack_x = label_w + axis_w + gap
     stack_w = width - stack_x - 2
     rows = chart.rows
-    top_pad, bottom_pad = 30.0, 36.0
+    top_pad, bottom_pad = 20.0, 36.0
     height = top_pad + row_h * len(rows) + bottom_pad
     d = Drawing(width, height)
     y_top = height - top_pad
@@ -222,7 +222,7 @@ def rank_chart(chart: model.RankChart, width: float = TEXT_WIDTH) -> Drawing:
                    strokeColor=INK, strokeWidth=0.3))
         d.add(String(swatch_x + 10, 13, label, fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
-        swatch_x += stack_w / 6
+        swatch_x += 10 + pdfmetrics.stringWidth(label, FONT, LABEL_PT) + 7
     for i, row in enumerate(rows):
         y = y_top - (i + 1) * row_h
         d.add(String(0, y + 5, _clip(row.label, 40), fontName=FONT, fontSize=LABEL_PT,
@@ -290,9 +290,10 @@ def dot_chart(chart: model.DotChart, width: float = TEXT_WIDTH) -> Drawing:
         if len(xs) > 1:
             d.add(Line(min(xs), y, max(xs), y, strokeColor=MUTED, strokeWidth=0.8))
         for k, v in enumerate(values):
-            if v is not None:
+            if v is not None:  # each series a little apart, so equal means stay visible
                 colour, shape = SERIES[k % len(SERIES)]
-                _marker(d, shape, label_w + axis_w * (v - 1) / 5, y, colour)
+                nudge = (k - (len(values) - 1) / 2) * 3.2
+                _marker(d, shape, label_w + axis_w * (v - 1) / 5, y + nudge, colour)
     return d
 
 

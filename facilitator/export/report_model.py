@@ -213,8 +213,8 @@ class DocumentBuilder:
         self.doc = ReportDocument(
             title=data.programme, subtitle=subtitle, language=_language(),
             subject=_t("%1 — %2", data.programme, subtitle),
-            footer=_t("%1 — %2", data.programme, subtitle if publication else _t(
-                "%1 (confidential, not for publication)", subtitle)))
+            footer=_t("%1 — %2", data.programme, subtitle) if publication else _t(
+                "%1 — confidential, not for publication", subtitle))
         self.appendix: list[Block] = []
         self._appendix_case: list[str | None] = []
 
@@ -498,7 +498,8 @@ class DocumentBuilder:
                     3))
         add(Para(_t("Workshop %1: %2; Workshop %3: %4; %5 ranked in both, paired by "
                     "their participant code. Moved up: ranked more acceptable in the later "
-                    "workshop.", shift.before,
+                    "workshop. Change: the later mean rank minus the earlier; below zero is "
+                    "more acceptable.", shift.before,
                     _plural(shift.ballots_before, "%1 ballot", "%1 ballots"), shift.after,
                     _plural(shift.ballots_after, "%1 ballot", "%1 ballots"),
                     _plural(shift.paired, "%1 participant", "%1 participants")), "small"))
@@ -662,14 +663,20 @@ class DocumentBuilder:
         else:
             add(Table((_t("Theme"), _t("Notes and quotes")),
                       tuple((theme, str(count)) for theme, count in themes), (0.7, 0.3)))
-        for variable in THEME_VARIABLES:
-            self._theme_by_variable(variable, themes, items)
+        hidden = [label for label in (self._theme_by_variable(v, themes, items)
+                                      for v in THEME_VARIABLES) if label]
+        if hidden:
+            self.doc.add(Para(_t("By %1: every count is under %2, so none is shown.",
+                                 ", ".join(hidden), self.threshold), "small"))
 
     def _theme_by_variable(self, variable: str, themes: list[tuple[str, int]],
-                           items: Sequence[Quote]) -> None:
+                           items: Sequence[Quote]) -> str:
+        """Adds the table of themes by ``variable``; returns the variable's label
+        instead when every count in it would be suppressed (a table of "<5" says
+        nothing)."""
         d, pack = self.data, self.pack
         if pack is None or not any(v.id == variable for v in pack.variables):
-            return
+            return ""
         categories = [*pack.variable(variable).categories, NOT_RECORDED]
         counts: dict[str, dict[str, int]] = {}
         for q in items:
@@ -681,15 +688,18 @@ class DocumentBuilder:
                 counts.setdefault(theme, {}).setdefault(category, 0)
                 counts[theme][category] += 1
         if not counts:
-            return
+            return ""
         used = [c for c in categories if any(c in per for per in counts.values())]
         label = d.variable_labels.get(variable, variable)
+        if all(n < self.threshold for per in counts.values() for n in per.values()):
+            return label[:1].lower() + label[1:]
         header = (_t("Theme, by %1", label[:1].lower() + label[1:]), *used)
         rows = tuple((theme, *[_cell(counts.get(theme, {}).get(c, 0), self.threshold)
                                for c in used]) for theme, _n in themes if theme in counts)
         first = 0.55 if len(used) <= 4 else 0.34
         rest = (1 - first) / max(len(used), 1)
         self.doc.add(Table(header, rows, (first, *[rest] * len(used))))
+        return ""
 
     def _compare(self, basic: str, complex_: str,
                  by_case: dict[str | None, list[Quote]]) -> None:
@@ -810,8 +820,8 @@ class DocumentBuilder:
 
     def agenda(self, level: int = 1) -> None:
         d, add = self.data, self.doc.add
-        if self.cross and not d.days:
-            return  # no empty appendix
+        if not d.days:
+            return  # no empty chapter: the method chapter says how the day was planned
         add(PageBreak(), Heading(_t("Appendix: the agenda as run") if self.cross else
                                  _t("The agenda as run"), level))
         if not d.days:
