@@ -167,6 +167,7 @@ body{margin:0;background:#0F1419;color:#F2F4F7;font:19px/1.4 system-ui,-apple-sy
 "Segoe UI",Roboto,Arial,sans-serif}
 main{max-width:640px;margin:0 auto;padding:12px 14px 140px}
 h1{font-size:25px;line-height:1.25;margin:8px 0 8px}
+h1:focus{outline:none}
 h2{font-size:20px;margin:20px 0 8px;color:#C9D1DA}
 p{margin:6px 0}
 .help{color:#C9D1DA}
@@ -185,9 +186,9 @@ ol.places{list-style:none;margin:0;padding:0}
 font-weight:bold;background:#26303A;border-radius:12px 0 0 12px;border:2px solid #5A6470}
 .slot{flex:1;display:flex;align-items:center;border:2px dashed #5A6470;border-left:0;
 border-radius:0 12px 12px 0;padding:0 12px;color:#A3ACB7}
-.slot button{flex:1;text-align:left;border-radius:0 12px 12px 0;border:3px solid #8A96A3;
-margin:-2px -12px -2px -12px;background:#26303A;color:#F2F4F7;font-weight:bold;
-display:flex;justify-content:space-between;align-items:center;gap:8px}
+button.slot{border:3px solid #8A96A3;border-left:0;border-radius:0 12px 12px 0;
+padding:8px 12px;text-align:left;background:#26303A;color:#F2F4F7;font-weight:bold;
+justify-content:space-between;gap:8px}
 .out{font-weight:normal;font-size:15px;color:#C9D1DA;white-space:nowrap}
 .end{font-size:16px;color:#C9D1DA;margin:2px 0 6px}
 .cards{display:block}
@@ -202,6 +203,7 @@ padding:8px 14px 12px}
 .status{font-weight:bold;color:#F0E442;min-height:27px;margin:0 0 8px}
 .row{display:flex;gap:10px}
 .row .primary{flex:1}
+.stack{display:flex;flex-direction:column;gap:12px;margin-top:16px}
 label{display:block;font-weight:bold;margin:12px 0 6px}
 input{font:inherit;font-size:22px;width:100%;min-height:56px;padding:8px 12px;
 border-radius:10px;border:3px solid #8A96A3;background:#fff;color:#000}
@@ -341,8 +343,11 @@ SCRIPT = r"""
     show('sending');
     request('POST', ballot(), function (status, json, xhr) {
       state.busy = false;
-      if (status === 201 || status === 200) { show('thanks'); }
-      else if (status === 202) { show('held'); }
+      if (status === 201 || status === 200 || status === 202) {
+        // Nothing of the ballot stays on the page (a phone may be passed on).
+        state.places = []; state.dots = {}; state.code = ''; live.textContent = '';
+        show(status === 202 ? 'held' : 'thanks');
+      }
       else if (status === 409) { show('closed'); }
       else if (status === 403) { state.notice = t('bad_code'); show('vote', 'code'); }
       else if (status === 429) {
@@ -384,25 +389,8 @@ SCRIPT = r"""
   }
   function rankingBody() {
     var nodes = [heading('rank_title'), el('p', {'class': 'help', text: t('rank_help')}),
-                 codeField(), el('h2', {text: t('your_order')}),
-                 el('p', {'class': 'end', text: t('most')})];
-    var list = el('ol', {'class': 'places', id: 'places'});
-    for (var n = 1; n <= 6; n++) {
-      var id = state.places[n - 1];
-      var slot;
-      if (id) {
-        var uc = useCase(id);
-        slot = el('div', {'class': 'slot'}, [el('button', {type: 'button', 'data-id': id,
-          'aria-label': t('take_out_label', {title: title(uc), n: n}),
-          onclick: takeOut(id)}, [el('span', {text: title(uc)}),
-          el('span', {'class': 'out', 'aria-hidden': 'true', text: t('take_out')})])]);
-      } else {
-        slot = el('div', {'class': 'slot', text: t('empty')});
-      }
-      list.appendChild(el('li', null, [el('span', {'class': 'num', 'aria-hidden': 'true',
-        text: String(n)}), el('span', {'class': 'sr', text: n + ':'}), slot]));
-    }
-    nodes.push(list, el('p', {'class': 'end', text: t('least')}));
+                 codeField()];
+    // The cards to tap come first: the pool shrinks as the places below fill.
     var left = state.order.filter(function (id) { return state.places.indexOf(id) < 0; });
     if (left.length) {
       nodes.push(el('h2', {text: t('to_place')}));
@@ -418,6 +406,24 @@ SCRIPT = r"""
       });
       nodes.push(cards);
     }
+    nodes.push(el('h2', {text: t('your_order')}), el('p', {'class': 'end', text: t('most')}));
+    var list = el('ol', {'class': 'places', id: 'places'});
+    for (var n = 1; n <= 6; n++) {
+      var id = state.places[n - 1];
+      var slot;
+      if (id) {
+        var uc = useCase(id);
+        slot = el('button', {type: 'button', 'class': 'slot', 'data-id': id,
+          'aria-label': t('take_out_label', {title: title(uc), n: n}),
+          onclick: takeOut(id)}, [el('span', {text: title(uc)}),
+          el('span', {'class': 'out', 'aria-hidden': 'true', text: t('take_out')})]);
+      } else {
+        slot = el('div', {'class': 'slot', text: t('empty')});
+      }
+      list.appendChild(el('li', null, [el('span', {'class': 'num', 'aria-hidden': 'true',
+        text: String(n)}), el('span', {'class': 'sr', text: n + ':'}), slot]));
+    }
+    nodes.push(list, el('p', {'class': 'end', text: t('least')}));
     return nodes;
   }
   function place(id) {
@@ -544,12 +550,12 @@ SCRIPT = r"""
       });
       nodes.push(list);
     }
-    nodes.push(el('div', {'class': 'row'}, [
-      el('button', {type: 'button', id: 'change', text: t('change'),
-        onclick: function () { show('vote'); }}),
+    nodes.push(el('div', {'class': 'stack'}, [
       el('button', {type: 'button', 'class': 'primary', id: 'cast',
         text: t(ranking ? 'cast_rank' : 'cast_dots'), onclick: function () {
-          if (!state.busy) { send(0); } }})]));
+          if (!state.busy) { send(0); } }}),
+      el('button', {type: 'button', id: 'change', text: t('change'),
+        onclick: function () { show('vote'); }})]));
     return nodes;
   }
   function message(headKey, textKey, extra) {
