@@ -16,7 +16,8 @@ from facilitator.core import ballots
 from facilitator.core.pack import SessionPack
 from facilitator.core.roster import import_roster, participant_id
 from facilitator.core.store import Store
-from facilitator.ui.kiosk.kiosk import KioskControlPanel, KioskWindow, RankingBoard
+from facilitator.ui.kiosk.kiosk import KioskWindow, RankingBoard
+from facilitator.ui.kiosk.kiosk_control import KioskControlPanel
 
 ROSTER = (
     "\ufeffcode,site,gender,age_band,ethnicity,area,seg,lgbtqia,trust_police,ai_opinion,"

@@ -49,6 +49,11 @@ MUTED = colors.HexColor("#4A545F")
 RULE = colors.HexColor("#B8C0C8")
 SHADE = colors.HexColor("#EEF2F5")
 MAX_QUOTE_CHARS = 20_000
+# The first words of every data file's first page (DESIGN §4), in words a
+# commissioner understands.
+DATA_FILE_BANNER = ("Confidential research data — not for publication. This file "
+                    "is for the dialogue team only; do not publish it or send it "
+                    "outside the team.")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -173,9 +178,12 @@ class ReportBuilder:
     """Turns ``ReportData`` into flowables; ``cross_site`` adds the per-site columns."""
 
     def __init__(self, data: ReportData, *, cross_site: bool,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, publication: bool = False) -> None:
         self.data = data
         self.cross = cross_site
+        # A publication report (export/report.py) carries no data and no appendix of
+        # files and record ids; otherwise these pages front a data file.
+        self.publication = publication
         self.s = styles()
         self.progress = progress
         self.story: list[Flowable] = []
@@ -188,7 +196,7 @@ class ReportBuilder:
         # cross-site report puts each laptop's day in the appendix.
         steps: list[Callable[[], None]] = (
             [self.cover, self.participants, self.results, self.use_cases, self.advice,
-             self.agenda, self.appendix] if self.cross else
+             self.agenda, *([] if self.publication else [self.appendix])] if self.cross else
             [self.cover, self.participants, self.agenda, self.results, self.use_cases,
              self.advice])
         for i, step in enumerate(steps):
@@ -202,8 +210,12 @@ class ReportBuilder:
     def cover(self) -> None:
         d = self.data
         sites = ", ".join(s.name for s in d.sites)
+        if not self.publication:
+            self.p(safe(DATA_FILE_BANNER), "warning")
         self.p(safe(d.programme), "title")
         kind = "Cross-site report" if self.cross else "Site report"
+        if not self.publication:
+            kind = "Cross-site data file" if self.cross else "Site data file"
         self.p(safe(f"{kind}: {sites}"), "subtitle")
         if d.synthetic:
             self.p("SYNTHETIC DEMONSTRATION DATA — made up by facilitator demo; no real "
@@ -224,11 +236,18 @@ class ReportBuilder:
                                    Paragraph(safe(b), self.s["cell"])] for a, b in rows],
                                  [45 * mm, 125 * mm], header=False, numeric_from=9))
         self.story.append(Spacer(1, 8))
-        self.p("Participants are identified by pseudonymous codes only and appear here "
-               "only as counts. Groups of fewer than 5 people are not shown. Quotes from "
-               "participants who did not agree to be quoted are counted but not printed. "
-               "This PDF carries its data as an attachment "
-               "(facilitator-data.jsonl.gz), which Facilitator's Merge reads.", "small")
+        about = ("Participants are identified by pseudonymous codes only and appear here "
+                 "only as counts. Groups of fewer than 5 people are not shown. Quotes from "
+                 "participants who did not agree to be quoted are counted but not printed. ")
+        if self.publication:
+            about += ("This report is for publication: it carries no data file, no "
+                      "participant-level records and no internal identifiers.")
+        else:
+            about += ("This PDF carries the site's research records as an attachment "
+                      "(facilitator-data.jsonl.gz), which Facilitator's Merge reads. "
+                      "For publication, write a report instead (File → Export → "
+                      "Publication report, or: facilitator report).")
+        self.p(safe(about), "small")
 
     def _kind_counts(self) -> str:
         counts = {"note": 0, "quote": 0, "advice": 0}
@@ -295,24 +314,61 @@ class ReportBuilder:
         self.p("Each participant ranked all six use cases from most (1) to least (6) "
                "acceptable. Mean rank: lower is more acceptable. Borda: 6 points for 1st "
                "down to 1 for 6th. Schulze: pairwise contests by winning votes, strongest "
-               "paths; use cases in one tier are tied.", "small")
-        for by, groups in d.results:
+               "paths; use cases in one tier are tied. Each workshop's ballots are counted "
+               "on their own, never pooled.", "small")
+        workshop = None
+        for by, number, groups in d.results:
+            if number != workshop:
+                workshop = number
+                self.p(safe(f"Rankings in Workshop {number}"), "h1")
             if by not in ("overall", "site"):
                 label = d.variable_labels.get(by, by.replace("_", " "))
                 if not label[:2].isupper():
                     label = label[:1].lower() + label[1:]
-                self.p(safe(f"By {label}"), "h1")
+                self.p(safe(f"Workshop {number}, by {label}"), "h2")
             for info, result in groups:
-                self._result_group(info, result)
-        if not any(groups for _by, groups in d.results):
+                self._result_group(info, result, number)
+        if not d.results:
             self.p("No ballots yet.", "body")
+        self._shifts()
 
-    def _result_group(self, info: dict[str, Any], result: GroupResult | None) -> None:
+    def _shifts(self) -> None:
+        d = self.data
+        titles = d.use_case_titles
+        for shift in d.shifts:
+            site = d.site_names.get(shift.site or "", "All sites")
+            self.p(safe(f"{site}: before and after, Workshop {shift.before} to Workshop "
+                        f"{shift.after}"), "h2")
+            self.p(safe(f"Workshop {shift.before}: {shift.ballots_before} ballots; Workshop "
+                        f"{shift.after}: {shift.ballots_after} ballots; {shift.paired} "
+                        "participants ranked in both, paired by their code. Moved up: ranked "
+                        "more acceptable in the later workshop."), "small")
+            if shift.suppressed:
+                self.p("Not shown: fewer than 5 ballots in a workshop.", "small")
+                continue
+            rows: list[list[Any]] = [["Use case", f"Mean rank W{shift.before}",
+                                      f"Mean rank W{shift.after}", "Change",
+                                      "Moved up", "Moved down", "Same"]]
+            for c in sorted(shift.shifts, key=lambda c: c.mean_after):
+                rows.append([Paragraph(safe(titles.get(c.use_case, c.use_case)),
+                                       self.s["cell"]),
+                             f"{c.mean_before:.2f}", f"{c.mean_after:.2f}",
+                             f"{c.change:+.2f}", str(c.moved_up), str(c.moved_down),
+                             str(c.unchanged)])
+            self.story.append(_table(rows, [58 * mm, 22 * mm, 22 * mm, 17 * mm, 17 * mm,
+                                            18 * mm, 16 * mm]))
+
+    def _result_group(self, info: dict[str, Any], result: GroupResult | None,
+                      workshop: int) -> None:
         name = "All sites" if info["by"] == "overall" else str(info["value"])
         if info["by"] not in ("overall", "site"):
             label = self.data.variable_labels.get(str(info["by"]), str(info["by"]))
             name = f"{label}: {name}"
-        title = Paragraph(safe(f"{name} (n = {info['n']})"), self.s["h2"])
+        n, known = int(info["n"]), int(info.get("participants", 0))
+        counted = f"{n} ballot{'s' if n != 1 else ''}"
+        if info["by"] in ("overall", "site"):
+            counted += f" ({known} from participants on the roster, {n - known} anonymous)"
+        title = Paragraph(safe(f"{name}, Workshop {workshop}: {counted}"), self.s["h2"])
         if info["suppressed"] or result is None:
             self.story.append(KeepTogether([title, Paragraph(
                 f"Not shown: fewer than 5 ballots (n = {info['n']}).", self.s["small"])]))
@@ -328,7 +384,8 @@ class ReportBuilder:
         block: list[Flowable] = [title, ranking_chart(result, titles), Spacer(1, 4),
                                  _table(rows, [58 * mm, 18 * mm, 15 * mm, 23 * mm,
                                                *[9.3 * mm] * 6])]
-        notes = [f"n = {result.n} ballots; methods: mean rank, Borda count, Schulze."]
+        notes = [f"Workshop {workshop}, n = {result.n} ballots; methods: mean rank, "
+                 "Borda count, Schulze."]
         for a, b in result.disagreements():
             notes.append(f"The methods disagree: {titles.get(a, a)} has the better mean "
                          f"rank, but {titles.get(b, b)} wins their head-to-head (Schulze).")
@@ -430,7 +487,9 @@ class ReportBuilder:
                 votes += f" ({per})"
             block: list[Flowable] = [Paragraph(
                 f"{safe(item.text)} <font color='#4A545F' size='8'>"
-                f"{safe(f'— {where} · {votes} · item {item.short_id}')}</font>",
+                # The item id names it on a priorities sheet: data files only.
+                f"{safe(f'— {where} · {votes}')}"
+                f"{'' if self.publication else safe(f' · item {item.short_id}')}</font>",
                 self.s["quote"])]
             for original_id in item.combined_from:
                 original = texts.get(original_id)
@@ -498,11 +557,17 @@ class ReportBuilder:
                                  numeric_from=2))
 
 
-def render(data: ReportData, *, cross_site: bool, progress: Progress | None = None) -> bytes:
-    """The report's PDF bytes (without the data attachment)."""
+def render(data: ReportData, *, cross_site: bool, progress: Progress | None = None,
+           publication: bool = False, keywords: str = "") -> bytes:
+    """The report's PDF bytes (without the data attachment). ``publication``: the
+    publication report (no appendix of files and records); otherwise the pages of a
+    data file, headed "Confidential research data — not for publication"."""
     out = io.BytesIO()
-    title = ("Cross-site report" if cross_site else "Site report") + ": " + ", ".join(
-        s.name for s in data.sites)
+    kind = "Cross-site report" if cross_site else "Site report"
+    if not publication:
+        kind = ("Cross-site data file" if cross_site else "Site data file") + \
+            " (confidential, not for publication)"
+    title = kind + ": " + ", ".join(s.name for s in data.sites)
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
@@ -514,7 +579,9 @@ def render(data: ReportData, *, cross_site: bool, progress: Progress | None = No
 
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=16 * mm, bottomMargin=18 * mm, title=title,
-                            author="Facilitator", subject=data.programme)
-    story = ReportBuilder(data, cross_site=cross_site, progress=progress).build()
+                            author="Facilitator", subject=data.programme,
+                            keywords=keywords)
+    story = ReportBuilder(data, cross_site=cross_site, progress=progress,
+                          publication=publication).build()
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()

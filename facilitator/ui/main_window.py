@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
     database_requested = Signal(str)
     venue_setup_requested = Signal()
     audience_requested = Signal()
+    language_requested = Signal(str)  # "cy" or "en", from Settings → Language
     data_changed = Signal()
     closing = Signal()
 
@@ -183,7 +184,7 @@ class MainWindow(QMainWindow):
         if self.vote_pages_built:
             return
         from facilitator.ui.kiosk.ballot_entry import BallotEntryPanel
-        from facilitator.ui.kiosk.kiosk import KioskControlPanel
+        from facilitator.ui.kiosk.kiosk_control import KioskControlPanel
         from facilitator.ui.results.quotas_view import QuotasPanel
         from facilitator.ui.results.results_view import ResultsPanel
         from facilitator.ui.venue.checkin import CheckInPanel
@@ -367,11 +368,13 @@ class MainWindow(QMainWindow):
             self.tr("&Advice exchange file or site export (PDF)…"), self.import_exchange_dialog)
         self.import_menu.addAction(self.import_exchange_action)
         self.export_menu = self.file_menu.addMenu(self.tr("&Export"))
-        self.export_site_action = self._action(self.tr("&Site report (PDF with its data)…"),
-                                               lambda: self.exports.export_site(), "Ctrl+E")
+        self.export_site_action = self._action(
+            self.tr("&Site data file — confidential, for the team (PDF)…"),
+            lambda: self.exports.export_site(), "Ctrl+E")
         self.export_menu.addAction(self.export_site_action)
-        self.export_merged_action = self._action(self.tr("&Cross-site report (PDF)…"),
-                                                 lambda: self.exports.export_merged())
+        self.export_merged_action = self._action(
+            self.tr("&Publication report — no data, for publishing (PDF)…"),
+            lambda: self.exports.export_merged())
         self.export_menu.addAction(self.export_merged_action)
         self.export_menu.addSeparator()
         self.export_notes_action = self._action(self.tr("&Notes as CSV…"),
@@ -423,9 +426,15 @@ class MainWindow(QMainWindow):
         self.settings_menu = bar.addMenu(self.tr("&Settings"))
         self.settings_menu.addAction(self._action(self.tr("&Venue, workshop and tables…"),
                                                   self.venue_setup_requested))
+        from facilitator.ui.common.language import LanguageMenu
+
+        self.language_menu = LanguageMenu(self.settings_menu, self)
+        self.language_menu.chosen.connect(self.language_requested)
 
         self.help_menu = bar.addMenu(self.tr("&Help"))
         self.help_menu.addAction(self._action(self.tr("Where is my data?"), self.show_data_location))
+        self.open_log_action = self._action(self.tr("Open &log folder"), self.open_log_folder)
+        self.help_menu.addAction(self.open_log_action)
         self.help_menu.addAction(self._action(self.tr("&About Facilitator"), self.show_about))
 
     @property
@@ -677,6 +686,20 @@ class MainWindow(QMainWindow):
         box.exec()
         if box.clickedButton() is open_button:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.path.parent)))
+
+    def open_log_folder(self) -> None:
+        """Show the folder with the app's log file (what to send when something went wrong)."""
+        from facilitator.core import paths
+
+        folder = paths.log_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            show_error(self, exc)
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            QMessageBox.information(self, self.tr("Open log folder"),
+                                    self.tr("The log is in this folder:") + "\n" + str(folder))
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -9,210 +9,51 @@ as its live preview.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from html import escape
-from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QResizeEvent, QScreen, QShortcut
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent, QScreen, QShortcut
+from PySide6.QtWidgets import QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from facilitator.core.agenda import RunnerStatus
 from facilitator.core.pack import AgendaStep, SessionPack
+from facilitator.ui.common.palette import (  # noqa: F401 - re-exported for the screens
+    BACKGROUND,
+    BLUE,
+    GREEN,
+    INK,
+    LEVEL_COLOURS,
+    MUTED,
+    ORANGE,
+    PANEL,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    YELLOW,
+)
+from facilitator.ui.console.audience_slides import AudienceSlides
 from facilitator.ui.console.runner_model import RunnerModel
-
-# One accessible palette (Okabe–Ito accents) on a near-black ground; every accent
-# used for text has at least 4.5:1 contrast against the background.
-BACKGROUND = "#101418"
-INK = "#F4F4F0"
-MUTED = "#B8C0CC"
-ORANGE = "#E69F00"
-SKY = "#56B4E9"
-GREEN = "#009E73"
-YELLOW = "#F0E442"
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
-PANEL = "#1C232B"
-
-LEVEL_COLOURS = {"basic": SKY, "complex": ORANGE}
-TIMED_KINDS = ("discussion", "plenary", "advice", "prioritise", "ranking")
-PAGES = ("blank", "waiting", "title", "card", "prompt", "break", "video", "results",
-         "advice", "finished")
-DESIGN_HEIGHT = 1080  # font sizes below are pixels at 1080p
-DESIGN_WIDTH = 1440  # narrower (4:3) screens scale by width instead
+from facilitator.ui.console.slide_kit import (  # noqa: F401 - re-exported for the screens
+    DESIGN_HEIGHT,
+    DESIGN_WIDTH,
+    PAGES,
+    TIMED_KINDS,
+    AdviceLine,
+    Countdown,
+    _label,
+    _Scaler,
+    choose_screen,
+    format_clock,
+    format_countdown,
+    format_duration,
+    page_for,
+    shows_countdown,
+    tr,
+)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Audience", text)
-
-
-ScreenT = TypeVar("ScreenT")
-
-
-def choose_screen(screens: Sequence[ScreenT], primary: ScreenT | None) -> ScreenT | None:
-    """The screen the audience window should fill: the first that is not the primary.
-
-    With one screen (or none) there is nowhere else to go: None, and the window stays
-    a normal window the facilitator can drag to the projector.
-    """
-    if len(screens) < 2:
-        return None
-    for screen in screens:
-        if screen is not primary:
-            return screen
-    return None
-
-
-@dataclass(frozen=True)
-class AdviceLine:
-    """One item of the combined advice list as the room sees it."""
-
-    theme: str
-    text: str
-    sites: str
-    dots: int
-
-
-def page_for(status: RunnerStatus, results_shown: bool = False,
-             advice_shown: bool = False) -> str:
-    """Which slide the room sees for this moment of the day."""
-    if results_shown:
-        return "results"  # the facilitator revealed them, whatever the agenda says
-    if advice_shown:
-        return "advice"  # the priorities, revealed by the facilitator
-    if status.step is not None and status.state in ("running", "paused") and \
-            status.step.kind == "prioritise":
-        return "advice"  # the combined list, while participants spend their dots
-    if status.state == "not_started" or status.step is None:
-        return "waiting"
-    if status.state == "finished":
-        return "finished"
-    step = status.step
-    if step.kind == "video":
-        return "video"
-    if step.kind == "break":
-        return "break"
-    if step.use_case:
-        return "card"
-    if step.prompt and step.kind != "welcome":
-        return "prompt"
-    return "title"
-
-
-def shows_countdown(step: AgendaStep | None) -> bool:
-    return step is not None and step.kind in TIMED_KINDS and step.minutes > 0
-
-
-def format_duration(seconds: float) -> str:
-    """07:32, or 1:05:00 from an hour up."""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
-def format_countdown(remaining: float) -> str:
-    """A countdown rounds up, so it reads 25:00 at the start and 00:01 in the last second."""
-    return format_duration(math.ceil(remaining - 1e-9))
-
-
-def format_clock(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch).strftime("%H:%M")
-
-
-class _Scaler:
-    """Keeps each label's pixel size proportional to the view's height."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[QWidget, float, bool]] = []
-        self.factor = 1.0
-
-    def add(self, widget: QWidget, px: float, bold: bool = False) -> QWidget:
-        self.items.append((widget, px, bold))
-        self._apply(widget, px, bold)
-        return widget
-
-    def _apply(self, widget: QWidget, px: float, bold: bool) -> None:
-        font = QFont(widget.font())
-        font.setPixelSize(max(6, round(px * self.factor)))
-        font.setBold(bold)
-        widget.setFont(font)
-
-    def rescale(self, factor: float) -> None:
-        self.factor = factor
-        for widget, px, bold in self.items:
-            self._apply(widget, px, bold)
-
-
-def _label(text: str = "", *, wrap: bool = True, align: Qt.AlignmentFlag | None = None,
-           colour: str = INK, name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(wrap)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if align is not None:
-        label.setAlignment(align)
-    label.setStyleSheet(f"color: {colour}; background: transparent;")
-    if name:
-        label.setObjectName(name)
-    return label
-
-
-class Countdown(QFrame):
-    """Time left in big digits with a word under it; colour is never the only signal."""
-
-    def __init__(self, scaler: _Scaler, digits_px: float, caption_px: float,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("countdown")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        self.digits = _label("", wrap=False, align=Qt.AlignmentFlag.AlignCenter)
-        self.caption = _label("", wrap=False, align=Qt.AlignmentFlag.AlignCenter,
-                              colour=MUTED)
-        scaler.add(self.digits, digits_px, bold=True)
-        scaler.add(self.caption, caption_px)
-        layout.addWidget(self.digits)
-        layout.addWidget(self.caption)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self._shown: tuple[str, str, str] = ("", "", "")
-
-    def show_status(self, status: RunnerStatus) -> None:
-        level = status.warning
-        if level == "overrun" or (level == "red" and status.step_remaining <= 0):
-            text, caption, colour = "00:00", tr("time's up"), VERMILLION
-        elif level == "red":
-            text, caption, colour = (format_countdown(status.step_remaining),
-                                     tr("last minute"), VERMILLION)
-        elif level == "amber":
-            text, caption, colour = (format_countdown(status.step_remaining),
-                                     tr("nearly time"), ORANGE)
-        else:
-            text, caption, colour = (format_countdown(status.step_remaining),
-                                     tr("minutes left"), INK)
-        if status.state == "paused":
-            caption = tr("paused")
-        if (text, caption, colour) != self._shown:
-            self._shown = (text, caption, colour)
-            self.digits.setText(text)
-            self.digits.setStyleSheet(f"color: {colour}; background: transparent;")
-            self.caption.setText(caption)
-            self.updateGeometry()
-
-
-class AudienceView(QWidget):
+class AudienceView(AudienceSlides, QWidget):
     """What the room sees. Fed a ``RunnerStatus``; fonts follow the view's height.
 
     ``preview=True`` is the console's miniature: video and results show a placeholder
@@ -269,240 +110,6 @@ class AudienceView(QWidget):
         self.show_page("waiting")
 
     # -- pages ------------------------------------------------------------------------
-
-    def _page(self, name: str, margins: float = 1.0) -> tuple[QWidget, QVBoxLayout]:
-        page = QWidget()
-        page.setObjectName(f"page_{name}")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.stack.addWidget(page)
-        self.pages[name] = page
-        self._margins.append((layout, margins))
-        return page, layout
-
-    def _build_blank(self) -> None:
-        page = QWidget()
-        page.setObjectName("page_blank")
-        page.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        page.setStyleSheet("#page_blank { background: #000000; }")
-        self.stack.addWidget(page)
-        self.pages["blank"] = page
-
-    def _build_title(self) -> None:
-        _page, layout = self._page("title")
-        self.title_kicker = self.scaler.add(
-            _label("", colour=ORANGE, align=Qt.AlignmentFlag.AlignLeft), 34, bold=True)
-        self.title_main = self.scaler.add(_label(""), 96, bold=True)
-        self.title_sub = self.scaler.add(_label("", colour=MUTED), 40)
-        self.title_footer = self.scaler.add(_label("", colour=MUTED, wrap=False), 30)
-        self.title_countdown = Countdown(self.scaler, 88, 30)
-        layout.addStretch(3)
-        layout.addWidget(self.title_kicker)
-        layout.addSpacing(16)
-        layout.addWidget(self.title_main)
-        layout.addSpacing(24)
-        layout.addWidget(self.title_sub)
-        layout.addStretch(4)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.title_footer, 1, Qt.AlignmentFlag.AlignBottom)
-        bottom.addWidget(self.title_countdown, 0, Qt.AlignmentFlag.AlignBottom)
-        layout.addLayout(bottom)
-        self._accent(layout)
-
-    def _accent(self, layout: QVBoxLayout) -> None:
-        # A thin band of the palette at the foot of a slide: decoration, not meaning.
-        band = QWidget()
-        band.setFixedHeight(6)
-        band.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        band.setStyleSheet(
-            "background: qlineargradient(x1:0, y1:0, x2:1, y2:0, "
-            f"stop:0 {SKY}, stop:0.33 {SKY}, stop:0.331 {ORANGE}, stop:0.66 {ORANGE}, "
-            f"stop:0.661 {GREEN}, stop:1 {GREEN});")
-        layout.addSpacing(12)
-        layout.addWidget(band)
-
-    def _build_card(self) -> None:
-        _page, layout = self._page("card", margins=0.75)
-        header = QHBoxLayout()
-        heading = QVBoxLayout()
-        heading.setSpacing(8)
-        self.card_badge = self.scaler.add(_label("", wrap=False), 28, bold=True)
-        self.card_badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.card_title = self.scaler.add(_label(""), 64, bold=True)
-        heading.addWidget(self.card_badge, 0, Qt.AlignmentFlag.AlignLeft)
-        heading.addWidget(self.card_title)
-        header.addLayout(heading, 1)
-        self.card_countdown = Countdown(self.scaler, 72, 28)
-        header.addWidget(self.card_countdown, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(header)
-        layout.addSpacing(20)
-        self.card_definition = self.scaler.add(_label(""), 40)
-        layout.addWidget(self.card_definition)
-        layout.addSpacing(28)
-        columns = QHBoxLayout()
-        columns.setSpacing(48)
-        self.card_benefits_head, self.card_benefits = self._column(
-            columns, tr("Potential benefits"), GREEN, "+")
-        self.card_risks_head, self.card_risks = self._column(
-            columns, tr("Potential risks"), VERMILLION, "−")
-        layout.addLayout(columns)
-        layout.addStretch(1)
-        example = QFrame()
-        example.setObjectName("example")
-        example.setStyleSheet(f"#example {{ background: {PANEL}; border-left: 8px solid "
-                              f"{SKY}; }}")
-        ex_layout = QVBoxLayout(example)
-        ex_layout.setContentsMargins(24, 14, 24, 16)
-        self.card_example_head = self.scaler.add(
-            _label(tr("Real example"), colour=SKY), 30, bold=True)
-        self.card_example = self.scaler.add(_label(""), 34)
-        ex_layout.addWidget(self.card_example_head)
-        ex_layout.addWidget(self.card_example)
-        layout.addWidget(example)
-        layout.addSpacing(18)
-        self.card_prompt = self.scaler.add(_label("", colour=YELLOW), 40, bold=True)
-        layout.addWidget(self.card_prompt)
-
-    def _column(self, row: QHBoxLayout, title: str, colour: str,
-                sign: str) -> tuple[QLabel, QLabel]:
-        column = QVBoxLayout()
-        column.setSpacing(10)
-        head = self.scaler.add(_label(title, colour=colour), 34, bold=True)
-        body = self.scaler.add(_label(""), 34)
-        body.setTextFormat(Qt.TextFormat.RichText)
-        column.addWidget(head)
-        column.addWidget(body)
-        column.addStretch(1)
-        row.addLayout(column, 1)
-        body.setProperty("sign", sign)
-        body.setProperty("colour", colour)
-        return head, body
-
-    def _build_prompt(self) -> None:
-        _page, layout = self._page("prompt")
-        self.prompt_title = self.scaler.add(_label("", colour=ORANGE), 36, bold=True)
-        self.prompt_text = self.scaler.add(
-            _label("", align=Qt.AlignmentFlag.AlignCenter), 72, bold=True)
-        self.prompt_countdown = Countdown(self.scaler, 150, 36)
-        layout.addWidget(self.prompt_title)
-        layout.addStretch(2)
-        layout.addWidget(self.prompt_text)
-        layout.addStretch(2)
-        layout.addWidget(self.prompt_countdown, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
-        self._accent(layout)
-
-    def _build_break(self) -> None:
-        _page, layout = self._page("break")
-        self.break_title = self.scaler.add(
-            _label("", align=Qt.AlignmentFlag.AlignCenter), 150, bold=True)
-        self.break_back = self.scaler.add(
-            _label("", align=Qt.AlignmentFlag.AlignCenter, colour=SKY), 72, bold=True)
-        self.break_countdown = Countdown(self.scaler, 56, 28)
-        layout.addStretch(3)
-        layout.addWidget(self.break_title)
-        layout.addSpacing(12)
-        layout.addWidget(self.break_back)
-        layout.addStretch(3)
-        layout.addWidget(self.break_countdown, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
-        self._accent(layout)
-
-    def _build_video(self) -> None:
-        page, layout = self._page("video", margins=0)
-        page.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        page.setStyleSheet("#page_video { background: #000000; }")
-        self.video_layout = layout
-        self.video_placeholder = self.scaler.add(
-            _label("", align=Qt.AlignmentFlag.AlignCenter), 56, bold=True)
-        layout.addWidget(self.video_placeholder, 1)
-        self.video_widget: QWidget | None = None
-
-    def _build_results(self) -> None:
-        page, layout = self._page("results", margins=0.5)
-        self.results_layout = layout
-        self.results_placeholder = self.scaler.add(
-            _label(tr("Results will appear here"), align=Qt.AlignmentFlag.AlignCenter,
-                   colour=MUTED), 48)
-        layout.addWidget(self.results_placeholder, 1)
-        self.results_widget: QWidget | None = None
-
-    def _build_advice(self) -> None:
-        _page, layout = self._page("advice", margins=0.6)
-        self.advice_title = self.scaler.add(_label("", colour=ORANGE), 36, bold=True)
-        self.advice_heading = self.scaler.add(_label(""), 56, bold=True)
-        self.advice_list = QLabel()
-        self.advice_list.setWordWrap(True)
-        self.advice_list.setTextFormat(Qt.TextFormat.RichText)
-        self.advice_list.setStyleSheet(f"color: {INK}; background: transparent;")
-        self.scaler.add(self.advice_list, 34)
-        self.advice_footer = self.scaler.add(_label("", colour=MUTED), 24)
-        layout.addWidget(self.advice_title)
-        layout.addWidget(self.advice_heading)
-        layout.addSpacing(16)
-        layout.addWidget(self.advice_list)
-        layout.addStretch(1)
-        layout.addWidget(self.advice_footer)
-        self._accent(layout)
-
-    def _fill_advice(self) -> None:
-        """The combined list: by theme while people vote; by dots once revealed."""
-        revealed = self._advice_shown
-        self.advice_title.setText(tr("Advice for government and police forces"))
-        self.advice_heading.setText(tr("What matters most: the priorities") if revealed
-                                    else tr("Spend your dots on what matters most"))
-        lines = list(self._advice)
-        if not lines:
-            self.advice_list.setText(escape(tr("The combined advice will appear here.")))
-            self.advice_footer.setText("")
-            return
-        rows = []
-        if revealed:
-            lines.sort(key=lambda line: -line.dots)
-            top = max(1, lines[0].dots)
-            for rank, line in enumerate(lines, start=1):
-                bar = round(24 * line.dots / top)
-                dots = tr("{n} dots").format(n=line.dots) if line.dots != 1 else tr("1 dot")
-                rows.append(
-                    f"<tr><td style='padding:6px 18px 6px 0; color:{ORANGE}'><b>{rank}.</b>"
-                    f"</td><td style='padding:6px 18px 6px 0'>{escape(line.text)}"
-                    f"<br/><span style='color:{MUTED}; font-size:small'>"
-                    f"{escape(line.theme)} · {escape(line.sites)}</span></td>"
-                    f"<td style='padding:6px 0; white-space:nowrap'>"
-                    f"<span style='color:{SKY}'>{'█' * bar}</span> <b>{escape(dots)}</b>"
-                    f"</td></tr>")
-            self.advice_footer.setText(tr("Dots from every site · longest bar = most dots"))
-        else:
-            theme = None
-            for number, line in enumerate(lines, start=1):
-                if line.theme != theme:
-                    theme = line.theme
-                    rows.append(f"<tr><td></td><td style='padding-top:14px; color:{SKY}'>"
-                                f"<b>{escape(theme)}</b></td></tr>")
-                rows.append(f"<tr><td style='padding:4px 18px 4px 0; color:{ORANGE}'>"
-                            f"<b>{number}.</b></td><td style='padding:4px 0'>"
-                            f"{escape(line.text)}</td></tr>")
-            self.advice_footer.setText(tr("Combined from the advice of every site"))
-        width = " width='100%'" if revealed else ""  # the bars sit at the right edge
-        table = f"<table cellspacing='0'{width}>{''.join(rows)}</table>"  # texts above: tr()
-        self.advice_list.setText(table)
-
-    def set_advice(self, lines: Sequence[AdviceLine]) -> None:
-        """The combined advice list (from the composition root; no store here)."""
-        self._advice = list(lines)
-        self._fill_advice()
-
-    def set_advice_shown(self, on: bool) -> None:
-        self._advice_shown = on
-        self._fill_advice()
-        self._content_key = None
-        if self._status is not None:
-            self.show_status(self._status)
-        elif not self._blank:
-            self.show_page("advice" if on else "waiting")
-
-    def advice_shown(self) -> bool:
-        return self._advice_shown
 
     # -- plugging in other engineers' widgets -----------------------------------------
 

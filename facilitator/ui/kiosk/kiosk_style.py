@@ -1,0 +1,40 @@
+"""The look both kiosks share: dark ground, large type, a yellow focus ring."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QWidget
+
+from facilitator.core import ballots
+from facilitator.core.store import Store
+from facilitator.ui.common.palette import BACKGROUND, INK, MUTED, PANEL, SKY, YELLOW
+
+PLACES = 6
+CARD = "#26303A"
+EMPTY = "#161C22"
+KIOSK_STYLE = f"""
+#kiosk, #kiosk QWidget {{ background: {BACKGROUND}; color: {INK}; }}
+#kiosk QLabel {{ background: transparent; }}
+#kiosk QLineEdit {{ background: #FFFFFF; color: #000000; border: 3px solid {MUTED};
+    border-radius: 8px; padding: 6px 12px; }}
+#kiosk QLineEdit:focus {{ border: 4px solid {YELLOW}; }}
+#kiosk QPushButton {{ background: {PANEL}; color: {INK}; border: 3px solid {MUTED};
+    border-radius: 10px; padding: 12px 28px; }}
+#kiosk QPushButton:focus {{ border: 5px solid {YELLOW}; }}
+#kiosk QPushButton#primary {{ background: {SKY}; color: #000000; border-color: {SKY};
+    font-weight: bold; }}
+#kiosk QPushButton#primary:focus {{ border-color: {YELLOW}; }}
+#kiosk QPushButton:disabled, #kiosk QPushButton#primary:disabled {{ background: #22282E; color: #A3ACB7;
+    border: 3px dashed #4A545F; }}
+"""
+
+
+def _voting_open(store: Store, site: str, workshop: int) -> bool:
+    return ballots.voting_state(store, site, workshop) == "open"
+
+
+def _font(widget: QWidget, px: int, bold: bool = False) -> QFont:
+    font = QFont(widget.font())
+    font.setPixelSize(px)
+    font.setBold(bold)
+    return font
