@@ -324,7 +324,7 @@ def test_the_page_is_self_contained(store, default_pack):
     for outside in ("http://", "https://", "//cdn", "@import", "src=\"http", "url("):
         assert outside not in text, outside
     assert "crypto.randomUUID" not in text  # not a secure context on a LAN address
-    assert "Rhowch chwe defnydd o AI" in text  # the Welsh string table
+    assert "Rhestrwch y chwe achos defnydd" in text  # the Welsh string table
 
 
 # -- phone ballots are ballots like any other ----------------------------------------------------

@@ -109,8 +109,11 @@ def test_the_page_in_welsh_and_a_wrong_code(phone, store, default_pack, tmp_path
         page.tap("#lang")
         assert page.evaluate("document.documentElement.lang") == "cy"
         assert page.locator("h1").inner_text() == (
-            "Rhowch chwe defnydd o AI ym maes plismona yn eu trefn")
+            "Rhestrwch y chwe achos defnydd o AI ym maes plismona")
         assert page.locator("#lang").inner_text() == "English"
+        welsh = {u.id: u.cy["title"] for u in default_pack.use_cases}
+        first = page.locator("#cards .card").first
+        assert welsh[first.get_attribute("data-id")] in first.inner_text()
         page.fill("#code", "CDF-99")
         for _ in range(2):
             page.locator("#cards .card").first.tap()
@@ -119,11 +122,11 @@ def test_the_page_in_welsh_and_a_wrong_code(phone, store, default_pack, tmp_path
             page.locator("#cards .card").first.tap()
         page.tap("#submit")
         page.wait_for_selector("#review")
-        assert page.locator("h1").inner_text() == "Ai dyma'ch trefn chi?"
+        assert page.locator("h1").inner_text() == "Ai dyma’ch trefn chi?"
         shot(page, "ranking-welsh-confirm")
         page.tap("#cast")
         page.wait_for_selector("#code")
-        assert "Nid yw'r cod hwnnw ar y rhestr" in page.locator("#status").inner_text()
+        assert "Nid yw’r cod hwnnw ar y rhestr" in page.locator("#status").inner_text()
         shot(page, "ranking-welsh-wrong-code")
         # The choice of language survives a reload.
         page.reload()
@@ -157,7 +160,7 @@ def test_dots_on_a_phone(phone, store, default_pack):
         page.wait_for_selector("text=Thank you — your dots are recorded.")
         page.tap("#lang")
         shot(page, "dots-thanks-welsh")
-        assert page.locator("h1").inner_text() == "Diolch — mae eich dotiau wedi'u cofnodi."
+        assert page.locator("h1").inner_text() == "Diolch — mae eich dotiau wedi’u cofnodi."
     listed = {i.id: i.dots for i in advice.advice_items(store, default_pack)}
     assert (listed[combo], listed[bias], listed[watchdog]) == (2, 1, 0)
 

@@ -21,7 +21,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "doc_title": "Vote",
         "switch": "Cymraeg",
-        "switch_label": "Newid i'r Gymraeg",
+        "switch_label": "Newid i’r Gymraeg",
         "loading": "Loading the ballot…",
         "rank_title": "Rank the six uses of AI in policing",
         "rank_help": "Put the one you find most acceptable at 1 and the least acceptable "
@@ -90,13 +90,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "doc_title": "Pleidleisio",
         "switch": "English",
         "switch_label": "Switch to English",
-        "loading": "Wrthi'n llwytho'r papur pleidleisio…",
-        "rank_title": "Rhowch chwe defnydd o AI ym maes plismona yn eu trefn",
-        "rank_help": "Rhowch yr un sydd fwyaf derbyniol yn eich barn chi yn safle 1, a'r "
+        "loading": "Wrthi’n llwytho’r papur pleidleisio…",
+        "rank_title": "Rhestrwch y chwe achos defnydd o AI ym maes plismona",
+        "rank_help": "Rhowch yr un sydd fwyaf derbyniol yn eich barn chi yn safle 1, a’r "
                      "un lleiaf derbyniol yn safle 6. Tapiwch y cardiau yn eu trefn; "
-                     "tapiwch gerdyn sydd yn ei le i'w dynnu allan.",
+                     "tapiwch gerdyn sydd yn ei le i’w dynnu allan.",
         "your_order": "Eich trefn",
-        "to_place": "Cardiau i'w gosod",
+        "to_place": "Cardiau i’w gosod",
         "most": "▲ Mwyaf derbyniol",
         "least": "▼ Lleiaf derbyniol",
         "empty": "gwag",
@@ -104,20 +104,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "take_out_label": "Tynnu {title} allan o safle {n}",
         "place_label": "Rhoi {title} yn safle {n}",
         "placed": "{title}: safle {n}.",
-        "taken_out": "{title}: wedi'i dynnu allan.",
+        "taken_out": "{title}: wedi’i dynnu allan.",
         "basic": "SYLFAENOL",
         "complex": "CYMHLETH",
         "none_placed": "Cyn anfon, rhowch y chwe cherdyn yn eu lle: does dim un yn ei le "
                        "eto.",
         "more_one": "Cyn anfon, rhowch un cerdyn arall yn ei le.",
         "more_many": "Cyn anfon, rhowch {n} cerdyn arall yn eu lle.",
-        "all_placed": "Mae'r chwech yn eu lle. Gwiriwch eich trefn, yna pwyswch Anfon.",
+        "all_placed": "Mae’r chwech yn eu lle. Gwiriwch eich trefn, yna pwyswch Anfon.",
         "start_again": "Dechrau eto",
         "submit_rank": "Anfon fy nhrefn",
-        "confirm_rank": "Ai dyma'ch trefn chi?",
+        "confirm_rank": "Ai dyma’ch trefn chi?",
         "cast_rank": "Ie, bwrw fy mhleidlais",
-        "change": "Mynd yn ôl i'w newid",
-        "thanks_rank": "Diolch — mae eich pleidlais wedi'i chofnodi",
+        "change": "Mynd yn ôl i’w newid",
+        "thanks_rank": "Diolch — mae eich pleidlais wedi’i chofnodi",
         "code_label": "Eich cod cyfranogwr",
         "code_needed": "Rhowch eich cod cyfranogwr.",
         "code_shown": "Cod cyfranogwr: {code}",
@@ -136,27 +136,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "dots_all": "Mae eich dotiau i gyd yn eu lle. Pwyswch Anfon.",
         "no_advice": "Does dim cyngor i bleidleisio arno eto.",
         "submit_dots": "Anfon fy notiau",
-        "confirm_dots": "Ai dyma'ch dotiau chi?",
+        "confirm_dots": "Ai dyma’ch dotiau chi?",
         "cast_dots": "Ie, anfon fy notiau",
-        "thanks_dots": "Diolch — mae eich dotiau wedi'u cofnodi.",
-        "sending": "Wrthi'n anfon…",
-        "close_page": "Gallwch gau'r dudalen hon nawr.",
-        "held": "Diolch. Mae eich cod eisoes wedi'i ddefnyddio i bleidleisio, felly bydd yr "
-                "hwylusydd yn penderfynu pa bleidlais sy'n cyfrif.",
-        "closed_title": "Mae'r pleidleisio wedi cau",
+        "thanks_dots": "Diolch — mae eich dotiau wedi’u cofnodi.",
+        "sending": "Wrthi’n anfon…",
+        "close_page": "Gallwch gau’r dudalen hon nawr.",
+        "held": "Diolch. Mae eich cod eisoes wedi’i ddefnyddio i bleidleisio, felly bydd yr "
+                "hwylusydd yn penderfynu pa bleidlais sy’n cyfrif.",
+        "closed_title": "Mae’r pleidleisio wedi cau",
         "closed": "Diolch am gymryd rhan.",
-        "bad_code": "Nid yw'r cod hwnnw ar y rhestr ar gyfer y lleoliad hwn. Gwiriwch ef "
-                    "gyda'r hwylusydd.",
+        "bad_code": "Nid yw’r cod hwnnw ar y rhestr ar gyfer y lleoliad hwn. Gwiriwch ef "
+                    "gyda’r hwylusydd.",
         "slowed": "Gormod o gynigion gyda chod anghywir. Arhoswch {s} eiliad, yna rhowch "
-                  "gynnig arall arni, neu gofynnwch i'r hwylusydd.",
-        "expired": "Mae'r dudalen hon wedi dod i ben. Ail-lwythwch hi a phleidleisio eto.",
+                  "gynnig arall arni, neu gofynnwch i’r hwylusydd.",
+        "expired": "Mae’r dudalen hon wedi dod i ben. Ail-lwythwch hi a phleidleisio eto.",
         "refused": "Ni dderbyniwyd y bleidlais. Ail-lwythwch y dudalen a rhoi cynnig arall "
                    "arni.",
-        "offline": "Methu cysylltu â'r gliniadur. Gwnewch yn siŵr eich bod ar Wi-Fi y "
+        "offline": "Methu cysylltu â’r gliniadur. Gwnewch yn siŵr eich bod ar Wi-Fi y "
                    "lleoliad, yna rhowch gynnig arall arni.",
-        "busy": "Mae'r gliniadur yn brysur. Rhowch gynnig arall arni mewn munud.",
+        "busy": "Mae’r gliniadur yn brysur. Rhowch gynnig arall arni mewn munud.",
         "try_again": "Rhoi cynnig arall arni",
-        "reload": "Ail-lwytho'r dudalen",
+        "reload": "Ail-lwytho’r dudalen",
     },
 }
 
@@ -279,6 +279,11 @@ SCRIPT = r"""
   }
   function title(uc) {
     return (lang === 'cy' && uc.title_cy) ? uc.title_cy : uc.title;
+  }
+  function meta(item) {
+    var cy = lang === 'cy';
+    return [cy && item.theme_cy ? item.theme_cy : item.theme,
+            cy && item.sites_cy ? item.sites_cy : item.sites].filter(Boolean).join(' · ');
   }
   function useCase(id) {
     var list = state.data.use_cases;
@@ -462,7 +467,7 @@ SCRIPT = r"""
       for (var i = 0; i < d.per_item; i++) { pips += i < n ? '\u25CF' : '\u25CB'; }
       nodes.push(el('div', {'class': 'item', 'data-id': item.id}, [
         el('p', {'class': 'text', text: item.text}),
-        el('p', {'class': 'meta', text: [item.theme, item.sites].filter(Boolean).join(' · ')}),
+        el('p', {'class': 'meta', text: meta(item)}),
         el('div', {'class': 'dots'}, [
           el('button', {type: 'button', 'class': 'minus', 'aria-label': t('remove', {text: item.text}),
             'aria-disabled': n === 0 ? 'true' : null, onclick: addDot(item.id, -1)}, ['\u2212']),

@@ -261,7 +261,8 @@ class PhoneVote:
         body: dict[str, Any] = {"ballot": self.kind, "needs_code": self.needs_code,
                                 "use_cases": [], "items": [], "dots": 0, "per_item": 0}
         if self.kind == "ranking":
-            body["use_cases"] = [{"id": u.id, "title": u.title, "level": u.level}
+            body["use_cases"] = [{"id": u.id, "title": u.title, "level": u.level,
+                                  "title_cy": str(u.cy.get("title") or "")}
                                  for u in self.pack.use_cases]
         else:
             body["items"] = self._advice_items()
@@ -278,9 +279,15 @@ class PhoneVote:
                 return self._items
 
         def read() -> list[dict[str, str]]:
-            return [{"id": item.id, "text": item.text, "theme": item.theme,
-                     "sites": ", ".join(item.sites)}
-                    for item in advice.votable_items(self.store, self.pack)]
+            welsh = {item.id: item for item in advice.votable_items(
+                self.store, self.pack.localised("cy"))} if self.pack.has_welsh else {}
+            out = []
+            for item in advice.votable_items(self.store, self.pack):
+                cy = welsh.get(item.id, item)
+                out.append({"id": item.id, "text": item.text, "theme": item.theme,
+                            "sites": ", ".join(item.sites), "theme_cy": cy.theme,
+                            "sites_cy": ", ".join(cy.sites)})
+            return out
 
         items = self._worker.call(read)
         with self._lock:
