@@ -10,6 +10,8 @@ every dot is placed. The participant code is optional (blank: an anonymous sheet
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFocusEvent, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -290,7 +292,7 @@ class DotVotingWindow(QWidget):
         for item in advice.votable_items(self.store, self.pack):
             row = DotRow(item, self.pack.dot_cap)
             row.changed.connect(self._update)
-            row.step.connect(lambda step, r=row: self._move(r, step))
+            row.step.connect(self._mover(row))
             self.list_layout.addWidget(row)
             self.rows.append(row)
         if not self.rows:
@@ -301,6 +303,11 @@ class DotVotingWindow(QWidget):
         self._update()
         if self.rows:
             self.rows[0].setFocus()
+
+    def _mover(self, row: DotRow) -> Callable[[int], None]:
+        def move(step: int) -> None:
+            self._move(row, step)
+        return move
 
     def _move(self, row: DotRow, step: int) -> None:
         index = self.rows.index(row) + step
