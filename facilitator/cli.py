@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from facilitator import __version__
 from facilitator.core import paths
 from facilitator.core.errors import CsvImportError, FacilitatorError
 
-GLOBAL_OPTIONS = ("--db", "--pack")
+if TYPE_CHECKING:
+    from facilitator.core.preflight import Check
+
+GLOBAL_OPTIONS = ("--db", "--pack", "--lang")
+PROBE_COMMAND = "_probe"  # hidden; media/child.py
+log = logging.getLogger("facilitator.cli")
 
 
 def split_global_options(argv: Sequence[str]) -> tuple[dict[str, str], list[str]]:
-    """Pull ``--db``/``--pack`` from anywhere in argv; the last one given wins."""
+    """Pull ``--db``/``--pack``/``--lang`` from anywhere in argv; the last one given wins."""
     found: dict[str, str] = {}
     rest: list[str] = []
     i = 0
@@ -58,10 +65,15 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="facilitator",
                      description="Run public-dialogue workshops offline.",
-                     epilog="--db PATH and --pack DIR may be given before or after a command.")
+                     epilog="--db PATH, --pack DIR and --lang cy|en may be given before or "
+                            "after a command.")
     parser.add_argument("--version", action="version", version=f"facilitator {__version__}")
     parser.add_argument("--db", metavar="PATH", help="database file (or $FACILITATOR_DB)")
     parser.add_argument("--pack", metavar="DIR", help="session pack (or $FACILITATOR_PACK)")
+    parser.add_argument("--lang", metavar="cy|en",
+                        help="language of the app and reports: cy (Cymraeg) or en (English) "
+                             "(or $FACILITATOR_LANG; default: the last choice, else the "
+                             "system's language)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = sub.add_parser("check", help="pre-flight: pack, videos, database, disk, font")
@@ -98,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_merge_parser(sub)
     add_export_parsers(sub)
+    from facilitator.commands.report import add_parser as add_report_parser
+
+    add_report_parser(sub)
 
     sub.add_parser("gui", help="open the app (the default)")
     return parser
@@ -105,28 +120,58 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    from facilitator import applog
+
+    applog.force_utf8_console()
+    if args_list[:1] == [PROBE_COMMAND]:
+        # Hidden: the app's own child process for video probes (media/child.py).
+        from facilitator.media import child
+
+        return child.main(args_list[1:])
     try:
         global_opts, rest = split_global_options(args_list)
     except SystemExit as exc:
         return int(exc.code or 1)
+    from facilitator.core import i18n
+
+    try:
+        lang = i18n.chosen(global_opts.get("lang"))
+    except i18n.LanguageError as exc:
+        return _usage_error(str(exc))
+    i18n.set_language(lang or i18n.system_language(), explicit=lang is not None)
     parser = build_parser()
     try:
         args = parser.parse_args(rest)
     except SystemExit as exc:
         return int(exc.code or 0)
-    resolved = paths.resolve(global_opts.get("db"), global_opts.get("pack"))
     command = args.command or "gui"
+    applog.setup(command)
+    resolved = paths.resolve(global_opts.get("db"), global_opts.get("pack"))
     handler = COMMANDS[command]
     try:
-        return handler(args, resolved)
+        code = handler(args, resolved)
     except FacilitatorError as exc:
         if getattr(args, "json", False):
             print(json.dumps(_error_json(exc)))
         print(f"facilitator: {exc}", file=sys.stderr)
+        # Named by kind and file only: a message can quote a row of participants' data.
+        log.warning("%s failed: %s%s", command, type(exc).__name__,
+                    f" ({exc.file})" if exc.file else "")
         return 1
     except KeyboardInterrupt:
         print("facilitator: interrupted", file=sys.stderr)
+        log.info("%s interrupted", command)
         return 1
+    except Exception:
+        log.critical("%s stopped on an unexpected error", command, exc_info=True)
+        raise
+    log.info("%s finished with exit code %s", command, code)
+    return code
+
+
+def gui_main() -> int:
+    """The windowed entry point (``facilitator-gui``, no console): the app itself."""
+    return main(sys.argv[1:])
 
 
 def _error_json(exc: FacilitatorError) -> dict[str, object]:
@@ -153,6 +198,7 @@ def cmd_check(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
 
         probe = probe_video_playable
     checks = run_checks(resolved.db, resolved.pack, probe)
+    checks.insert(min(4, len(checks)), player_check())
     ok = all(c.ok for c in checks)
     if args.json:
         print(json.dumps({"ok": ok, "checks": [c.as_json() for c in checks]}, indent=2))
@@ -166,6 +212,25 @@ def cmd_check(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
             if not c.ok:
                 print(f"facilitator: {c.name}: {c.detail}", file=sys.stderr)
     return 0 if ok else 1
+
+
+def player_check() -> Check:
+    """``player``: which video player this laptop will use, and why not VLC if not."""
+    from facilitator.core.preflight import Check
+    from facilitator.media import detect
+
+    choice = detect.choose_backend()
+    log.info("video player: %s%s", choice.name, f" ({choice.reason})" if choice.reason else "")
+    if choice.name == "vlc":
+        status = detect.detect_vlc()
+        where = "bundled" if detect.bundled_vlc() else "installed"
+        return Check("player", True, f"VLC {status.version} ({where}) will play the videos")
+    if choice.name == "qt":
+        detail = "Qt Multimedia will play the videos"
+        if choice.reason:
+            detail += f" (not VLC: {choice.reason})"
+        return Check("player", True, detail)
+    return Check("player", False, f"no video player works here: {choice.reason}")
 
 
 def cmd_import(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
@@ -199,6 +264,11 @@ def cmd_import(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
 def cmd_videos(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     from facilitator.core.videos import rehash_manifest
 
+    if paths.inside_installation(resolved.pack):
+        raise FacilitatorError(
+            "this pack is part of the installed app and is never changed; use the copy "
+            "in the data folder (leave out --pack) or copy the pack elsewhere",
+            file=resolved.pack)
     changes = rehash_manifest(resolved.pack)
     if args.json:
         print(json.dumps({"ok": True, "changes": changes}))
@@ -236,6 +306,12 @@ def _merge_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> i
     return cmd_merge(args, resolved)
 
 
+def _report_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands.report import cmd_report
+
+    return cmd_report(args, resolved)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = {
     "gui": cmd_gui,
     "check": cmd_check,
@@ -247,4 +323,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = 
     "export": lambda args, resolved: _export_command("cmd_export", args, resolved),
     "demo": lambda args, resolved: _export_command("cmd_demo", args, resolved),
     "advice": lambda args, resolved: _advice_command(args, resolved),
+    "report": lambda args, resolved: _report_command(args, resolved),
 }

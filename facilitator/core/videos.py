@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from facilitator.core import files
 from facilitator.core.errors import SessionPackError
 from facilitator.core.pack import PACK_FILE, load_pack
 from facilitator.core.preflight import sha256_of
@@ -260,7 +261,7 @@ def _write_atomically(file: Path, text: str) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
         shutil.copymode(file, tmp)
-        os.replace(tmp, file)
+        files.replace(tmp, file)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise SessionPackError(f"cannot write: {exc.strerror}", file=file) from exc

@@ -3,8 +3,13 @@
 python-vlc fails in ways that can take the whole process down: ``import vlc``
 succeeds with no libvlc present and the first call raises NameError; a bogus
 ``PYTHON_VLC_LIB_PATH`` makes it call ``sys.exit(1)``; ``vlc.Instance()`` returns
-None when the plugins are missing. So libvlc is tried in a child Python process
-first, and the app imports vlc only once that child said it works.
+None when the plugins are missing. So libvlc is tried in a child process first (the
+app's own hidden ``_probe`` subcommand, ``media/child.py``, which works frozen and
+unfrozen), and the app imports vlc only once that child said it works.
+
+A frozen bundle built without libvlc uses Qt's player by default (no system VLC of
+unknown version is loaded into it); ``FACILITATOR_VIDEO_BACKEND=vlc`` asks for VLC all
+the same.
 """
 
 from __future__ import annotations
@@ -13,47 +18,21 @@ import json
 import os
 import shlex
 import subprocess
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
+from facilitator.core import paths
+from facilitator.media import child
+
 BACKEND_ENV = "FACILITATOR_VIDEO_BACKEND"  # vlc | qt | none: force a backend
+BUNDLED_VLC_ENV = "FACILITATOR_BUNDLED_VLC"  # set by the bundle's runtime hook: libvlc's folder
 VLC_ARGS_ENV = "FACILITATOR_VLC_ARGS"  # extra libvlc options, shell-quoted
 DETECT_TIMEOUT = 20.0
 HEADLESS_PLATFORMS = ("offscreen", "minimal")
-
-# Runs in a child interpreter; prints one JSON line whatever happens.
-_PROBE_SCRIPT = r"""
-import json, sys
-args = json.loads(sys.argv[1])
-def report(**values):
-    print(json.dumps(values), flush=True)
-    sys.exit(0)
-try:
-    import vlc
-except SystemExit:
-    report(ok=False, code="lib_path")
-except BaseException as exc:
-    report(ok=False, code="import", error=repr(exc))
-try:
-    version = vlc.libvlc_get_version()
-except NameError as exc:
-    report(ok=False, code="absent", error=repr(exc))
-except BaseException as exc:
-    report(ok=False, code="broken", error=repr(exc))
-instance = vlc.Instance(args)
-if instance is None:
-    report(ok=False, code="plugins", version=version.decode(errors="replace"))
-player = instance.media_player_new()
-if player is None:
-    report(ok=False, code="plugins", version=version.decode(errors="replace"))
-player.release()
-instance.release()
-report(ok=True, code="ok", version=version.decode(errors="replace"))
-"""
-
+# A child probe of a windowed Windows app must not flash a console window.
+NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Media", text)
@@ -122,10 +101,13 @@ def probe_vlc(env: Mapping[str, str] | None = None,
               timeout: float = DETECT_TIMEOUT) -> VlcStatus:
     """Try libvlc in a child process with ``env`` (default: this process's environment)."""
     environ = dict(os.environ if env is None else env)
-    command = [sys.executable, "-c", _PROBE_SCRIPT, json.dumps(vlc_args(environ))]
+    command = [*paths.app_command(), child.COMMAND, "vlc", json.dumps(vlc_args(environ))]
     try:
-        done = subprocess.run(command, env=environ, capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+        done = subprocess.run(command, env=paths.app_environment(environ),
+                              capture_output=True, encoding="utf-8", errors="replace",
+                              timeout=timeout,
+                              stdin=subprocess.DEVNULL, check=False,
+                              creationflags=NO_WINDOW)
     except subprocess.TimeoutExpired:
         return VlcStatus(False, _reason("timeout", environ, str(timeout)), code="timeout")
     except OSError as exc:
@@ -174,14 +156,22 @@ def qt_multimedia_available() -> tuple[bool, str]:
     return True, ""
 
 
+def bundled_vlc() -> bool:
+    """Whether this is a frozen bundle that carries its own libvlc and plugins."""
+    return bool(os.environ.get(BUNDLED_VLC_ENV))
+
+
 def choose_backend(refresh: bool = False) -> BackendChoice:
-    """VLC when libvlc works, else QtMultimedia, else none; with the reason in words."""
+    """VLC when libvlc works, else QtMultimedia, else none; with the reason in words.
+
+    A frozen bundle without libvlc of its own starts with QtMultimedia.
+    """
     forced = os.environ.get(BACKEND_ENV, "").strip().casefold()
     if forced == "none":
         return BackendChoice("none", tr("Video playback is switched off on this laptop "
                                         "({name}=none) — skip this step").format(
                                             name=BACKEND_ENV))
-    if forced == "qt":
+    if forced == "qt" or (paths.frozen() and not bundled_vlc() and forced != "vlc"):
         ok, _detail = qt_multimedia_available()
         if ok:
             return BackendChoice("qt", "")

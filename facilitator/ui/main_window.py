@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
     database_requested = Signal(str)
     venue_setup_requested = Signal()
     audience_requested = Signal()
+    language_requested = Signal(str)  # "cy" or "en", from Settings → Language
     data_changed = Signal()
     closing = Signal()
 
@@ -424,9 +425,15 @@ class MainWindow(QMainWindow):
         self.settings_menu = bar.addMenu(self.tr("&Settings"))
         self.settings_menu.addAction(self._action(self.tr("&Venue, workshop and tables…"),
                                                   self.venue_setup_requested))
+        from facilitator.ui.common.language import LanguageMenu
+
+        self.language_menu = LanguageMenu(self.settings_menu, self)
+        self.language_menu.chosen.connect(self.language_requested)
 
         self.help_menu = bar.addMenu(self.tr("&Help"))
         self.help_menu.addAction(self._action(self.tr("Where is my data?"), self.show_data_location))
+        self.open_log_action = self._action(self.tr("Open &log folder"), self.open_log_folder)
+        self.help_menu.addAction(self.open_log_action)
         self.help_menu.addAction(self._action(self.tr("&About Facilitator"), self.show_about))
 
     @property
@@ -678,6 +685,20 @@ class MainWindow(QMainWindow):
         box.exec()
         if box.clickedButton() is open_button:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.path.parent)))
+
+    def open_log_folder(self) -> None:
+        """Show the folder with the app's log file (what to send when something went wrong)."""
+        from facilitator.core import paths
+
+        folder = paths.log_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            show_error(self, exc)
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            QMessageBox.information(self, self.tr("Open log folder"),
+                                    self.tr("The log is in this folder:") + "\n" + str(folder))
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -1,0 +1,96 @@
+"""The Word report, read back with python-docx: real headings for the navigation pane,
+title and language set, every consented quote with its "Site, Workshop N", and
+nothing of those whose words must not be printed."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+
+import pytest
+from docx import Document
+from handoff_data import build
+
+from facilitator.cli import main as cli_main
+from facilitator.core.pack import load_pack
+from facilitator.core.paths import default_pack_dir
+from facilitator.core.store import Store
+from facilitator.demo import run_demo
+from facilitator.export.handoff import write_handoff
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    old = os.environ.get("FACILITATOR_CONFIG_DIR")
+    os.environ["FACILITATOR_CONFIG_DIR"] = str(tmp_path_factory.mktemp("config"))
+    try:
+        run_demo(load_pack(default_pack_dir()), folder)
+    finally:
+        if old is None:
+            os.environ.pop("FACILITATOR_CONFIG_DIR", None)
+        else:
+            os.environ["FACILITATOR_CONFIG_DIR"] = old
+    return folder / "merged.db"
+
+
+def paragraphs(path) -> list[tuple[str, str]]:
+    document = Document(str(path))
+    out = [(p.style.name, p.text) for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            out.extend(("cell", cell.text) for cell in row.cells)
+    return out
+
+
+def test_every_consented_quote_with_its_site_and_workshop(demo_db, tmp_path):
+    out = tmp_path / "report.docx"
+    assert cli_main(["--db", str(demo_db), "report", "-o", str(out)]) == 0
+    document = Document(str(out))
+    assert document.core_properties.title.startswith("AI in policing")
+    assert document.core_properties.language == "en-GB"
+    styles = [p.style.name for p in document.paragraphs]
+    assert styles.count("Title") == 1
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert "Ranking of the six use cases" in headings
+    assert "What participants said, by use case" in headings
+    pack = load_pack(default_pack_dir())
+    level2 = {p.text for p in document.paragraphs if p.style.name == "Heading 2"}
+    assert {u.title for u in pack.use_cases} <= level2
+    names = {s.id: s.name for s in pack.sites}
+    body = [text for _, text in paragraphs(out)]
+    with Store(demo_db) as store:
+        quotes = list(store.db.query(
+            "SELECT n.* FROM notes n LEFT JOIN participants p ON p.id = n.participant_id "
+            "WHERE n.kind = 'quote' AND n.deleted = 0 AND COALESCE(p.withdrawn, 0) = 0 "
+            "AND COALESCE(p.quote_consent, 1) = 1"))
+        refused = store.db.execute(
+            "SELECT COUNT(*) FROM notes n JOIN participants p ON p.id = n.participant_id "
+            "WHERE n.kind = 'quote' AND p.quote_consent = 0 AND p.withdrawn = 0").fetchone()[0]
+    assert len(quotes) > 20 and refused
+    for quote in quotes:
+        where = f"{names[quote['site']]}, Workshop {quote['workshop']}"
+        assert any(f"“{quote['text']}” — {where}" in line for line in body), quote["text"]
+    withheld = [t for t in body if "did not agree to be quoted: counted" in t]
+    assert len(withheld) == refused
+    # No data rides along: the package holds Word's parts only.
+    with zipfile.ZipFile(out) as archive:
+        assert not [n for n in archive.namelist() if "embeddings" in n or n.endswith(".gz")]
+    # Page N of M in the footer.
+    footer = document.sections[0].footer._element.xml
+    assert "NUMPAGES" in footer and "PAGE" in footer
+
+
+def test_hostile_text_refusals_withdrawals_and_erasures(tmp_path):
+    pack = load_pack(default_pack_dir())
+    db = tmp_path / "venue.db"
+    words = build(db, pack)
+    out = tmp_path / "venue.docx"
+    with Store(db) as store:
+        write_handoff(store, pack, out)
+    body = "\n".join(text for _, text in paragraphs(out))
+    for key, text in words.items():
+        assert (text in body) == key.startswith("ok_"), key
+    assert "Ŵyn a ŷd 🏴" in body and "\x1b" not in body and "\x00" not in body
+    assert "CDF-01" not in body  # a report prints no participant codes
+    assert "Cardiff, Workshop 2 (Table 1)" in body
