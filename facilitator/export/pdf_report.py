@@ -37,6 +37,7 @@ from reportlab.platypus import (
 from facilitator import __version__
 from facilitator.core.analysis import GroupResult
 from facilitator.core.errors import Progress
+from facilitator.core.palette import POSITION_COLOURS, RANK_BAR, acceptability
 from facilitator.core.paths import fonts_dir
 from facilitator.export.report_data import ADVICE, OTHER_THEME, Quote, ReportData
 
@@ -138,8 +139,8 @@ def ranking_chart(result: GroupResult, titles: dict[str, str], width: float = 17
     height = row_h * len(order) + 30
     drawing = Drawing(width, height)
     top = height - 14
-    drawing.add(String(label_w, top + 2, "mean rank (1 = most acceptable)", fontName=FONT,
-                       fontSize=7, fillColor=MUTED))
+    drawing.add(String(label_w, top + 2, "mean rank: longer bar = more acceptable "
+                       "(1 = most)", fontName=FONT, fontSize=7, fillColor=MUTED))
     drawing.add(String(label_w + bar_w + gap, top + 2, "placed 1st … 6th", fontName=FONT,
                        fontSize=7, fillColor=MUTED))
     for i, use_case in enumerate(order):
@@ -149,9 +150,10 @@ def ranking_chart(result: GroupResult, titles: dict[str, str], width: float = 17
             title = title[:41] + "…"
         drawing.add(String(0, y + 4, title, fontName=FONT, fontSize=8, fillColor=INK))
         mean = result.mean_rank[use_case]
-        length = bar_w * (mean / 6.0)
+        # The same direction and colours as the app's chart (core.palette).
+        length = max(1.0, bar_w * acceptability(mean, len(order)))
         drawing.add(Rect(label_w, y + 1, length, row_h - 5, fillColor=colors.HexColor(
-            PALETTE[0]), strokeColor=None))
+            RANK_BAR), strokeColor=None))
         drawing.add(String(label_w + length + 3, y + 4, f"{mean:.2f}", fontName=FONT,
                            fontSize=8, fillColor=INK))
         total = max(sum(result.positions[use_case]), 1)
@@ -160,10 +162,11 @@ def ranking_chart(result: GroupResult, titles: dict[str, str], width: float = 17
             w = stack_w * count / total
             if w > 0:
                 drawing.add(Rect(x, y + 1, w, row_h - 5, fillColor=colors.HexColor(
-                    PALETTE[p]), strokeColor=colors.white, strokeWidth=0.5))
+                    POSITION_COLOURS[p % len(POSITION_COLOURS)]), strokeColor=colors.white,
+                    strokeWidth=0.5))
                 if w > 9:
                     drawing.add(String(x + 2, y + 4, str(p + 1), fontName=FONT, fontSize=6.5,
-                                       fillColor=colors.white if p in (0, 2, 5) else INK))
+                                       fillColor=colors.black))
             x += w
     drawing.add(Line(label_w, top - len(order) * row_h, label_w, top, strokeColor=RULE))
     return drawing
