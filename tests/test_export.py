@@ -100,7 +100,9 @@ def test_a_site_export_carries_only_its_site(demo):
     assert manifest["sites"] == ["cardiff"]
     assert manifest["extra"]["kind"] == "site-export"
     text = pdf_text(demo.site_pdfs[0])
-    assert "Site report: Cardiff" in text
+    assert "Site data file: Cardiff" in text
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert "Confidential research data — not for publication" in first
     assert ", Durham, Workshop" not in text and "— London, Workshop" not in text
 
 

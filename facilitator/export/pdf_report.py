@@ -50,6 +50,11 @@ MUTED = colors.HexColor("#4A545F")
 RULE = colors.HexColor("#B8C0C8")
 SHADE = colors.HexColor("#EEF2F5")
 MAX_QUOTE_CHARS = 20_000
+# The first words of every data file's first page (DESIGN §4), in words a
+# commissioner understands.
+DATA_FILE_BANNER = ("Confidential research data — not for publication. This file "
+                    "is for the dialogue team only; do not publish it or send it "
+                    "outside the team.")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -176,9 +181,12 @@ class ReportBuilder:
     """Turns ``ReportData`` into flowables; ``cross_site`` adds the per-site columns."""
 
     def __init__(self, data: ReportData, *, cross_site: bool,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, publication: bool = False) -> None:
         self.data = data
         self.cross = cross_site
+        # A publication report (export/report.py) carries no data and no appendix of
+        # files and record ids; otherwise these pages front a data file.
+        self.publication = publication
         self.s = styles()
         self.progress = progress
         self.story: list[Flowable] = []
@@ -191,7 +199,7 @@ class ReportBuilder:
         # cross-site report puts each laptop's day in the appendix.
         steps: list[Callable[[], None]] = (
             [self.cover, self.participants, self.results, self.use_cases, self.advice,
-             self.agenda, self.appendix] if self.cross else
+             self.agenda, *([] if self.publication else [self.appendix])] if self.cross else
             [self.cover, self.participants, self.agenda, self.results, self.use_cases,
              self.advice])
         for i, step in enumerate(steps):
@@ -205,8 +213,12 @@ class ReportBuilder:
     def cover(self) -> None:
         d = self.data
         sites = ", ".join(s.name for s in d.sites)
+        if not self.publication:
+            self.p(safe(DATA_FILE_BANNER), "warning")
         self.p(safe(d.programme), "title")
         kind = "Cross-site report" if self.cross else "Site report"
+        if not self.publication:
+            kind = "Cross-site data file" if self.cross else "Site data file"
         self.p(safe(f"{kind}: {sites}"), "subtitle")
         if d.synthetic:
             self.p("SYNTHETIC DEMONSTRATION DATA — made up by facilitator demo; no real "
@@ -227,11 +239,18 @@ class ReportBuilder:
                                    Paragraph(safe(b), self.s["cell"])] for a, b in rows],
                                  [45 * mm, 125 * mm], header=False, numeric_from=9))
         self.story.append(Spacer(1, 8))
-        self.p("Participants are identified by pseudonymous codes only and appear here "
-               "only as counts. Groups of fewer than 5 people are not shown. Quotes from "
-               "participants who did not agree to be quoted are counted but not printed. "
-               "This PDF carries its data as an attachment "
-               "(facilitator-data.jsonl.gz), which Facilitator's Merge reads.", "small")
+        about = ("Participants are identified by pseudonymous codes only and appear here "
+                 "only as counts. Groups of fewer than 5 people are not shown. Quotes from "
+                 "participants who did not agree to be quoted are counted but not printed. ")
+        if self.publication:
+            about += ("This report is for publication: it carries no data file, no "
+                      "participant-level records and no internal identifiers.")
+        else:
+            about += ("This PDF carries the site's research records as an attachment "
+                      "(facilitator-data.jsonl.gz), which Facilitator's Merge reads. "
+                      "For publication, write a report instead (File → Export → "
+                      "Publication report, or: facilitator report).")
+        self.p(safe(about), "small")
 
     def _kind_counts(self) -> str:
         counts = {"note": 0, "quote": 0, "advice": 0}
@@ -471,7 +490,9 @@ class ReportBuilder:
                 votes += f" ({per})"
             block: list[Flowable] = [Paragraph(
                 f"{safe(item.text)} <font color='#4A545F' size='8'>"
-                f"{safe(f'— {where} · {votes} · item {item.short_id}')}</font>",
+                # The item id names it on a priorities sheet: data files only.
+                f"{safe(f'— {where} · {votes}')}"
+                f"{'' if self.publication else safe(f' · item {item.short_id}')}</font>",
                 self.s["quote"])]
             for original_id in item.combined_from:
                 original = texts.get(original_id)
@@ -539,11 +560,17 @@ class ReportBuilder:
                                  numeric_from=2))
 
 
-def render(data: ReportData, *, cross_site: bool, progress: Progress | None = None) -> bytes:
-    """The report's PDF bytes (without the data attachment)."""
+def render(data: ReportData, *, cross_site: bool, progress: Progress | None = None,
+           publication: bool = False, keywords: str = "") -> bytes:
+    """The report's PDF bytes (without the data attachment). ``publication``: the
+    publication report (no appendix of files and records); otherwise the pages of a
+    data file, headed "Confidential research data — not for publication"."""
     out = io.BytesIO()
-    title = ("Cross-site report" if cross_site else "Site report") + ": " + ", ".join(
-        s.name for s in data.sites)
+    kind = "Cross-site report" if cross_site else "Site report"
+    if not publication:
+        kind = ("Cross-site data file" if cross_site else "Site data file") + \
+            " (confidential, not for publication)"
+    title = kind + ": " + ", ".join(s.name for s in data.sites)
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
@@ -555,7 +582,9 @@ def render(data: ReportData, *, cross_site: bool, progress: Progress | None = No
 
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=16 * mm, bottomMargin=18 * mm, title=title,
-                            author="Facilitator", subject=data.programme)
-    story = ReportBuilder(data, cross_site=cross_site, progress=progress).build()
+                            author="Facilitator", subject=data.programme,
+                            keywords=keywords)
+    story = ReportBuilder(data, cross_site=cross_site, progress=progress,
+                          publication=publication).build()
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()
