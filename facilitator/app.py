@@ -268,15 +268,13 @@ class FacilitatorApp:
             return True
         if (current.site_id, current.workshop) == (settings.site_id, settings.workshop):
             return True
-
-        def tr(text: str) -> str:
-            return QCoreApplication.translate("FacilitatorApp", text)
-
         answer = QMessageBox.question(
-            self.window, tr("Change the workshop?"),
-            tr("{workshop} is running ({step}). Switch this laptop to {new}? The console "
-               "moves to the new day; what was captured so far is kept, and you can come "
-               "back to this day later.").format(
+            self.window, QCoreApplication.translate("FacilitatorApp", "Change the workshop?"),
+            QCoreApplication.translate(
+                "FacilitatorApp",
+                "{workshop} is running ({step}). Switch this laptop to {new}? The console "
+                "moves to the new day; what was captured so far is kept, and you can come "
+                "back to this day later.").format(
                 workshop=self.pack.workshop(current.workshop).title,
                 step=status.step.title if status.step else "",
                 new=" · ".join((self.pack.site(settings.site_id).name,

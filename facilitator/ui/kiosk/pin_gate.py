@@ -7,7 +7,7 @@ decide anything on the facilitator's behalf without the PIN.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -141,31 +141,35 @@ class PinGate(QWidget):
         super().keyPressEvent(event)
 
 
+def tr(text: str) -> str:
+    return QCoreApplication.translate("PinGate", text)
+
+
 def ensure_pin(parent: QWidget, store: Store) -> bool:
     """Before a kiosk opens: a facilitator PIN exists, or the facilitator sets one now."""
     if venue.has_pin(store):
         return True
-    QMessageBox.information(parent, parent.tr("Set a facilitator PIN"), parent.tr(
+    QMessageBox.information(parent, tr("Set a facilitator PIN"), tr(
         "Kiosks belong to participants: leaving or locking one asks for the facilitator's "
         "PIN. Set one now (4 to 8 digits); you can change it with the venue set-up."))
     while True:
-        pin, ok = QInputDialog.getText(parent, parent.tr("Facilitator PIN"),
-                                       parent.tr("New PIN (4 to 8 digits):"),
+        pin, ok = QInputDialog.getText(parent, tr("Facilitator PIN"),
+                                       tr("New PIN (4 to 8 digits):"),
                                        QLineEdit.EchoMode.Password)
         if not ok:
             return False
-        again, ok = QInputDialog.getText(parent, parent.tr("Facilitator PIN"),
-                                         parent.tr("The same PIN again:"),
+        again, ok = QInputDialog.getText(parent, tr("Facilitator PIN"),
+                                         tr("The same PIN again:"),
                                          QLineEdit.EchoMode.Password)
         if not ok:
             return False
         if pin != again:
-            QMessageBox.warning(parent, parent.tr("Facilitator PIN"),
-                                parent.tr("The two PINs differ. Try again."))
+            QMessageBox.warning(parent, tr("Facilitator PIN"),
+                                tr("The two PINs differ. Try again."))
             continue
         try:
             venue.set_pin(store, pin)
         except SettingsError as exc:
-            QMessageBox.warning(parent, parent.tr("Facilitator PIN"), exc.message)
+            QMessageBox.warning(parent, tr("Facilitator PIN"), exc.message)
             continue
         return True
