@@ -6,6 +6,7 @@ and video pieces are built here and connected to one another.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -62,12 +63,15 @@ class FacilitatorApp:
     def __init__(self, resolved: paths.ResolvedPaths, *, ask_venue: bool = True,
                  show_audience: bool = True, clock: Callable[[], float] = time.time) -> None:
         from facilitator.core.pack import load_pack
+        from facilitator.ui.common import language
 
         self.resolved = resolved
         self.ask_venue = ask_venue
         self.show_audience = show_audience
         self.clock = clock
-        self.pack: SessionPack = load_pack(resolved.pack)
+        # The pack as written (English keys, both languages) and in the interface language.
+        self.base_pack: SessionPack = load_pack(resolved.pack)
+        self.pack: SessionPack = self.base_pack.localised(language.current())
         self.window: MainWindow | None = None
         self.store: Store | None = None
         self.rehearsal = False
@@ -93,6 +97,7 @@ class FacilitatorApp:
         window.database_requested.connect(self.switch_database)
         window.venue_setup_requested.connect(self.venue_setup)
         window.audience_requested.connect(self.raise_audience)
+        window.language_requested.connect(self.switch_language)
         window.show_priorities_action.toggled.connect(self.show_priorities)
         window.closing.connect(self.shut_down)
         self.window = window
@@ -250,6 +255,24 @@ class FacilitatorApp:
         self.resolved = replace(self.resolved, db=Path(path), db_source="File menu")
         self._reopen()
 
+    def switch_language(self, lang: str) -> None:
+        """Settings → Language: remembered, and the windows rebuilt in that language.
+
+        The running day carries on: the agenda's step and timer are in the database, the
+        note being typed is saved first (as when the venue changes), and the audience
+        screen comes back on the same page.
+        """
+        from facilitator.core import i18n
+        from facilitator.ui.common import language
+
+        lang = i18n.normalise(lang)
+        # A read-only settings folder: the choice lasts for this run only.
+        with contextlib.suppress(OSError):
+            i18n.remember_choice(lang)
+        language.install(lang)
+        self.pack = self.base_pack.localised(lang)
+        self._reopen()
+
     def raise_audience(self) -> None:
         if self.audience is not None:
             self.audience.show()
@@ -339,6 +362,12 @@ def run_gui(resolved: paths.ResolvedPaths) -> int:
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_app.setApplicationName("Facilitator")
     qt_app.setOrganizationName("Facilitator")
+    from facilitator.core import i18n
+    from facilitator.ui.common import language
+
+    # --lang, $FACILITATOR_LANG or the remembered choice; else the system's language as
+    # Qt sees it (Windows and macOS set no LANG).
+    language.install(i18n.language() if i18n.explicit() else language.system_language())
     try:
         app = FacilitatorApp(resolved)
     except FacilitatorError as exc:

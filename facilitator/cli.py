@@ -21,13 +21,13 @@ from facilitator.core.errors import CsvImportError, FacilitatorError
 if TYPE_CHECKING:
     from facilitator.core.preflight import Check
 
-GLOBAL_OPTIONS = ("--db", "--pack")
+GLOBAL_OPTIONS = ("--db", "--pack", "--lang")
 PROBE_COMMAND = "_probe"  # hidden; media/child.py
 log = logging.getLogger("facilitator.cli")
 
 
 def split_global_options(argv: Sequence[str]) -> tuple[dict[str, str], list[str]]:
-    """Pull ``--db``/``--pack`` from anywhere in argv; the last one given wins."""
+    """Pull ``--db``/``--pack``/``--lang`` from anywhere in argv; the last one given wins."""
     found: dict[str, str] = {}
     rest: list[str] = []
     i = 0
@@ -65,10 +65,15 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="facilitator",
                      description="Run public-dialogue workshops offline.",
-                     epilog="--db PATH and --pack DIR may be given before or after a command.")
+                     epilog="--db PATH, --pack DIR and --lang cy|en may be given before or "
+                            "after a command.")
     parser.add_argument("--version", action="version", version=f"facilitator {__version__}")
     parser.add_argument("--db", metavar="PATH", help="database file (or $FACILITATOR_DB)")
     parser.add_argument("--pack", metavar="DIR", help="session pack (or $FACILITATOR_PACK)")
+    parser.add_argument("--lang", metavar="cy|en",
+                        help="language of the app and reports: cy (Cymraeg) or en (English) "
+                             "(or $FACILITATOR_LANG; default: the last choice, else the "
+                             "system's language)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = sub.add_parser("check", help="pre-flight: pack, videos, database, disk, font")
@@ -127,6 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         global_opts, rest = split_global_options(args_list)
     except SystemExit as exc:
         return int(exc.code or 1)
+    from facilitator.core import i18n
+
+    try:
+        lang = i18n.chosen(global_opts.get("lang"))
+    except i18n.LanguageError as exc:
+        return _usage_error(str(exc))
+    i18n.set_language(lang or i18n.system_language(), explicit=lang is not None)
     parser = build_parser()
     try:
         args = parser.parse_args(rest)

@@ -133,6 +133,15 @@ def site_csvs(pack: SessionPack, folder: Path, site_id: str, prefix: str, people
         scored = sorted(ids, key=lambda u: -(appeal[u] + rng.gauss(0, 1.0)))
         ranks = {u: str(scored.index(u) + 1) for u in ids}
         ballots.append([code, site.name, "3", *[ranks[u] for u in ids]])
+    # Cardiff ranks again at the end of Workshop 4, after the oversight videos: the
+    # reports show both rounds and the shift, never the two pooled.
+    if site_id == "cardiff":
+        appeal.update({"reoffending": -1.6, "call_999_transfer": appeal["call_999_transfer"]
+                       - 0.4})
+        for code in codes[:14]:
+            scored = sorted(ids, key=lambda u: -(appeal[u] + rng.gauss(0, 0.8)))
+            ranks = {u: str(scored.index(u) + 1) for u in ids}
+            ballots.append([code, site.name, "4", *[ranks[u] for u in ids]])
     ballots_csv = _write_csv(folder / f"{site_id}-ballots.csv",
                              ["participant", "site", "workshop", *ids], ballots)
     return roster_csv, notes_csv, ballots_csv

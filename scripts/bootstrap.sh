@@ -67,3 +67,8 @@ fi
 # Byte-compile the app (as a wheel install does), so a launch never spends its first
 # paint compiling sources; quick when nothing changed.
 "$VENV/bin/python" -m compileall -q "$ROOT/facilitator" >/dev/null || true
+
+# The Welsh translation: build i18n/build/facilitator_cy.ts and .qm from i18n/cy.po
+# (i18n/README.md). The app also reads cy.po directly, so a failure here only warns.
+"$VENV/bin/python" "$ROOT/scripts/translations.py" --compile >/dev/null \
+  || echo "facilitator: could not compile the Welsh translation (the app reads i18n/cy.po instead)" >&2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ DEFAULT_PACK = REPO / "sessions" / "ai-in-policing"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """No test touches the user's files: the data dir, db and pack env point at tmp."""
     data = tmp_path / "data"
     data.mkdir()
@@ -30,7 +31,21 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FACILITATOR_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.delenv("FACILITATOR_DB", raising=False)
     monkeypatch.delenv("FACILITATOR_PACK", raising=False)
-    return data
+    # The interface language is English unless a test chooses Welsh (i18n/README.md).
+    monkeypatch.delenv("FACILITATOR_LANG", raising=False)
+    yield data
+    _back_to_english()
+
+
+def _back_to_english() -> None:
+    import sys
+
+    from facilitator.core import i18n
+
+    i18n.set_language(i18n.ENGLISH, explicit=False)
+    language = sys.modules.get("facilitator.ui.common.language")
+    if language is not None and language.current() != i18n.ENGLISH:
+        language.install(i18n.ENGLISH)
 
 
 @pytest.fixture

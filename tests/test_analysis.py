@@ -142,24 +142,35 @@ def voted(store, default_pack, tmp_path: Path):
 
 
 def test_results_json_shape_and_groups(voted, default_pack):
-    out = results(voted, default_pack, by="site")
+    out = results(voted, default_pack, by="site", workshop=2, threshold=3)
     json.dumps(out)
+    assert out["workshop"] == 2 and out["workshops"] == [2, 3]
     groups = out["groups"]
     assert [(g["by"], g["value"], g["n"], g["suppressed"]) for g in groups] == [
-        ("overall", None, 14, False), ("site", "Cardiff", 10, False),
-        ("site", "Durham", 0, True), ("site", "London", 4, True)]
+        ("overall", None, 4, False), ("site", "Cardiff", 0, True),
+        ("site", "Durham", 0, True), ("site", "London", 4, False)]
     overall = groups[0]
-    assert set(overall) == {"by", "value", "n", "suppressed", "use_cases", "schulze"}
+    assert set(overall) == {"by", "value", "n", "suppressed", "use_cases", "schulze",
+                            "participants"}
+    assert overall["participants"] == 0  # London's four kiosk ballots are anonymous
     assert set(overall["use_cases"]) == set(IDS)
     for cell in overall["use_cases"].values():
         assert set(cell) == {"mean_rank", "borda", "positions"}
-        assert sum(cell["positions"]) == 14 and isinstance(cell["borda"], int)
+        assert sum(cell["positions"]) == 4 and isinstance(cell["borda"], int)
     assert sorted(u for tier in overall["schulze"] for u in tier) == sorted(IDS)
-    assert groups[3]["use_cases"] == {} and groups[3]["schulze"] == []
+    assert groups[1]["use_cases"] == {} and groups[1]["schulze"] == []
+    # Without --workshop: the latest workshop with ballots, never the two pooled.
+    latest = results(voted, default_pack, by="site")
+    assert latest["workshop"] == 3 and latest["latest"]
+    assert [(g["value"], g["n"], g["participants"]) for g in latest["groups"]] == [
+        (None, 10, 10), ("Cardiff", 10, 10), ("Durham", 0, 0), ("London", 0, 0)]
 
 
 def test_anonymous_ballots_count_overall_and_by_site_but_not_by_roster_variable(
         voted, default_pack):
+    ballots.set_voting(voted, "cardiff", 3, True)
+    for _ in range(4):
+        ballots.cast_ballot(voted, default_pack, site="cardiff", workshop=3, ranking=IDS)
     by_trust = {g["value"]: g for g in results(voted, default_pack, by="trust_police")["groups"]}
     assert by_trust[None]["n"] == 14
     assert (by_trust["low"]["n"], by_trust["high"]["n"]) == (6, 4)
@@ -170,24 +181,28 @@ def test_anonymous_ballots_count_overall_and_by_site_but_not_by_roster_variable(
     assert by_minority == {None: 14, "yes": 2, "no": 8}
     by_workshop = {g["value"]: g["n"] for g in results(voted, default_pack,
                                                        by="workshop")["groups"]}
-    assert by_workshop == {None: 14, "1": 0, "2": 4, "3": 10, "4": 0}
+    assert by_workshop == {None: 14, "1": 0, "2": 4, "3": 14, "4": 0}
     assert results(voted, default_pack, workshop=2)["groups"][0]["n"] == 4
 
 
 def test_withdrawn_ballot_stops_counting_and_deleted_and_pending_never_count(voted,
                                                                              default_pack):
     pid = participant_id("cardiff", "CDF-01")
+    def n(workshop):
+        return results(voted, default_pack, workshop=workshop)["groups"][0]["n"]
+
     participants.withdraw(voted, pid)
-    assert results(voted, default_pack)["groups"][0]["n"] == 13
+    assert n(3) == 9
     participants.erase(voted, participant_id("cardiff", "CDF-02"))
-    assert results(voted, default_pack)["groups"][0]["n"] == 12
+    assert n(3) == 8
     ballots.withdraw_ballot(voted, ballots.ballot_id(participant_id("cardiff", "CDF-03"), 3))
+    assert n(3) == 7
     ballots.record_keying(voted, default_pack, site="london", workshop=2, sheet="1",
                           ranking=IDS, participant_id=None, keyer=1)
-    assert results(voted, default_pack)["groups"][0]["n"] == 11
+    assert n(2) == 4
     ballots.record_keying(voted, default_pack, site="london", workshop=2, sheet="1",
                           ranking=IDS, participant_id=None, keyer=2)
-    assert results(voted, default_pack)["groups"][0]["n"] == 12
+    assert n(2) == 5
 
 
 def test_a_replaced_ballot_counts_once_in_its_latest_version(voted, default_pack):
@@ -196,9 +211,9 @@ def test_a_replaced_ballot_counts_once_in_its_latest_version(voted, default_pack
     ballots.cast_ballot(voted, default_pack, site="cardiff", workshop=3, ranking=last,
                         participant_id=pid, source="paper", replace=True)
     out = results(voted, default_pack)["groups"][0]
-    assert out["n"] == 14
+    assert out["n"] == 10
     expected = rank_summary([ballots.ranking_of(b) for b in voted.rows(
-        "ballots", "deleted = 0")], IDS)
+        "ballots", "deleted = 0 AND workshop = 3")], IDS)
     assert {u: c["positions"] for u, c in out["use_cases"].items()} == expected.positions
 
 

@@ -196,7 +196,7 @@ def test_cli_import_results_and_quotas(db, tmp_path):
     assert result.returncode == 1 and json.loads(result.stdout)["ok"] is False
     assert "shoe" in result.stderr
     result = run(db, "results")
-    assert result.returncode == 0 and "Overall (n=5)" in result.stdout
+    assert result.returncode == 0 and "Overall (n=5 ballots" in result.stdout
 
     result = run(db, "quotas", "--site", "caerdydd", "--json")
     assert result.returncode == 0, result.stderr

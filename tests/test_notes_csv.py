@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -165,7 +167,7 @@ def test_export_is_utf8_with_bom_and_withholds_what_must_not_leave(store, defaul
     out = tmp_path / "out.csv"
     assert export_notes(store, default_pack, out, "cardiff") == 3
     raw = out.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf" + HEADER.encode() + b"\r\n")
+    assert raw.startswith(b"\xef\xbb\xbf" + HEADER.encode() + b",note_id,")
     text = raw.decode("utf-8-sig")
     assert "do not quote me" not in text and WITHHELD in text
     assert "deleted note" not in text and "yes quote me" in text
@@ -215,10 +217,17 @@ def test_any_text_round_trips_through_csv(tmp_path_factory, default_pack, texts,
                           for n in notes.search_notes(store, NoteFilter()))
 
         assert shown(b) == shown(a)
-        # And the export of the import is the same file.
+        # And the export of the import is the same file, but for the notes' ids (an
+        # import gives its notes ids from their content).
         again = folder / "b.csv"
         export_notes(b, default_pack, again)
-        assert again.read_bytes() == out.read_bytes()
+
+        def without_ids(path: Path) -> list[list[str]]:
+            rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"), newline="")))
+            at = rows[0].index("note_id")
+            return [r[:at] + r[at + 1:] for r in rows]
+
+        assert without_ids(again) == without_ids(out)
 
 
 def _cli(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
@@ -257,3 +266,64 @@ def test_reading_back_this_laptops_own_export_adds_nothing(store, default_pack, 
     report = import_notes(store, default_pack, out)
     assert (report.added, report.unchanged) == (0, 3)
     assert store.count("notes") == 3
+
+
+def test_export_columns_for_analysts_and_they_read_back_cleanly(store, default_pack, tmp_path):
+    """A note id, one row per note, use-case titles, agenda step, star, UK local time
+    with its offset, one 1/blank column per theme; the import reads it without a
+    warning about those columns and keeps the star."""
+    _roster(store)
+    here = Attribution("cardiff", 2, None, "Table 1", "w2-call101-discussion", "call_101")
+    efficiency = theme_id("call_101", "Efficiency")
+    accents = theme_id("call_101", "Languages and accents")
+    summer = notes.save_note(store, here, "quote", "=SUM(A1) but 8 seconds is good",
+                             [efficiency, accents], participant_id("cardiff", "CDF-01"),
+                             noted_at="2026-05-09T09:05:00Z")
+    notes.set_starred(store, summer["id"], True)
+    winter = notes.save_note(store, Attribution("cardiff", 2), "note", "Winter note",
+                             [], noted_at="2026-01-15T12:00:00.250000Z")
+    out = tmp_path / "notes.csv"
+    assert export_notes(store, default_pack, out) == 2
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"), newline="")))
+    by_id = {r["note_id"]: r for r in rows}
+    first, second = by_id[summer["id"]], by_id[winter["id"]]
+    assert first["created_at"] == "2026-05-09T10:05:00+01:00"  # BST, with its offset
+    assert (first["date_uk"], first["time_uk"]) == ("2026-05-09", "10:05")
+    assert second["created_at"] == "2026-01-15T12:00:00.250000+00:00"  # GMT in winter
+    assert first["use_case"] == "call_101"
+    assert first["use_case_title"] == "AI answering 101 calls"
+    assert first["agenda_step"] == "Table discussion: AI answering 101 calls"
+    assert (first["starred"], second["starred"]) == ("1", "")
+    assert first["themes"] == "Efficiency;Languages and accents"
+    theme_columns = [c for c in rows[0] if c.startswith("theme: ")]
+    assert len(theme_columns) == len({t.label.casefold() for t in default_pack.themes})
+    assert {c for c in theme_columns if first[c] == "1"} == {
+        "theme: Efficiency", "theme: Languages and accents"}
+    assert not any(second[c] for c in theme_columns)
+    with Store(tmp_path / "other.db", device_id="other") as other:
+        _roster(other)
+        report = import_notes(other, default_pack, out)
+        assert report.added == 2
+        assert not [w for w in report.warnings if "column" in w]
+        back = {n["text"]: n for n in other.rows("notes")}
+        assert back["=SUM(A1) but 8 seconds is good"]["starred"] == 1
+        assert back["Winter note"]["noted_at"] == winter["noted_at"]
+        assert back["Winter note"]["starred"] == 0
+
+
+def test_an_unknown_extra_column_still_warns(store, default_pack, tmp_path):
+    path = _write(tmp_path / "n.csv", "site,workshop,kind,text,colour,theme: privacy\r\n"
+                  "Cardiff,2,note,hello,blue,1\r\n")
+    report = import_notes(store, default_pack, path)
+    assert report.added == 1
+    assert [w for w in report.warnings if "column" in w] == [
+        f"{path}: column 'colour' is not used and was ignored"]
+
+
+def test_a_bad_star_is_named(store, default_pack, tmp_path):
+    path = _write(tmp_path / "n.csv", "site,workshop,kind,text,starred\r\n"
+                  "Cardiff,2,note,hello,maybe\r\n")
+    with pytest.raises(CsvImportError) as caught:
+        import_notes(store, default_pack, path)
+    assert caught.value.problems[0].line == 2 and caught.value.problems[0].field == "starred"
+    assert store.count("notes") == 0

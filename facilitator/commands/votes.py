@@ -36,7 +36,8 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:  # type: ignore
     results = subparsers.add_parser("results", help="ranking results overall and by group")
     results.add_argument("--by", metavar="VAR",
                          help="site, workshop, or any roster or derived variable")
-    results.add_argument("--workshop", type=int, metavar="N", help="only this workshop")
+    results.add_argument("--workshop", type=int, metavar="N",
+                         help="this workshop's ballots (default: the latest with ballots)")
     results.add_argument("--json", action="store_true")
     quotas = subparsers.add_parser("quotas", help="quota vs actual per site and variable")
     quotas.add_argument("--site", metavar="SITE", help="only this site (id or name)")
@@ -106,24 +107,54 @@ def cmd_results(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     pack = load_pack(resolved.pack)
     with Store(resolved.db) as store:
         out = results(store, pack, by=args.by, workshop=args.workshop,
-                      threshold=pack.suppression_threshold)
+                      threshold=pack.suppression_threshold, before_after=True)
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     titles = {u.id: u.title for u in pack.use_cases}
+    sites = {s.id: s.name for s in pack.sites}
+    if out["workshop"] is None:
+        print("No ballots yet.")
+        return 0
+    heading = f"Workshop {out['workshop']}"
+    if out["latest"]:
+        heading += " (the latest workshop with ballots"
+        others = [str(w) for w in out["workshops"] if w != out["workshop"]]
+        heading += f"; also ranked in workshop {', '.join(others)}: --workshop N)" \
+            if others else ")"
+    print(heading)
+    print()
     for group in out["groups"]:
         name = "Overall" if group["by"] == "overall" else f"{group['by']} = {group['value']}"
+        counted = (f"n={group['n']} ballots, {group['participants']} of them from "
+                   f"participants on the roster")
         if group["suppressed"]:
-            print(f"{name} (n={group['n']}): fewer than {pack.suppression_threshold} "
+            print(f"{name} ({counted}): fewer than {pack.suppression_threshold} "
                   f"ballots, not shown")
             continue
-        print(f"{name} (n={group['n']}): mean rank (1 = most acceptable), Borda, Schulze")
+        print(f"{name} ({counted}): mean rank (1 = most acceptable), Borda, Schulze tier")
         tier_of = {u: i + 1 for i, tier in enumerate(group["schulze"]) for u in tier}
         cells = sorted(group["use_cases"].items(), key=lambda kv: kv[1]["mean_rank"])
         width = max(len(t) for t in titles.values())
         for use_case, cell in cells:
             print(f"  {titles[use_case]:<{width}}  {cell['mean_rank']:.2f}  "
                   f"{cell['borda']:>6}  {tier_of[use_case]}")
+        print()
+    for shift in out["before_after"]:
+        where = sites.get(shift["site"], shift["site"])
+        print(f"{where}: before and after, workshop {shift['before']} "
+              f"({shift['n_before']} ballots) to workshop {shift['after']} "
+              f"({shift['n_after']} ballots), {shift['paired']} participants in both")
+        if shift["suppressed"]:
+            print(f"  fewer than {pack.suppression_threshold} ballots in a round, not shown")
+            print()
+            continue
+        width = max(len(t) for t in titles.values())
+        print(f"  {'':<{width}}  before  after  moved up  moved down")
+        for use_case, cell in shift["use_cases"].items():
+            print(f"  {titles[use_case]:<{width}}  {cell['mean_rank_before']:>6.2f}  "
+                  f"{cell['mean_rank_after']:>5.2f}  {cell['moved_up']:>8}  "
+                  f"{cell['moved_down']:>10}")
         print()
     return 0
 

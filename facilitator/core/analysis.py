@@ -192,6 +192,19 @@ def signature_counts(store: Store, *, by_sql: str | None = None,
     ``by_sql`` groups by an expression over ``b`` (ballots) and, with ``known_only``,
     ``p`` (the participant: only ballots of people on the roster).
     """
+    return _counted(store, by_sql=by_sql, by_params=by_params, known_only=known_only,
+                    workshop=workshop, site=site)[0]
+
+
+def _counted(store: Store, *, by_sql: str | None = None, by_params: Sequence[str] = (),
+             known_only: bool = False, workshop: int | None = None,
+             site: str | None = None) -> tuple[dict[str | None, dict[str, int]],
+                                               dict[str | None, int]]:
+    """(signature counts, ballots from roster participants) per group, in one scan.
+
+    A participant has at most one counted ballot per workshop (its id derives from
+    both), so within one workshop the known ballots are the participants who ranked.
+    """
     where = [COUNTED_B_SQL]
     params: list[Any] = list(by_params)
     source = "ballots b"
@@ -203,16 +216,15 @@ def signature_counts(store: Store, *, by_sql: str | None = None,
     if site is not None:
         where.append("b.site = ?")
         params.append(site)
-    if by_sql:
-        sql = (f"SELECT {by_sql} AS grp, b.ranking, COUNT(*) FROM {source} "
-               f"WHERE {' AND '.join(where)} GROUP BY 1, 2")
-    else:
-        sql = (f"SELECT NULL, b.ranking, COUNT(*) FROM {source} "
-               f"WHERE {' AND '.join(where)} GROUP BY b.ranking")
+    sql = (f"SELECT {by_sql or 'NULL'} AS grp, b.ranking, COUNT(*), COUNT(b.participant_id) "
+           f"FROM {source} WHERE {' AND '.join(where)} GROUP BY 1, 2")
     out: dict[str | None, dict[str, int]] = {}
-    for group, signature, count in store.db.execute(sql, params).fetchall():
-        out.setdefault(None if group is None else str(group), {})[str(signature)] = int(count)
-    return out
+    known: dict[str | None, int] = {}
+    for group, signature, count, voters in store.db.execute(sql, params).fetchall():
+        key = None if group is None else str(group)
+        out.setdefault(key, {})[str(signature)] = int(count)
+        known[key] = known.get(key, 0) + int(voters)
+    return out, known
 
 
 def _summarise(signatures: Mapping[str, int], ids: tuple[str, ...]) -> GroupResult:
@@ -229,47 +241,217 @@ def group_json(by: str, value: str | None, result: GroupResult | None, n: int,
     }
 
 
+def rounds_by_site(store: Store, pack: SessionPack) -> dict[str, list[int]]:
+    """site id → the workshops in which it has counted ballots, in order.
+
+    One indexed probe per site and workshop (EXISTS stops at the first counted
+    ballot), not a scan of every ballot.
+    """
+    out: dict[str, list[int]] = {}
+    for site in pack.sites:
+        for workshop in pack.workshops:
+            if store.db.execute(
+                    f"SELECT EXISTS (SELECT 1 FROM ballots b WHERE b.site = ? AND "
+                    f"b.workshop = ? AND {COUNTED_B_SQL})",
+                    [site.id, workshop.number]).fetchone()[0]:
+                out.setdefault(site.id, []).append(workshop.number)
+    return out
+
+
+def ranking_rounds(store: Store, pack: SessionPack, site: str | None = None) -> list[int]:
+    """The workshops with counted ballots (of ``site``, a site id), in order."""
+    by_site = rounds_by_site(store, pack)
+    if site is not None:
+        return by_site.get(site, [])
+    return sorted({w for rounds in by_site.values() for w in rounds})
+
+
+def latest_round(store: Store, pack: SessionPack, site: str | None = None) -> int | None:
+    """The latest workshop with counted ballots: what a report shows by default."""
+    rounds = ranking_rounds(store, pack, site)
+    return rounds[-1] if rounds else None
+
+
+def _check_workshop(pack: SessionPack, workshop: int | None) -> int | None:
+    if workshop is None:
+        return None
+    try:
+        return pack.workshop(int(workshop)).number
+    except (SessionPackError, ValueError, TypeError) as exc:
+        numbers = ", ".join(str(w.number) for w in pack.workshops)
+        raise FacilitatorError(f"unknown workshop {workshop!r} (expected {numbers})",
+                               field="workshop") from exc
+
+
 def results(store: Store, pack: SessionPack, *, by: str | None = None,
-            workshop: int | None = None, threshold: int = 5) -> dict[str, Any]:
-    """``results --json`` (DESIGN §5): the overall group first, then one per category.
+            workshop: int | None = None, threshold: int = 5,
+            before_after: bool = False) -> dict[str, Any]:
+    """``results --json`` (DESIGN §5): one workshop, the overall group first, then one
+    per category; ``"workshop"`` says which (``workshop``, else the latest with
+    ballots; None when nothing was cast). Ballots of two workshops are never pooled.
 
     Counted: the latest version of each ballot, not deleted, not a pending keying,
     not of a withdrawn participant. Anonymous ballots count overall and per site,
-    not in roster-variable groups.
+    not in roster-variable groups. Each group also says how many of its ballots came
+    from participants on the roster (``participants``); the rest are anonymous.
+    ``before_after`` adds each site's shift between the workshops it ranked in.
     """
-    return {"groups": [g for g, _r in result_groups(store, pack, by=by, workshop=workshop,
-                                                       threshold=threshold)]}
+    chosen = _check_workshop(pack, workshop)
+    rounds = ranking_rounds(store, pack)
+    if chosen is None:
+        chosen = rounds[-1] if rounds else None
+    groups = [g for g, _r in result_groups(store, pack, by=by, workshop=chosen,
+                                            threshold=threshold)]
+    return {"workshop": chosen, "latest": workshop is None, "workshops": rounds,
+            "groups": groups,
+            "before_after": [s.as_json() for s in site_shifts(store, pack,
+                                                                threshold=threshold)]
+            if before_after else []}
 
 
 def result_groups(store: Store, pack: SessionPack, *, by: str | None = None,
                   workshop: int | None = None,
                   threshold: int = 5) -> list[tuple[dict[str, Any], GroupResult | None]]:
-    """Each group's JSON and its full analysis (None when suppressed), for the views."""
+    """Each group's JSON and its full analysis (None when suppressed), for the views.
+
+    One workshop at a time: ``workshop``, else the latest with ballots. Grouping
+    ``by="workshop"`` is the exception: each group is then one workshop's ballots.
+    """
     ids = pack.use_case_ids
-    if workshop is not None:
-        try:
-            pack.workshop(int(workshop))
-        except (SessionPackError, ValueError) as exc:
-            raise FacilitatorError(f"unknown workshop {workshop!r}", field="workshop") from exc
-    overall = signature_counts(store, workshop=workshop).get(None, {})
+    chosen = _check_workshop(pack, workshop)
+    if chosen is None:
+        chosen = latest_round(store, pack)
+    filter_ = chosen if chosen is not None else -1  # no ballots: count nothing
+    counts, known = _counted(store, workshop=filter_)
+    overall, voters = counts.get(None, {}), known.get(None, 0)
     groups: list[tuple[dict[str, Any], GroupResult | None]] = []
-    groups.append(_group(ids, "overall", None, overall, threshold))
+    groups.append(_group(ids, "overall", None, overall, threshold, voters))
     if by is None or by == "overall":
         return groups
     values = grouping_values(pack, by)
     expression, params, known_only = _group_expression(pack, by)
-    counted = signature_counts(store, by_sql=expression, by_params=params,
-                               known_only=known_only, workshop=workshop)
+    within = None if by == "workshop" else filter_
+    counted, known = _counted(store, by_sql=expression, by_params=params,
+                              known_only=known_only, workshop=within)
     for key, label in values:
-        groups.append(_group(ids, by, label, counted.get(key, {}), threshold))
+        groups.append(_group(ids, by, label, counted.get(key, {}), threshold,
+                             known.get(key, 0)))
     # A category the pack no longer lists (an older roster) is still shown, not dropped.
     for key in sorted(k for k in counted if k is not None and k not in dict(values)):
-        groups.append(_group(ids, by, key, counted[key], threshold))
+        groups.append(_group(ids, by, key, counted[key], threshold, known.get(key, 0)))
     return groups
 
 
+# -- before and after: a group that ranked in more than one workshop -------------------
+
+
+@dataclass(frozen=True)
+class UseCaseShift:
+    """One use case between two rounds. ``moved_up`` counts paired participants who
+    ranked it more acceptable (a smaller rank) in the later round."""
+
+    use_case: str
+    mean_before: float
+    mean_after: float
+    moved_up: int
+    moved_down: int
+    unchanged: int
+
+    @property
+    def change(self) -> float:
+        return self.mean_after - self.mean_before
+
+
+@dataclass(frozen=True)
+class RoundShift:
+    """A site's (or everyone's, ``site`` None) rankings in two workshops.
+
+    Means are over each round's counted ballots; movements over the participants
+    (known by code) who ranked in both rounds, ``paired`` of them.
+    """
+
+    site: str | None
+    before: int
+    after: int
+    ballots_before: int
+    ballots_after: int
+    paired: int
+    shifts: tuple[UseCaseShift, ...]
+    suppressed: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "site": self.site, "before": self.before, "after": self.after,
+            "n_before": self.ballots_before, "n_after": self.ballots_after,
+            "paired": self.paired, "suppressed": self.suppressed,
+            "use_cases": {} if self.suppressed else {
+                s.use_case: {"mean_rank_before": s.mean_before,
+                             "mean_rank_after": s.mean_after, "moved_up": s.moved_up,
+                             "moved_down": s.moved_down, "unchanged": s.unchanged}
+                for s in self.shifts},
+        }
+
+
+def round_shift(store: Store, pack: SessionPack, *, before: int, after: int,
+                site: str | None = None, threshold: int = 5) -> RoundShift:
+    """How a group's rankings moved from workshop ``before`` to ``after``."""
+    ids = pack.use_case_ids
+    where = f"{COUNTED_B_SQL} AND b.workshop IN (?, ?)"
+    params: list[Any] = [int(before), int(after)]
+    if site is not None:
+        where += " AND b.site = ?"
+        params.append(site)
+    sums = {w: dict.fromkeys(ids, 0) for w in (before, after)}
+    counts = {before: 0, after: 0}
+    # Means by ranking signature (at most 720 per round); pairs only for known voters.
+    for workshop, ranking, count in store.db.execute(
+            f"SELECT b.workshop, b.ranking, COUNT(*) FROM ballots b WHERE {where} "
+            "GROUP BY 1, 2", params).fetchall():
+        w = int(workshop)
+        counts[w] += int(count)
+        for place, use_case in enumerate(json.loads(ranking), start=1):
+            if use_case in sums[w]:
+                sums[w][use_case] += place * int(count)
+    places: dict[int, dict[str, dict[str, int]]] = {before: {}, after: {}}
+    for workshop, pid, ranking in store.db.execute(
+            f"SELECT b.workshop, b.participant_id, b.ranking FROM ballots b WHERE {where} "
+            "AND b.participant_id IS NOT NULL", params).fetchall():
+        places[int(workshop)][str(pid)] = {
+            u: i for i, u in enumerate(json.loads(ranking), start=1)}
+    paired = sorted(set(places[before]) & set(places[after]))
+    shifts = []
+    for use_case in ids:
+        up = sum(1 for p in paired if places[after][p][use_case] < places[before][p][use_case])
+        down = sum(1 for p in paired
+                   if places[after][p][use_case] > places[before][p][use_case])
+        shifts.append(UseCaseShift(
+            use_case,
+            sums[before][use_case] / counts[before] if counts[before] else 0.0,
+            sums[after][use_case] / counts[after] if counts[after] else 0.0,
+            up, down, len(paired) - up - down))
+    small = min(counts[before], counts[after]) < max(threshold, 1)
+    return RoundShift(site, int(before), int(after), counts[before], counts[after],
+                      len(paired), tuple(shifts), small)
+
+
+def site_shifts(store: Store, pack: SessionPack, *, sites: Sequence[str] | None = None,
+                threshold: int = 5) -> list[RoundShift]:
+    """Every site that ranked in more than one workshop: one shift per pair of
+    consecutive rounds, in site then workshop order."""
+    out = []
+    by_site = rounds_by_site(store, pack)
+    for site in pack.sites:
+        if sites is not None and site.id not in sites:
+            continue
+        rounds = by_site.get(site.id, [])
+        for before, after in zip(rounds, rounds[1:], strict=False):
+            out.append(round_shift(store, pack, before=before, after=after, site=site.id,
+                                   threshold=threshold))
+    return out
+
+
 def _group(ids: tuple[str, ...], by: str, value: str | None, signatures: Mapping[str, int],
-           threshold: int) -> tuple[dict[str, Any], GroupResult | None]:
+           threshold: int, voters: int = 0) -> tuple[dict[str, Any], GroupResult | None]:
     n = sum(signatures.values())
     result = None if n < max(threshold, 1) else _summarise(signatures, ids)
-    return group_json(by, value, result, n, threshold), result
+    return {**group_json(by, value, result, n, threshold), "participants": voters}, result

@@ -7,6 +7,14 @@ themes become ad-hoc themes and are reported. The export writes UTF-8 with a BOM
 (Excel) and round-trips through the import. A withdrawn participant's notes never
 leave the laptop; a quote from someone who said no to quotes is exported without
 its words.
+
+The export adds, after those columns, what an analyst filters on (``EXTRA_COLUMNS``):
+the note's id, its use case's title, agenda step, star (1 or blank), the date and
+time in UK local time, and one ``theme: LABEL`` column per theme (1 or blank) beside
+the ``;`` list. ``created_at`` is written in UK local time with its offset
+(``2026-05-09T10:05:00+01:00``), the same instant the import reads back. The import
+knows these columns: it reads ``starred`` and ignores the rest without a warning
+(the ``themes`` list is what it reads, not the theme columns).
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,6 +51,8 @@ from facilitator.core.venue import table_id
 NOTES_COLUMNS = ("site", "workshop", "table", "kind", "text", "use_case", "themes",
                  "participant", "created_at")
 REQUIRED_COLUMNS = ("site", "workshop", "kind", "text")
+EXTRA_COLUMNS = ("note_id", "use_case_title", "agenda_step", "starred", "date_uk", "time_uk")
+THEME_PREFIX = "theme: "
 LONDON = ZoneInfo("Europe/London")
 WITHHELD = "[words withheld: this participant said no to being quoted]"
 
@@ -66,9 +77,9 @@ def _resolve_use_case(pack: SessionPack, text: str) -> str | None:
 def parse_notes(store: Store, pack: SessionPack, path: str | Path
                 ) -> tuple[list[_ParsedRow], list[str]]:
     """Validate a notes CSV against the pack and roster; nothing is written."""
-    table = read_csv(path, NOTES_COLUMNS, REQUIRED_COLUMNS)
+    table = read_csv(path, (*NOTES_COLUMNS, *EXTRA_COLUMNS), REQUIRED_COLUMNS)
     warnings = [f"{table.file}: column {c!r} is not used and was ignored"
-                for c in table.extra_columns]
+                for c in table.extra_columns if not c.startswith(THEME_PREFIX)]
     problems: list[RowProblem] = []
     parsed: list[_ParsedRow] = []
     occurrences: dict[tuple[str, ...], int] = {}
@@ -136,6 +147,9 @@ def parse_notes(store: Store, pack: SessionPack, path: str | Path
                 bad(f"bad date {created!r} (expected ISO 8601, e.g. 2025-03-08T14:05; "
                     "without a zone it means UK time)", "created_at")
         names = [n.strip() for n in values.get("themes", "").split(";") if n.strip()]
+        starred = values.get("starred", "").casefold()
+        if starred not in ("", "0", "1", "yes", "no"):
+            bad(f"starred is {values.get('starred')!r} (expected 1 or blank)", "starred")
         if not ok:
             continue
         key = tuple(values.get(c, "") for c in NOTES_COLUMNS)
@@ -149,7 +163,7 @@ def parse_notes(store: Store, pack: SessionPack, path: str | Path
                 "table_id": table_id(site_id, table_name) if table_name else None,
                 "table_name": table_name, "step_id": None, "use_case": use_case,
                 "kind": kind, "text": text, "participant_id": person,
-                "noted_at": noted_at, "starred": 0,
+                "noted_at": noted_at, "starred": 1 if starred in ("1", "yes") else 0,
             },
             theme_names=names,
             group=theme_book.group_for(kind, use_case),
@@ -226,13 +240,39 @@ def _already_here(store: Store, row: _ParsedRow, created: set[str], matched: set
 # -- export -----------------------------------------------------------------------------
 
 
+def uk_time(noted_at: str) -> datetime:
+    """A stored instant as the room's clock showed it (Europe/London, with its offset)."""
+    stamp = datetime.fromisoformat(canonical_time(noted_at).replace("Z", "+00:00"))
+    return stamp.astimezone(LONDON)
+
+
+def theme_columns(store: Store, pack: SessionPack) -> list[tuple[str, set[str]]]:
+    """One column per theme label (case-insensitive), codebook order: (label, theme ids).
+
+    A note has one use case, so "Privacy" under two use cases is one column; its
+    ``use_case`` says which, and the column summed is the theme across use cases.
+    """
+    columns: dict[str, tuple[str, set[str]]] = {}
+    for theme in theme_book.all_themes(store, pack):
+        columns.setdefault(theme.label.casefold(), (theme.label, set()))[1].add(theme.id)
+    return list(columns.values())
+
+
+def export_header(store: Store, pack: SessionPack) -> list[str]:
+    return [*NOTES_COLUMNS, *EXTRA_COLUMNS,
+            *[THEME_PREFIX + label for label, _ in theme_columns(store, pack)]]
+
+
 def export_rows(store: Store, pack: SessionPack, site: str | None = None) -> list[list[str]]:
-    """The notes as CSV rows (no header): not deleted, no withdrawn participant's."""
+    """The notes as CSV rows under ``export_header``: not deleted, no withdrawn or
+    erased participant's, no rehearsal notes in a real database's export."""
     where = "n.deleted = 0"
     params: list[Any] = []
     if site:
         where += " AND n.site = ?"
         params.append(site)
+    if not store.rehearsal:
+        where += " AND n.rehearsal = 0"
     rows = list(store.db.query(
         "SELECT n.*, p.code AS p_code, p.withdrawn AS p_withdrawn, p.erased AS p_erased, "
         "p.quote_consent AS p_consent, t.name AS t_name FROM notes n "
@@ -240,7 +280,10 @@ def export_rows(store: Store, pack: SessionPack, site: str | None = None) -> lis
         "LEFT JOIN venue_tables t ON t.id = n.table_id "
         f"WHERE {where} ORDER BY n.site, n.workshop, n.noted_at, n.id", params))
     names = {s.id: s.name for s in pack.sites}
+    titles = {u.id: u.title for u in pack.use_cases}
+    steps = {step.id: step.title for w in pack.workshops for step in w.steps}
     labels = theme_book.labels(store, pack)
+    columns = theme_columns(store, pack)
     out: list[list[str]] = []
     for row in rows:
         if row["p_withdrawn"] or row["p_erased"]:
@@ -248,18 +291,34 @@ def export_rows(store: Store, pack: SessionPack, site: str | None = None) -> lis
         text = str(row["text"])
         if row["kind"] == "quote" and row["p_consent"] is not None and not row["p_consent"]:
             text = WITHHELD
+        tagged = themes_of(row)
+        local = uk_time(str(row["noted_at"]))
+        use_case = str(row["use_case"] or "")
         out.append([
             names.get(str(row["site"]), str(row["site"])),
             str(row["workshop"]),
             str(row["table_name"] or row["t_name"] or ""),
             str(row["kind"]),
             text,
-            str(row["use_case"] or ""),
-            ";".join(labels.get(t, t) for t in themes_of(row)),
+            use_case,
+            ";".join(labels.get(t, t) for t in tagged),
             str(row["p_code"] or ""),
-            str(row["noted_at"]),
+            local.isoformat(),
+            str(row["id"]),
+            titles.get(use_case, ""),
+            steps.get(str(row.get("step_id") or ""), ""),
+            "1" if row.get("starred") else "",
+            local.strftime("%Y-%m-%d"),
+            local.strftime("%H:%M"),
+            *["1" if ids.intersection(tagged) else "" for _, ids in columns],
         ])
     return out
+
+
+def export_table(store: Store, pack: SessionPack, site: str | None = None
+                 ) -> tuple[list[str], list[list[str]]]:
+    """The notes CSV's header and rows."""
+    return export_header(store, pack), export_rows(store, pack, site)
 
 
 def export_notes(store: Store, pack: SessionPack, path: str | Path, site: str | None = None,
@@ -271,10 +330,10 @@ def export_notes(store: Store, pack: SessionPack, path: str | Path, site: str | 
     target = Path(path)
     if progress is not None:
         progress(0, 1)
-    rows = export_rows(store, pack, site)
+    header, rows = export_table(store, pack, site)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(NOTES_COLUMNS)
+    writer.writerow(header)
     writer.writerows(rows)
     text = buffer.getvalue()
     partial = target.with_name(target.name + ".partial")
@@ -287,4 +346,3 @@ def export_notes(store: Store, pack: SessionPack, path: str | Path, site: str | 
     if progress is not None:
         progress(1, 1)
     return len(rows)
-

@@ -3,6 +3,13 @@
 A pack is a folder ``sessions/<name>/`` holding ``pack.toml``. Every problem is
 reported with the file and the key path (``workshops[2].steps[4].use_case``) or, for
 TOML syntax, the line.
+
+Bilingual packs (schema 2): beside any text ``title`` a pack may give ``title_cy``, its
+Welsh (lists too: ``benefits_cy``, one item per English item); the codebook's Welsh
+labels are ``[codebook.labels_cy]``; a variable's Welsh category names are
+``category_labels_cy``. The English stays the pack's key (ids, theme ids, matching);
+``pack.localised("cy")`` is the same pack with Welsh texts in the English places.
+Packs without Welsh (schema 1) load as before and show English. docs/session-packs.md.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +26,7 @@ from facilitator.core.errors import SessionPackError
 from facilitator.core.records import natural_id
 
 PACK_FILE = "pack.toml"
-PACK_SCHEMA_VERSION = 1
+PACK_SCHEMA_VERSION = 2
 
 STEP_KINDS = (
     "welcome", "presentation", "video", "discussion", "ranking",
@@ -32,6 +39,12 @@ ADVICE_GROUP = "advice"
 ROSTER_VARIABLES = (
     "gender", "age_band", "ethnicity", "area", "seg", "lgbtqia", "trust_police", "ai_opinion",
 )
+# Keys that may carry a Welsh twin ``<key>_cy``.
+TRANSLATABLE = frozenset({
+    "title", "description", "name", "definition", "benefits", "risks", "example", "prompt",
+    "facilitator_notes", "speaker", "role", "topic", "label",
+})
+WELSH_SUFFIX = "_cy"
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -44,6 +57,8 @@ class Site:
     tables: tuple[str, ...] = ()
     # Other names a spreadsheet may use for the site (e.g. Welsh: Caerdydd).
     aliases: tuple[str, ...] = ()
+    # Welsh texts by field name (bilingual packs); see SessionPack.localised.
+    cy: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,8 @@ class AgendaStep:
     video: str | None = None
     auto_advance: bool = False
     facilitator_notes: str = ""
+    # Welsh texts by field name (bilingual packs); see SessionPack.localised.
+    cy: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,7 @@ class Workshop:
     mode: str
     description: str = ""
     steps: tuple[AgendaStep, ...] = ()
+    cy: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def in_person(self) -> bool:
@@ -85,6 +103,8 @@ class UseCase:
     benefits: tuple[str, ...]
     risks: tuple[str, ...]
     example: str
+    # Welsh texts by field name (bilingual packs); see SessionPack.localised.
+    cy: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -97,6 +117,8 @@ class Video:
     topic: str
     sha256: str
     duration: float
+    # Welsh texts by field name (bilingual packs); see SessionPack.localised.
+    cy: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -105,6 +127,8 @@ class Theme:
     key: str
     label: str
     group: str  # a use case id, or "advice"
+    # Welsh texts by field name (bilingual packs); see SessionPack.localised.
+    cy: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -116,6 +140,13 @@ class Variable:
     categories: tuple[str, ...]
     aliases: Mapping[str, str] = field(default_factory=dict)
     scores: Mapping[int, str] = field(default_factory=dict)
+    cy: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # Category names to show, by language (the categories themselves are the data).
+    category_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict,
+                                                              compare=False)
+
+    def category_label(self, category: str, lang: str = "en") -> str:
+        return self.category_labels.get(lang, {}).get(category, category)
 
 
 @dataclass(frozen=True)
@@ -126,6 +157,7 @@ class DerivedVariable:
     label: str
     # variable -> ("in" | "not_in", categories)
     rules: Mapping[str, tuple[str, tuple[str, ...]]]
+    cy: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def applies(self, participant: Mapping[str, Any]) -> bool:
         for var, (op, values) in self.rules.items():
@@ -154,6 +186,9 @@ class SessionPack:
     # Dot voting on advice: dots per participant, and at most this many on one item.
     dot_allowance: int = 3
     dot_cap: int = 2
+    cy: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # The language of the texts: "en", or "cy" for a pack.localised("cy") copy.
+    lang: str = "en"
 
     @property
     def file(self) -> Path:
@@ -204,6 +239,41 @@ class SessionPack:
     @property
     def use_case_ids(self) -> tuple[str, ...]:
         return tuple(u.id for u in self.use_cases)
+
+    @property
+    def has_welsh(self) -> bool:
+        return bool(self.cy) or any(u.cy for u in self.use_cases)
+
+    def localised(self, lang: str) -> SessionPack:
+        """This pack with its texts in ``lang`` ("cy" or "en"): ids, theme ids, theme keys,
+        categories and quotas stay the English ones, so data matches either way. A text
+        with no Welsh keeps its English. A site keeps its English name as an alias."""
+        if lang != "cy" or self.lang == "cy":
+            return self
+
+        def welsh(item: Any, **extra: Any) -> Any:
+            return replace(item, **{**dict(item.cy), **extra})
+
+        sites = tuple(
+            welsh(s, aliases=tuple(dict.fromkeys(
+                a for a in (*s.aliases, s.name) if a.casefold() != s.cy.get("name", s.name).casefold())))
+            for s in self.sites)
+        workshops = tuple(welsh(w, steps=tuple(welsh(step) for step in w.steps))
+                          for w in self.workshops)
+        return replace(
+            self, **dict(self.cy), lang="cy", sites=sites, workshops=workshops,
+            use_cases=tuple(welsh(u) for u in self.use_cases),
+            videos=tuple(welsh(v) for v in self.videos),
+            themes=tuple(welsh(t) for t in self.themes),
+            variables=tuple(welsh(v) for v in self.variables),
+            derived=tuple(welsh(d) for d in self.derived))
+
+    def english_theme_key(self, theme_id_: str) -> str | None:
+        """The English key of a codebook theme, whatever language the labels are in."""
+        for theme in self.themes:
+            if theme.id == theme_id_:
+                return theme.key
+        return None
 
 
 def theme_key(label: str) -> str:
@@ -288,10 +358,31 @@ class _Reader:
         return value
 
     def only(self, data: Mapping[str, Any], path: str, allowed: set[str]) -> None:
+        allowed = allowed | {key + WELSH_SUFFIX for key in allowed & TRANSLATABLE}
         for key in data:
             if key not in allowed:
                 hint = ", ".join(sorted(allowed))
                 raise self.fail(_join(path, key), f"unknown key (expected one of: {hint})")
+
+
+def _welsh(r: _Reader, data: Mapping[str, Any], path: str,
+           english: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``<key>_cy`` twins present in ``data``, checked against their English."""
+    found: dict[str, Any] = {}
+    for key, value in english.items():
+        twin = key + WELSH_SUFFIX
+        if twin not in data:
+            continue
+        if isinstance(value, tuple):
+            items = r.strings(data, twin, path, required=False)
+            if len(items) != len(value):
+                raise r.fail(_join(path, twin),
+                             f"has {len(items)} item(s) but {key} has {len(value)}: "
+                             "give one Welsh item per English item, in the same order")
+            found[key] = items
+        else:
+            found[key] = r.string(data, twin, path, required=bool(value))
+    return found
 
 
 def _join(path: str, key: str) -> str:
@@ -366,10 +457,13 @@ def _build(r: _Reader, data: dict[str, Any], folder: Path) -> SessionPack:
     variables = _variables(r, data)
     derived = _derived(r, data, variables)
     quotas = _quotas(r, data, sites, variables, derived)
+    title = r.string(prog, "title", "programme")
+    description = r.string(prog, "description", "programme", required=False)
     return SessionPack(
         id=r.ident(prog, "id", "programme"),
-        title=r.string(prog, "title", "programme"),
-        description=r.string(prog, "description", "programme", required=False),
+        title=title,
+        description=description,
+        cy=_welsh(r, prog, "programme", {"title": title, "description": description}),
         path=folder,
         sites=sites,
         workshops=workshops,
@@ -391,13 +485,16 @@ def _sites(r: _Reader, data: dict[str, Any]) -> tuple[Site, ...]:
         path = f"sites[{i}]"
         item = r.table(raw, path)
         r.only(item, path, {"id", "name", "description", "tables", "aliases"})
-        sites.append(Site(
+        site = Site(
             id=r.ident(item, "id", path),
             name=r.string(item, "name", path),
             description=r.string(item, "description", path, required=False),
             tables=r.strings(item, "tables", path, required=False),
             aliases=r.strings(item, "aliases", path, required=False),
-        ))
+        )
+        # Table names are not translated: they make the tables' ids.
+        cy = _welsh(r, item, path, {"name": site.name, "description": site.description})
+        sites.append(replace(site, cy=cy))
     if not sites:
         raise r.fail("sites", "must list at least one site")
     _unique(r, [(s.id, f"sites[{i}].id") for i, s in enumerate(sites)], "site")
@@ -417,7 +514,7 @@ def _use_cases(r: _Reader, data: dict[str, Any]) -> tuple[UseCase, ...]:
         level = r.string(item, "level", path)
         if level not in USE_CASE_LEVELS:
             raise r.fail(f"{path}.level", f"{level!r} must be one of {', '.join(USE_CASE_LEVELS)}")
-        use_cases.append(UseCase(
+        case = UseCase(
             id=r.ident(item, "id", path),
             level=level,
             title=r.string(item, "title", path),
@@ -425,7 +522,10 @@ def _use_cases(r: _Reader, data: dict[str, Any]) -> tuple[UseCase, ...]:
             benefits=r.strings(item, "benefits", path),
             risks=r.strings(item, "risks", path),
             example=r.string(item, "example", path),
-        ))
+        )
+        use_cases.append(replace(case, cy=_welsh(r, item, path, {
+            "title": case.title, "definition": case.definition, "benefits": case.benefits,
+            "risks": case.risks, "example": case.example})))
     _unique(r, [(u.id, f"use_cases[{i}].id") for i, u in enumerate(use_cases)], "use case")
     return tuple(use_cases)
 
@@ -446,13 +546,16 @@ def _videos(r: _Reader, data: dict[str, Any]) -> tuple[Video, ...]:
         duration = r.number(item, "duration", path)
         if duration <= 0:
             raise r.fail(f"{path}.duration", "must be more than 0 seconds")
-        videos.append(Video(
+        video = Video(
             id=r.ident(item, "id", path), file=file, title=r.string(item, "title", path),
             speaker=r.string(item, "speaker", path, required=False),
             role=r.string(item, "role", path, required=False),
             topic=r.string(item, "topic", path, required=False),
             sha256=sha, duration=duration,
-        ))
+        )
+        videos.append(replace(video, cy=_welsh(r, item, path, {
+            "title": video.title, "speaker": video.speaker, "role": video.role,
+            "topic": video.topic})))
     _unique(r, [(v.id, f"videos[{i}].id") for i, v in enumerate(videos)], "video")
     return tuple(videos)
 
@@ -494,18 +597,23 @@ def _workshops(r: _Reader, data: dict[str, Any], use_case_ids: set[str],
                 raise r.fail(f"{spath}.video", "a video step must name a video")
             step_id = r.ident(step, "id", spath)
             step_ids.append((step_id, f"{spath}.id"))
-            steps.append(AgendaStep(
+            agenda_step = AgendaStep(
                 id=step_id, kind=kind, title=r.string(step, "title", spath), minutes=minutes,
                 prompt=r.string(step, "prompt", spath, required=False),
                 use_case=use_case, video=video,
                 auto_advance=r.boolean(step, "auto_advance", spath, False),
                 facilitator_notes=r.string(step, "facilitator_notes", spath, required=False),
-            ))
-        workshops.append(Workshop(
+            )
+            steps.append(replace(agenda_step, cy=_welsh(r, step, spath, {
+                "title": agenda_step.title, "prompt": agenda_step.prompt,
+                "facilitator_notes": agenda_step.facilitator_notes})))
+        workshop = Workshop(
             number=int(number_f), title=r.string(item, "title", path), mode=mode,
             description=r.string(item, "description", path, required=False),
             steps=tuple(steps),
-        ))
+        )
+        workshops.append(replace(workshop, cy=_welsh(r, item, path, {
+            "title": workshop.title, "description": workshop.description})))
     if not workshops:
         raise r.fail("workshops", "must list at least one workshop")
     _unique(r, [(str(w.number), f"workshops[{i}].number") for i, w in enumerate(workshops)],
@@ -518,7 +626,8 @@ def _codebook(r: _Reader, data: dict[str, Any], use_case_ids: set[str]) -> tuple
     if "codebook" not in data:
         return ()
     book = r.table(data["codebook"], "codebook")
-    r.only(book, "codebook", {"advice", "use_cases"})
+    r.only(book, "codebook", {"advice", "use_cases", "labels_cy"})
+    welsh_labels = r.table(book.get("labels_cy", {}), "codebook.labels_cy")
     themes: list[Theme] = []
     groups: list[tuple[str, tuple[str, ...], str]] = []
     per_case = r.table(book.get("use_cases", {}), "codebook.use_cases")
@@ -536,7 +645,16 @@ def _codebook(r: _Reader, data: dict[str, Any], use_case_ids: set[str]) -> tuple
             if key in seen:
                 raise r.fail(path, f"duplicate theme {label!r}")
             seen.add(key)
-            themes.append(Theme(id=theme_id(group, label), key=key, label=label, group=group))
+            cy = {}
+            if label in welsh_labels:
+                cy = {"label": r.string(welsh_labels, label, "codebook.labels_cy")}
+            themes.append(Theme(id=theme_id(group, label), key=key, label=label, group=group,
+                                cy=cy))
+    known = {t.label for t in themes}
+    for label in welsh_labels:
+        if label not in known:
+            raise r.fail(f"codebook.labels_cy.{label}",
+                         "no theme has this English label in the codebook")
     return tuple(themes)
 
 
@@ -549,7 +667,7 @@ def _variables(r: _Reader, data: dict[str, Any]) -> tuple[Variable, ...]:
             raise r.fail(path, f"unknown roster variable (expected one of: "
                                f"{', '.join(ROSTER_VARIABLES)})")
         item = r.table(raw, path)
-        r.only(item, path, {"label", "categories", "aliases", "scores"})
+        r.only(item, path, {"label", "categories", "aliases", "scores", "category_labels_cy"})
         categories = r.strings(item, "categories", path)
         if NOT_RECORDED in categories:
             raise r.fail(f"{path}.categories",
@@ -567,11 +685,20 @@ def _variables(r: _Reader, data: dict[str, Any]) -> tuple[Variable, ...]:
             if target not in known:
                 raise r.fail(f"{path}.scores.{score}", f"maps to unknown category {target!r}")
             scores[int(score)] = target
+        label = r.string(item, "label", path, required=False, default=var_id)
+        names_cy = r.table(item.get("category_labels_cy", {}), f"{path}.category_labels_cy")
+        for category in names_cy:
+            if category not in known:
+                raise r.fail(f"{path}.category_labels_cy.{category}",
+                             f"unknown category {category!r}")
+            r.string(names_cy, category, f"{path}.category_labels_cy")
         variables.append(Variable(
-            id=var_id, label=r.string(item, "label", path, required=False, default=var_id),
+            id=var_id, label=label,
             categories=categories,
             aliases={k.casefold(): v for k, v in aliases.items()},
             scores=scores,
+            cy=_welsh(r, item, path, {"label": label}),
+            category_labels={"cy": dict(names_cy)} if names_cy else {},
         ))
     missing = [v for v in ROSTER_VARIABLES if v not in table]
     if missing:
@@ -609,9 +736,9 @@ def _derived(r: _Reader, data: dict[str, Any],
                 if value not in allowed:
                     raise r.fail(f"{cpath}.{op}", f"unknown category {value!r} of {var}")
             rules[var] = (op, values)
-        derived.append(DerivedVariable(
-            id=var_id, label=r.string(item, "label", path, required=False, default=var_id),
-            rules=rules))
+        label = r.string(item, "label", path, required=False, default=var_id)
+        derived.append(DerivedVariable(id=var_id, label=label, rules=rules,
+                                       cy=_welsh(r, item, path, {"label": label})))
     _unique(r, [(d.id, f"derived[{i}].id") for i, d in enumerate(derived)], "derived variable")
     return tuple(derived)
 

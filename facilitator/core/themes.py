@@ -109,9 +109,13 @@ def match_theme(store: Store, pack: SessionPack, text: str, group: str,
     if group != ADVICE_GROUP:
         rest = [t for t in rest if t.group != ADVICE_GROUP] + [
             t for t in rest if t.group == ADVICE_GROUP]
+    # A Welsh pack's themes still answer to their English label (a CSV typed in English).
+    english_key = {t.id: t.key for t in pack.themes}
+    wanted_key = theme_key(wanted)
     for pool in (local, rest):
         for theme in pool:
-            if wanted in (theme.label.casefold(), theme.id.casefold(), theme_key(theme.label)):
+            if wanted in (theme.label.casefold(), theme.id.casefold(), theme_key(theme.label)) \
+                    or english_key.get(theme.id) == wanted_key:
                 return theme
     return None
 

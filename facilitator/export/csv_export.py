@@ -14,14 +14,11 @@ import json
 from pathlib import Path
 
 from facilitator.core.ballots import COUNTED_B_SQL
-from facilitator.core.notes_csv import export_rows
+from facilitator.core.notes_csv import export_table
 from facilitator.core.pack import ROSTER_VARIABLES, SessionPack
 from facilitator.core.roster import ROSTER_COLUMNS
 from facilitator.core.store import Store
 from facilitator.export.site_export import write_atomic
-
-NOTES_COLUMNS = ("site", "workshop", "table", "kind", "text", "use_case", "themes",
-                 "participant", "created_at")
 
 
 def _csv_bytes(header: tuple[str, ...] | list[str], rows: list[list[str]]) -> bytes:
@@ -65,7 +62,7 @@ def write_csvs(store: Store, pack: SessionPack, folder: str | Path) -> list[Path
     files = [
         write_atomic(out / "participants.csv",
                      _csv_bytes(ROSTER_COLUMNS, participant_rows(store, pack))),
-        write_atomic(out / "notes.csv", _csv_bytes(NOTES_COLUMNS, export_rows(store, pack))),
+        write_atomic(out / "notes.csv", _csv_bytes(*export_table(store, pack))),
         write_atomic(out / "ballots.csv",
                      _csv_bytes(["participant", "site", "workshop", *pack.use_case_ids],
                                 ballot_rows(store, pack))),

@@ -295,24 +295,61 @@ class ReportBuilder:
         self.p("Each participant ranked all six use cases from most (1) to least (6) "
                "acceptable. Mean rank: lower is more acceptable. Borda: 6 points for 1st "
                "down to 1 for 6th. Schulze: pairwise contests by winning votes, strongest "
-               "paths; use cases in one tier are tied.", "small")
-        for by, groups in d.results:
+               "paths; use cases in one tier are tied. Each workshop's ballots are counted "
+               "on their own, never pooled.", "small")
+        workshop = None
+        for by, number, groups in d.results:
+            if number != workshop:
+                workshop = number
+                self.p(safe(f"Rankings in Workshop {number}"), "h1")
             if by not in ("overall", "site"):
                 label = d.variable_labels.get(by, by.replace("_", " "))
                 if not label[:2].isupper():
                     label = label[:1].lower() + label[1:]
-                self.p(safe(f"By {label}"), "h1")
+                self.p(safe(f"Workshop {number}, by {label}"), "h2")
             for info, result in groups:
-                self._result_group(info, result)
-        if not any(groups for _by, groups in d.results):
+                self._result_group(info, result, number)
+        if not d.results:
             self.p("No ballots yet.", "body")
+        self._shifts()
 
-    def _result_group(self, info: dict[str, Any], result: GroupResult | None) -> None:
+    def _shifts(self) -> None:
+        d = self.data
+        titles = d.use_case_titles
+        for shift in d.shifts:
+            site = d.site_names.get(shift.site or "", "All sites")
+            self.p(safe(f"{site}: before and after, Workshop {shift.before} to Workshop "
+                        f"{shift.after}"), "h2")
+            self.p(safe(f"Workshop {shift.before}: {shift.ballots_before} ballots; Workshop "
+                        f"{shift.after}: {shift.ballots_after} ballots; {shift.paired} "
+                        "participants ranked in both, paired by their code. Moved up: ranked "
+                        "more acceptable in the later workshop."), "small")
+            if shift.suppressed:
+                self.p("Not shown: fewer than 5 ballots in a workshop.", "small")
+                continue
+            rows: list[list[Any]] = [["Use case", f"Mean rank W{shift.before}",
+                                      f"Mean rank W{shift.after}", "Change",
+                                      "Moved up", "Moved down", "Same"]]
+            for c in sorted(shift.shifts, key=lambda c: c.mean_after):
+                rows.append([Paragraph(safe(titles.get(c.use_case, c.use_case)),
+                                       self.s["cell"]),
+                             f"{c.mean_before:.2f}", f"{c.mean_after:.2f}",
+                             f"{c.change:+.2f}", str(c.moved_up), str(c.moved_down),
+                             str(c.unchanged)])
+            self.story.append(_table(rows, [58 * mm, 22 * mm, 22 * mm, 17 * mm, 17 * mm,
+                                            18 * mm, 16 * mm]))
+
+    def _result_group(self, info: dict[str, Any], result: GroupResult | None,
+                      workshop: int) -> None:
         name = "All sites" if info["by"] == "overall" else str(info["value"])
         if info["by"] not in ("overall", "site"):
             label = self.data.variable_labels.get(str(info["by"]), str(info["by"]))
             name = f"{label}: {name}"
-        title = Paragraph(safe(f"{name} (n = {info['n']})"), self.s["h2"])
+        n, known = int(info["n"]), int(info.get("participants", 0))
+        counted = f"{n} ballot{'s' if n != 1 else ''}"
+        if info["by"] in ("overall", "site"):
+            counted += f" ({known} from participants on the roster, {n - known} anonymous)"
+        title = Paragraph(safe(f"{name}, Workshop {workshop}: {counted}"), self.s["h2"])
         if info["suppressed"] or result is None:
             self.story.append(KeepTogether([title, Paragraph(
                 f"Not shown: fewer than 5 ballots (n = {info['n']}).", self.s["small"])]))
@@ -328,7 +365,8 @@ class ReportBuilder:
         block: list[Flowable] = [title, ranking_chart(result, titles), Spacer(1, 4),
                                  _table(rows, [58 * mm, 18 * mm, 15 * mm, 23 * mm,
                                                *[9.3 * mm] * 6])]
-        notes = [f"n = {result.n} ballots; methods: mean rank, Borda count, Schulze."]
+        notes = [f"Workshop {workshop}, n = {result.n} ballots; methods: mean rank, "
+                 "Borda count, Schulze."]
         for a, b in result.disagreements():
             notes.append(f"The methods disagree: {titles.get(a, a)} has the better mean "
                          f"rank, but {titles.get(b, b)} wins their head-to-head (Schulze).")

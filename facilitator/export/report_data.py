@@ -93,7 +93,8 @@ class ReportData:
     quotas: dict[str, Any]
     attendance: dict[str, dict[int, int]]  # site name -> workshop -> attended
     participants: dict[str, int]  # site name -> counted participants
-    results: list[tuple[str, list[tuple[dict[str, Any], analysis.GroupResult | None]]]]
+    # (grouping, workshop, groups): one workshop at a time, never pooled
+    results: list[tuple[str, int, list[tuple[dict[str, Any], analysis.GroupResult | None]]]]
     quotes: list[Quote]
     days: list[DayRun]
     rehearsal: bool
@@ -103,6 +104,9 @@ class ReportData:
     advice: list[Any] = field(default_factory=list)  # core.advice.AdviceItem, listed order
     merge_log: list[Record] = field(default_factory=list)
     conflicts: list[Record] = field(default_factory=list)
+    shifts: list[analysis.RoundShift] = field(default_factory=list)
+    site_names: dict[str, str] = field(default_factory=dict)  # site id -> name
+    roster: dict[str, int] = field(default_factory=dict)  # site name -> on the roster
 
 
 def laptop_labels(store: Store) -> dict[str, str]:
@@ -171,17 +175,23 @@ def gather(store: Store, pack: SessionPack, sites: Sequence[Site], *,
     quota_report = {"sites": {s.name: quotas.site_quotas(store, pack, s) for s in sites}}
     participants = {s.name: len(quotas.counted_participants(store, pack, s.id)) for s in sites}
 
-    results: list[tuple[str, list[tuple[dict[str, Any], analysis.GroupResult | None]]]] = []
+    results: list[tuple[str, int, list[tuple[dict[str, Any],
+                                             analysis.GroupResult | None]]]] = []
+    threshold = pack.suppression_threshold
     if cross_site:
-        for by in ("overall", *results_by):
-            groups = analysis.result_groups(store, pack, by=None if by == "overall" else by,
-                                            threshold=pack.suppression_threshold)
-            results.append((by, groups if by == "overall" else groups[1:]))
+        for workshop in analysis.ranking_rounds(store, pack):
+            for by in ("overall", *results_by):
+                groups = analysis.result_groups(store, pack,
+                                                by=None if by == "overall" else by,
+                                                workshop=workshop, threshold=threshold)
+                results.append((by, workshop, groups if by == "overall" else groups[1:]))
     else:
-        groups = analysis.result_groups(store, pack, by="site",
-                                        threshold=pack.suppression_threshold)
-        mine = [g for g in groups[1:] if g[0]["value"] in {s.name for s in sites}]
-        results.append(("site", mine))
+        for workshop in analysis.ranking_rounds(store, pack, site_ids[0]):
+            groups = analysis.result_groups(store, pack, by="site", workshop=workshop,
+                                            threshold=threshold)
+            mine = [g for g in groups[1:] if g[0]["value"] in {s.name for s in sites}]
+            results.append(("site", workshop, mine))
+    shifts = analysis.site_shifts(store, pack, sites=site_ids, threshold=threshold)
 
     from facilitator.core.advice import advice_items
 
@@ -210,6 +220,7 @@ def gather(store: Store, pack: SessionPack, sites: Sequence[Site], *,
                          **{d.id: d.label for d in pack.derived}},
         merge_log=store.rows("merge_log", order_by="id") if cross_site else [],
         conflicts=store.conflicts() if cross_site else [],
+        shifts=shifts, site_names=names,
     )
 
 

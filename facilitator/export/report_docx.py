@@ -223,21 +223,23 @@ class DocxBuilder:
                   "acceptable. Mean rank: lower is more acceptable. Borda: 6 points for 1st "
                   "down to 1 for 6th. Schulze: pairwise contests by winning votes, strongest "
                   "paths; use cases in one tier are tied.", small=True)
-        for by, groups in d.results:
+        for by, workshop, groups in d.results:  # one workshop at a time, never pooled
             if by not in ("overall", "site"):
                 label = d.variable_labels.get(by, by.replace("_", " "))
-                self.heading(f"By {label[:1].lower() + label[1:]}", 2)
+                self.heading(f"Workshop {workshop}, by {label[:1].lower() + label[1:]}", 2)
             for info, result in groups:
-                self._result_group(info, result)
-        if not any(groups for _by, groups in d.results):
+                self._result_group(info, result, workshop)
+        if not any(groups for _by, _w, groups in d.results):
             self.para("No ballots yet.")
 
-    def _result_group(self, info: dict[str, Any], result: GroupResult | None) -> None:
+    def _result_group(self, info: dict[str, Any], result: GroupResult | None,
+                      workshop: int) -> None:
         name = "All sites" if info["by"] == "overall" else str(info["value"])
         if info["by"] not in ("overall", "site"):
             label = self.data.variable_labels.get(str(info["by"]), str(info["by"]))
             name = f"{label}: {name}"
-        self.heading(f"{name} (n = {info['n']})", 2 if info["by"] in ("overall", "site") else 3)
+        self.heading(f"{name}, Workshop {workshop} (n = {info['n']} ballots)",
+                     2 if info["by"] in ("overall", "site") else 3)
         if info["suppressed"] or result is None:
             self.para(f"Not shown: fewer than 5 ballots (n = {info['n']}).", small=True)
             return

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
     database_requested = Signal(str)
     venue_setup_requested = Signal()
     audience_requested = Signal()
+    language_requested = Signal(str)  # "cy" or "en", from Settings → Language
     data_changed = Signal()
     closing = Signal()
 
@@ -423,6 +424,10 @@ class MainWindow(QMainWindow):
         self.settings_menu = bar.addMenu(self.tr("&Settings"))
         self.settings_menu.addAction(self._action(self.tr("&Venue, workshop and tables…"),
                                                   self.venue_setup_requested))
+        from facilitator.ui.common.language import LanguageMenu
+
+        self.language_menu = LanguageMenu(self.settings_menu, self)
+        self.language_menu.chosen.connect(self.language_requested)
 
         self.help_menu = bar.addMenu(self.tr("&Help"))
         self.help_menu.addAction(self._action(self.tr("Where is my data?"), self.show_data_location))
