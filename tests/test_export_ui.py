@@ -40,8 +40,10 @@ def test_export_asks_about_each_hit_then_writes_in_the_background(window, qtbot,
     controller = window.exports
     controller.ask_path = lambda _title, suggested: str(out)
     controller.review = review
-    assert "Site report (PDF with its data)…" in [
-        a.text().replace("&", "") for a in window.export_menu.actions()]
+    labels = [a.text().replace("&", "") for a in window.export_menu.actions()]
+    # The two kinds of file are named differently (DESIGN §4).
+    assert "Site data file — confidential, for the team (PDF)…" in labels
+    assert "Publication report — no data, for publishing (PDF)…" in labels
     with qtbot.waitSignal(controller.exported, timeout=30000) as done:
         window.export_site_action.trigger()
     assert done.args == [str(out)]

@@ -252,12 +252,12 @@ def test_scan_reads_what_an_export_would_print(store: Store, default_pack) -> No
         privacy.scan(store, default_pack, site="Swansea")
 
 
-def test_rehearsal_notes_are_not_scanned(tmp_path: Path, default_pack) -> None:
+def test_rehearsal_notes_are_scanned_too(tmp_path: Path, default_pack) -> None:
     with Store(tmp_path / "practice.db") as practice:
         practice.set_setting("is_rehearsal_db", "1")
         notes.save_note(practice, CARDIFF, "note", "07700 900123")
         assert practice.rows("notes")[0]["rehearsal"] == 1
-        assert privacy.scan(practice, default_pack) == []
+        assert [h.matched for h in privacy.scan(practice, default_pack)] == ["07700 900123"]
 
 
 def test_a_confirmed_hit_stays_confirmed_until_the_edit_makes_a_new_match(

@@ -1,7 +1,10 @@
 """``facilitator report -o FILE`` (DESIGN §5): the format follows FILE's extension.
 
-``.pdf`` the publication report; ``.qdpx`` a REFI-QDA project and ``.qdc`` its
-codebook (``export/report_qdpx.py``) — all behind the privacy gate.
+``.pdf`` the publication report (``export/report.py``: no data attached, no
+participant-level records, no ids or paths); ``.docx`` the report as a Word document,
+``.xlsx`` the analysis workbook, ``.qdpx`` a REFI-QDA project and ``.qdc`` its
+codebook (``export/handoff.py``) — all behind the privacy gate: the command stops
+with exit 1 and every hit listed unless ``--accept-flagged``.
 """
 
 from __future__ import annotations
@@ -15,12 +18,18 @@ from facilitator.core import paths
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report = sub.add_parser(
-        "report", help="the report or an analysis file; the format follows -o's extension",
-        description="Write the publication report (.pdf) or an analysis file for the "
-                    "team's analysts (.qdpx REFI-QDA project, .qdc codebook) from --db. "
-                    "Stops and lists possible personal data unless --accept-flagged.")
-    report.add_argument("--site", metavar="SITE", help="one site only (id or name)")
-    report.add_argument("--workshop", metavar="N", type=int, help="one workshop only")
+        "report", help="the publication report or an analysis file; the format follows "
+                       "-o's extension",
+        description="Write the publication report (.pdf, .docx: for people outside the "
+                    "dialogue team; no data file, no participant-level records, no "
+                    "internal ids, no file paths) or an analysis file for the team's "
+                    "analysts (.xlsx workbook, .qdpx REFI-QDA project, .qdc codebook) "
+                    "from --db. Stops and lists possible personal data unless "
+                    "--accept-flagged.")
+    report.add_argument("--site", metavar="SITE",
+                        help="one site only (its id or name); default: every site")
+    report.add_argument("--workshop", metavar="N", type=int,
+                        help="one workshop only; default: all")
     report.add_argument("-o", "--output", required=True, metavar="FILE")
     report.add_argument("--accept-flagged", action="store_true",
                         help="write although the privacy check flagged text (each hit has "
@@ -34,40 +43,43 @@ def cmd_report(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     from facilitator.core.store import Store
     from facilitator.export.site_export import PrivacyHitsError
 
-    pack = load_pack(resolved.pack)
     target = Path(args.output)
-    sites = [pack.site(args.site)] if args.site else None
+    pdf = target.suffix.lower() == ".pdf"
+    if not pdf:
+        from facilitator.export.handoff import FORMATS
+        from facilitator.export.report import ReportFormatError
+
+        if target.suffix.lower() not in FORMATS:
+            known = ", ".join(sorted([".pdf", *FORMATS]))
+            what = f"the extension {target.suffix}" if target.suffix else "no extension"
+            raise ReportFormatError(f"{what} names no report format: end the file name "
+                                    f"with one of {known}", file=str(target), field="-o")
+    pack = load_pack(resolved.pack)
     with Store(resolved.db) as store:
         try:
-            if target.suffix.lower() == ".pdf":
-                path = _publication_pdf(store, pack, target, sites, args.accept_flagged)
-                size, kind = path.stat().st_size, "report"
+            if pdf:
+                from facilitator.export.report import write_report
+
+                result = write_report(store, pack, target, site=args.site,
+                                      workshop=args.workshop,
+                                      lang=getattr(args, "lang", None),
+                                      accept_flagged=args.accept_flagged)
+                path, size, kind = result.path, result.bytes, "publication report"
+                accepted = result.accepted_hits
             else:
                 from facilitator.export.handoff import write_handoff
 
+                sites = [pack.site(args.site)] if args.site else None
                 written = write_handoff(store, pack, target, sites=sites,
                                         workshop=args.workshop,
                                         accept_flagged=args.accept_flagged)
                 path, size, kind = written.path, written.bytes, written.format
+                accepted = written.accepted_hits
         except PrivacyHitsError as exc:
             return print_privacy_hits(args, exc)
     if args.json:
-        print(json.dumps({"ok": True, "file": str(path), "format": kind, "bytes": size}))
+        print(json.dumps({"ok": True, "file": str(path), "format": kind, "bytes": size,
+                          "accepted_hits": accepted}))
     else:
         print(f"{path}: {kind} written ({max(1, size // 1024)} KB)")
     return 0
-
-
-def _publication_pdf(store, pack, target: Path, sites,  # type: ignore[no-untyped-def]
-                     accept_flagged: bool) -> Path:
-    """The cross-site report as a PDF with no data attached (a report carries none)."""
-    from facilitator.core.files import write_atomic
-    from facilitator.export import pdf_report
-    from facilitator.export.report_data import gather
-    from facilitator.export.site_export import MERGED_RESULTS_BY, privacy_gate
-
-    privacy_gate(store, pack, sites[0].id if sites else None, accept_flagged)
-    chosen = sites or [s for s in pack.sites if store.count("notes", "site = ?", [s.id])
-                       or store.count("participants", "site = ?", [s.id])] or list(pack.sites)
-    data = gather(store, pack, chosen, results_by=MERGED_RESULTS_BY, cross_site=True)
-    return write_atomic(target, pdf_report.render(data, cross_site=True))

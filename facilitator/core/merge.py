@@ -279,6 +279,18 @@ class BundleSource(Source):
         return self.bundle.versions()
 
 
+# The mark ``export/report.py`` writes in a publication report's PDF keywords.
+REPORT_MARK = "facilitator-publication-report"
+
+
+def _is_publication_report(reader: object) -> bool:
+    try:
+        keywords = (getattr(reader, "metadata", None) or {}).get("/Keywords", "")
+    except Exception:  # a damaged info dictionary: not a report we made
+        return False
+    return REPORT_MARK in str(keywords or "")
+
+
 def _pdf_bundle(path: Path) -> bytes:
     """The bundle a Facilitator PDF carries as an attachment."""
     from pypdf import PdfReader
@@ -291,6 +303,10 @@ def _pdf_bundle(path: Path) -> bytes:
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise MergeError("this PDF is damaged and cannot be read", file=str(path)) from exc
     if not found:
+        if _is_publication_report(reader):
+            raise MergeError("this is a publication report: it carries no data to merge "
+                             "(merge the site exports or advice exchange files instead)",
+                             file=str(path))
         raise MergeError("this PDF carries no Facilitator data (it is not an export, or "
                          "it was re-saved by another program)", file=str(path))
     return bytes(found[0])

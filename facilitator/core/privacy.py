@@ -1,7 +1,13 @@
 """The privacy gate before any export (DESIGN §4).
 
-``scan`` reads the free text an export would print — notes, quotes and advice that
-are not deleted, not rehearsal and not from a withdrawn participant (nor a quote
+``check_printed`` is THE gate: every writer — publication report (any format), data
+file, CSV, advice exchange file — hands it every string it will print (notes,
+quotes, advice and combined wording, theme labels, table names, laptop labels,
+agenda titles…) and gets back the unconfirmed hits; rehearsal data gets no
+exemption. ``check_strings`` is the same for a writer that has only strings.
+
+``scan`` reads the notes an export would print — notes, quotes and advice that
+are not deleted and not from a withdrawn participant (nor a quote
 from someone who said no to quotes: that is never printed) — and reports every
 e-mail address, UK phone number, full UK postcode and first name from the
 name-badge list. The user edits the note or ``confirm``\\ s the hit is not personal
@@ -330,7 +336,7 @@ def _confirmation_key(note_id: str, matched: str) -> tuple[str, str]:
 
 def _printed_notes(store: Store, site: str | None, note_id: str | None) -> list[Record]:
     where = [
-        "n.deleted = 0", "n.rehearsal = 0",
+        "n.deleted = 0",  # rehearsal notes too: rehearsal data gets no exemption
         f"n.kind IN ({', '.join('?' for _ in SCANNED_KINDS)})",
         "(p.id IS NULL OR (p.withdrawn = 0 AND p.erased = 0))",
         # A quote from someone who said no to quotes is never printed verbatim.
@@ -388,6 +394,87 @@ def _scan(store: Store, pack: SessionPack, site: str | None,
     return hits
 
 
+# -- the one gate: every string an output prints ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Printed:
+    """One string an output (report, data file, CSV, hand-off) will print, and where it
+    comes from, so a hit can be shown, confirmed once and, for a note, edited.
+
+    ``what`` names the kind of text in plain words ("note", "quote", "advice",
+    "combined advice", "theme label", "table name", "laptop label", "agenda title"…);
+    ``record_id`` the record it comes from (a note id, a combination id, a theme id),
+    or "" for text that belongs to no record.
+    """
+
+    text: str
+    what: str = "text"
+    record_id: str = ""
+    site: str = ""
+    site_name: str = ""
+    workshop: int = 0
+    table: str = ""
+    revision: int = 0
+
+    @property
+    def key(self) -> str:
+        """What a confirmation of a hit in this text is keyed by."""
+        if self.record_id:
+            return self.record_id
+        digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:32]
+        return f"text:{digest}"
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
+def _machine_text(text: str) -> bool:
+    """An id or a canonical time: never printed as words, never personal data."""
+    return bool(_UUID.fullmatch(text) or _CANONICAL_TIME.fullmatch(text))
+
+
+_CANONICAL_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?")
+
+
+def check_printed(store: Store, printed: Iterable[Printed | str], *,
+                  names: Iterable[str] | None = None) -> list[PrivacyHit]:
+    """THE privacy gate: every unconfirmed hit in the strings an output will print.
+
+    Every writer — report (PDF, DOCX, XLSX, QDPX), data file, CSV — passes every
+    string it prints, as ``Printed`` (with its source) or a bare ``str``; rehearsal
+    text is checked like any other. The same text from the same record is checked
+    once. Returns the hits in the order given; [] means the output may be written.
+    """
+    pattern = _names_pattern(name_badges(store) if names is None else names)
+    confirmed = _confirmed(store)
+    seen: set[tuple[str, str]] = set()
+    hits: list[PrivacyHit] = []
+    for item in printed:
+        entry = item if isinstance(item, Printed) else Printed(str(item))
+        text = entry.text
+        if not text or not text.strip() or _machine_text(text.strip()):
+            continue
+        key = entry.key
+        if (key, text) in seen:
+            continue
+        seen.add((key, text))
+        for finding in _find(text, pattern):
+            if _confirmation_key(key, finding.matched) in confirmed:
+                continue
+            hits.append(PrivacyHit(
+                note_id=key, revision=entry.revision, kind=finding.kind,
+                matched=finding.matched, start=finding.start, end=finding.end,
+                site=entry.site, site_name=entry.site_name, workshop=entry.workshop,
+                table=entry.table, note_kind=entry.what, text=text))
+    return hits
+
+
+def check_strings(store: Store, strings: Iterable[str]) -> list[PrivacyHit]:
+    """``check_printed`` for writers that only have the strings (one entry point)."""
+    return check_printed(store, strings)
+
+
 # -- confirming ------------------------------------------------------------------------------
 
 
@@ -425,5 +512,10 @@ def confirmations(store: Store, note_id: str | None = None) -> list[Record]:
 def describe(hit: PrivacyHit) -> str:
     """One line for the command line:
     'note 3f2a9c1d… (Cardiff, Workshop 2, Table 3): phone number “07700 900123”'."""
-    return (f"note {hit.note_id[:8]}… ({hit.where()}): "
+    where = hit.where()
+    if hit.note_kind in SCANNED_KINDS and not hit.note_id.startswith("text:"):
+        source = f"note {hit.note_id[:8]}…"
+    else:
+        source = hit.note_kind
+    return (f"{source}{f' ({where})' if where else ''}: "
             f"{hit.kind_label} “{hit.matched}”")

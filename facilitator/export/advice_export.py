@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from facilitator import __version__
 from facilitator.core import advice, privacy
 from facilitator.core.bundle import build_bundle
-from facilitator.core.errors import Progress, SessionPackError
+from facilitator.core.errors import Progress
 from facilitator.core.pack import SessionPack
 from facilitator.core.records import Record
 from facilitator.core.schema.advice import COMBINATIONS_TABLE, PRIORITIES_TABLE
@@ -92,42 +91,34 @@ def exchange_bundle(store: Store, records: dict[str, list[Record]],
         return build_bundle(copy, tables=tuple(records), extra=extra)
 
 
-def _combination_hits(store: Store, pack: SessionPack,
-                      combos: Iterable[Record]) -> list[privacy.PrivacyHit]:
-    names = privacy.name_badges(store)
-    hits: list[privacy.PrivacyHit] = []
-    for combo in combos:
-        if int(combo["deleted"]):
-            continue
-        confirmed = {str(r["matched"]).strip().casefold()
-                     for r in privacy.confirmations(store, str(combo["id"]))}
-        text = str(combo["text"])
-        for finding in privacy.find_personal_data(text, names):
-            if finding.matched.strip().casefold() in confirmed:
-                continue
-            site = str(combo["site"])
-            try:
-                site_name = pack.site(site).name
-            except SessionPackError:  # a hub laptop without a venue has no site
-                site_name = site or "hub"
-            hits.append(privacy.PrivacyHit(
-                note_id=str(combo["id"]), revision=int(combo["revision"]), kind=finding.kind,
-                matched=finding.matched, start=finding.start, end=finding.end, site=site,
-                site_name=site_name, workshop=0, table="combined advice",
-                note_kind="advice", text=text))
-    return hits
+def exchange_hits(store: Store, pack: SessionPack, site: str | None,
+                  records: dict[str, list[Record]]) -> list[privacy.PrivacyHit]:
+    """The privacy gate (``core/privacy.py``) over every string the exchange file prints:
+    each item's wording (combinations included), theme labels, site names, the title."""
+    from facilitator.export.report import printed_texts
+
+    items = printed_items(store, pack, records)
+    return privacy.check_printed(store, [
+        privacy.Printed(pack.title, "programme title"),
+        privacy.Printed(_title(pack, site), "title"), *printed_texts(items)])
 
 
 def advice_privacy_gate(store: Store, pack: SessionPack, site: str | None,
                         records: dict[str, list[Record]], accept_flagged: bool) -> int:
     """The site export's gate, over the advice this file prints; returns hits accepted."""
-    note_ids = {str(r["id"]) for r in records["notes"]}
-    hits = [h for h in privacy.scan(store, pack, site=site)
-            if h.note_kind == "advice" and h.note_id in note_ids]
-    hits += _combination_hits(store, pack, records[COMBINATIONS_TABLE])
+    hits = exchange_hits(store, pack, site, records)
     if hits and not accept_flagged:
         raise PrivacyHitsError(hits, [privacy.describe(h) for h in hits])
     return len(hits)
+
+
+def printed_items(store: Store, pack: SessionPack,
+                  records: dict[str, list[Record]]) -> list[advice.AdviceItem]:
+    """The advice items the exchange file lists."""
+    note_ids = {str(r["id"]) for r in records["notes"] if not int(r["deleted"])}
+    combo_ids = {str(r["id"]) for r in records[COMBINATIONS_TABLE] if not int(r["deleted"])}
+    return [i for i in advice.advice_items(store, pack)
+            if i.id in note_ids or i.id in combo_ids]
 
 
 def _title(pack: SessionPack, site: str | None) -> str:
@@ -138,12 +129,10 @@ def render_exchange(store: Store, pack: SessionPack, site: str | None,
                     records: dict[str, list[Record]]) -> bytes:
     """The printable list: advice by theme, each with its short id, sites and dots."""
     s = pdf_report.styles()
-    note_ids = {str(r["id"]) for r in records["notes"] if not int(r["deleted"])}
-    combo_ids = {str(r["id"]) for r in records[COMBINATIONS_TABLE] if not int(r["deleted"])}
-    items = [i for i in advice.advice_items(store, pack)
-             if i.id in note_ids or i.id in combo_ids]
+    items = printed_items(store, pack, records)
     title = _title(pack, site)
     story: list[Flowable] = [
+        Paragraph(pdf_report.safe(pdf_report.DATA_FILE_BANNER), s["warning"]),
         Paragraph(pdf_report.safe(pack.title), s["title"]),
         Paragraph(pdf_report.safe(title), s["subtitle"]),
         Paragraph(pdf_report.safe(

@@ -1,4 +1,5 @@
-"""``--csv DIR``: notes, ballots and participants as Excel-friendly CSV (DESIGN §5).
+"""``--csv DIR``: notes, ballots, participants and the advice list as Excel-friendly CSV
+(DESIGN §5).
 
 UTF-8 with a BOM, in exactly the formats the imports read, so each file can be
 imported back. Participants by pseudonymous code only; withdrawn and erased
@@ -12,6 +13,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 from facilitator.core.ballots import COUNTED_B_SQL
 from facilitator.core.notes_csv import export_table
@@ -55,16 +57,58 @@ def ballot_rows(store: Store, pack: SessionPack) -> list[list[str]]:
     return out
 
 
-def write_csvs(store: Store, pack: SessionPack, folder: str | Path) -> list[Path]:
-    """The three CSV files in ``folder``; returns their paths."""
+CsvFiles = list[tuple[str, list[str], list[list[str]]]]
+ADVICE_COLUMNS = ("item", "text", "theme", "sites", "combined_from", "combined_into", "dots",
+                  "voters")
+
+
+def advice_rows(store: Store, pack: SessionPack) -> list[list[str]]:
+    """The advice list as ``advice list`` prints it, combinations included: the ids a
+    priorities CSV names, the combined wording, the dots."""
+    from facilitator.core.advice import advice_items
+
+    return [[item.id, item.text, item.theme, ";".join(item.sites),
+             ";".join(item.combined_from), item.combined_into or "", str(item.dots),
+             str(item.voters)] for item in advice_items(store, pack)]
+
+
+def _notes_table(store: Store, pack: SessionPack) -> tuple[list[str], list[list[str]]]:
+    header, rows = export_table(store, pack)
+    return list(header), rows
+
+
+def csv_tables(store: Store, pack: SessionPack) -> CsvFiles:
+    """(file name, header, rows) of each CSV file ``--csv`` writes."""
+    return [
+        ("participants.csv", list(ROSTER_COLUMNS), participant_rows(store, pack)),
+        ("notes.csv", *_notes_table(store, pack)),
+        ("ballots.csv", ["participant", "site", "workshop", *pack.use_case_ids],
+         ballot_rows(store, pack)),
+        ("advice.csv", list(ADVICE_COLUMNS), advice_rows(store, pack)),
+    ]
+
+
+def csv_hits(store: Store, files: CsvFiles) -> list[Any]:
+    """The privacy gate over every cell the CSV files print (``core/privacy.py``)."""
+    from facilitator.core import privacy
+
+    printed = [privacy.Printed(cell, f"{header[i]} in {name}" if i < len(header) else name)
+               for name, header, rows in files for row in rows
+               for i, cell in enumerate(row)]
+    return privacy.check_printed(store, printed)
+
+
+def write_csvs(store: Store, pack: SessionPack, folder: str | Path, *,
+               accept_flagged: bool = False, files: CsvFiles | None = None) -> list[Path]:
+    """The three CSV files in ``folder``; returns their paths. Nothing is written when
+    the privacy gate finds text to check (PrivacyHitsError), unless accepted."""
+    from facilitator.core import privacy
+    from facilitator.export.site_export import PrivacyHitsError
+
+    tables = csv_tables(store, pack) if files is None else files
+    hits = csv_hits(store, tables)
+    if hits and not accept_flagged:
+        raise PrivacyHitsError(hits, [privacy.describe(h) for h in hits])
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    files = [
-        write_atomic(out / "participants.csv",
-                     _csv_bytes(ROSTER_COLUMNS, participant_rows(store, pack))),
-        write_atomic(out / "notes.csv", _csv_bytes(*export_table(store, pack))),
-        write_atomic(out / "ballots.csv",
-                     _csv_bytes(["participant", "site", "workshop", *pack.use_case_ids],
-                                ballot_rows(store, pack))),
-    ]
-    return files
+    return [write_atomic(out / name, _csv_bytes(header, rows)) for name, header, rows in tables]

@@ -66,12 +66,29 @@ def attach_bundle(pdf: bytes, bundle: bytes) -> bytes:
     return out.getvalue()
 
 
+def site_hits(store: Store, pack: SessionPack, site: str) -> list[Any]:
+    """The unconfirmed privacy hits in every string the site export's pages print
+    (notes, quotes, advice, theme labels, table names, laptop labels, agenda…)."""
+    from facilitator.core import privacy
+    from facilitator.export.report import report_texts
+
+    data = gather(store, pack, [pack.site(site)])
+    return privacy.check_printed(store, report_texts(data))
+
+
 def privacy_gate(store: Store, pack: SessionPack, site: str | None,
                  accept_flagged: bool) -> int:
-    """Stop the export with every hit listed, unless accepted. Returns hits accepted."""
+    """Stop the export with every hit listed, unless accepted. Returns hits accepted.
+
+    ``site`` None: the cross-site report's text (``export/report.py``)."""
     from facilitator.core import privacy
 
-    hits = privacy.scan(store, pack, site=site)
+    if site is None:
+        from facilitator.export.report import report_content, report_hits
+
+        hits = report_hits(store, report_content(store, pack))
+    else:
+        hits = site_hits(store, pack, site)
     if hits and not accept_flagged:
         raise PrivacyHitsError(hits, [privacy.describe(h) for h in hits])
     return len(hits)
@@ -85,9 +102,15 @@ def export_site(store: Store, pack: SessionPack, site: str, path: str | Path, *,
                 accept_flagged: bool = False, progress: Progress | None = None
                 ) -> ExportResult:
     """``facilitator export --site SITE -o FILE.pdf``: the site report with its data."""
+    from facilitator.core import privacy
+    from facilitator.export.report import report_texts
+
     chosen: Site = pack.site(site)
-    accepted = privacy_gate(store, pack, chosen.id, accept_flagged)
     data = gather(store, pack, [chosen])
+    hits = privacy.check_printed(store, report_texts(data))
+    if hits and not accept_flagged:
+        raise PrivacyHitsError(hits, [privacy.describe(h) for h in hits])
+    accepted = len(hits)
     pdf = pdf_report.render(data, cross_site=False, progress=progress)
     bundle = build_bundle(store, sites=(chosen.id,),
                           extra={"kind": "site-export", "site": chosen.id,
@@ -102,17 +125,12 @@ def export_site(store: Store, pack: SessionPack, site: str, path: str | Path, *,
 
 
 def export_merged(store: Store, pack: SessionPack, path: str | Path, *,
-                  accept_flagged: bool = True, progress: Progress | None = None
+                  accept_flagged: bool = False, progress: Progress | None = None
                   ) -> ExportResult:
-    """The cross-site report over everything in the database, with all its data."""
-    accepted = privacy_gate(store, pack, None, accept_flagged)
-    sites = [s for s in pack.sites
-             if store.count("notes", "site = ?", [s.id]) or store.count(
-                 "participants", "site = ?", [s.id]) or store.count(
-                 "step_events", "site = ?", [s.id])] or list(pack.sites)
-    data = gather(store, pack, sites, results_by=MERGED_RESULTS_BY, cross_site=True)
-    pdf = pdf_report.render(data, cross_site=True, progress=progress)
-    bundle = build_bundle(store, extra={"kind": "cross-site-report"})
-    final = attach_bundle(pdf, bundle)
-    target = write_atomic(path, final)
-    return ExportResult(target, len(final), accepted_hits=accepted)
+    """``merge -o``: the cross-site publication report over everything in the database
+    (``export/report.py``): the same file ``facilitator report`` writes, no data."""
+    from facilitator.export.report import write_report
+
+    result = write_report(store, pack, path, accept_flagged=accept_flagged,
+                          progress=progress)
+    return ExportResult(result.path, result.bytes, accepted_hits=result.accepted_hits)

@@ -368,11 +368,13 @@ class MainWindow(QMainWindow):
             self.tr("&Advice exchange file or site export (PDF)…"), self.import_exchange_dialog)
         self.import_menu.addAction(self.import_exchange_action)
         self.export_menu = self.file_menu.addMenu(self.tr("&Export"))
-        self.export_site_action = self._action(self.tr("&Site report (PDF with its data)…"),
-                                               lambda: self.exports.export_site(), "Ctrl+E")
+        self.export_site_action = self._action(
+            self.tr("&Site data file — confidential, for the team (PDF)…"),
+            lambda: self.exports.export_site(), "Ctrl+E")
         self.export_menu.addAction(self.export_site_action)
-        self.export_merged_action = self._action(self.tr("&Cross-site report (PDF)…"),
-                                                 lambda: self.exports.export_merged())
+        self.export_merged_action = self._action(
+            self.tr("&Publication report — no data, for publishing (PDF)…"),
+            lambda: self.exports.export_merged())
         self.export_menu.addAction(self.export_merged_action)
         self.export_menu.addSeparator()
         self.export_notes_action = self._action(self.tr("&Notes as CSV…"),

@@ -1,9 +1,12 @@
-"""File → Export: the site report PDF and the cross-site report, off the GUI thread.
+"""File → Export: the site data file and the publication report, off the GUI thread.
 
-Each export first runs the privacy gate (``core/privacy.py``) in the background; if
-it finds possible personal data, the review dialog lets the user edit each note or
-confirm it is not personal data, then the export runs in the background with a
-progress window that is not modal, so the console keeps running beside it.
+Two kinds of file, never confused (DESIGN §4): the *site data file* (a PDF carrying
+the site's records, confidential research data for the dialogue team) and the
+*publication report* (no data, for people outside the team). Each export first runs
+the privacy gate over every string the file prints, in the background; if it finds
+possible personal data, the review dialog lets the user edit each note or confirm it
+is not personal data, then the export runs in the background with a progress window
+that is not modal, so the console keeps running beside it.
 """
 
 from __future__ import annotations
@@ -62,15 +65,19 @@ class ExportController(QObject):
 
     def export_site(self, site_id: str | None = None) -> None:
         site = self.pack.site(site_id or self.store.site or self.pack.sites[0].id)
-        suggested = f"{site.id}-site-export-{date.today().isoformat()}.pdf"
-        path = self.ask_path(self.tr("Export the site report"), suggested)
+        suggested = f"{site.id}-site-data-{date.today().isoformat()}.pdf"
+        path = self.ask_path(self.tr(
+            "Site data file — confidential research data for the dialogue team, "
+            "not for publication"), suggested)
         if path is None:
             return
         self._gate(site.id, lambda: self._run_site(site.id, Path(path)))
 
     def export_merged(self) -> None:
-        suggested = f"cross-site-report-{date.today().isoformat()}.pdf"
-        path = self.ask_path(self.tr("Write the cross-site report"), suggested)
+        suggested = f"publication-report-{date.today().isoformat()}.pdf"
+        path = self.ask_path(self.tr(
+            "Publication report — for people outside the team; it carries no data"),
+            suggested)
         if path is None:
             return
         self._gate(None, lambda: self._run_merged(Path(path)))
@@ -80,10 +87,14 @@ class ExportController(QObject):
 
     def _gate(self, site: str | None, then: Callable[[], None]) -> None:
         def work(progress: Progress) -> list[Any]:
-            from facilitator.core import privacy
+            from facilitator.export.report import report_content, report_hits
+            from facilitator.export.site_export import site_hits
 
             progress(0, 1)
-            return privacy.scan(self.store, self.pack, site=site)
+            # Every string the file will print: notes, advice, theme labels, tables…
+            if site is None:
+                return report_hits(self.store, report_content(self.store, self.pack))
+            return site_hits(self.store, self.pack, site)
 
         def scanned(hits: list[Any]) -> None:
             if hits and not self.review(hits):
@@ -101,16 +112,18 @@ class ExportController(QObject):
             return export_site(self.store, self.pack, site, path, accept_flagged=True,
                                progress=progress)
 
-        self.tasks.run(self.tr("Writing the site report…"), work, self._done, self._failed,
-                       modal=False)
+        self.tasks.run(self.tr("Writing the site data file…"), work, self._done,
+                       self._failed, modal=False)
 
     def _run_merged(self, path: Path) -> None:
         def work(progress: Progress) -> Any:
             from facilitator.export.site_export import export_merged
 
-            return export_merged(self.store, self.pack, path, progress=progress)
+            # Every hit has been edited away or confirmed in the review.
+            return export_merged(self.store, self.pack, path, accept_flagged=True,
+                                 progress=progress)
 
-        self.tasks.run(self.tr("Writing the cross-site report…"), work, self._done,
+        self.tasks.run(self.tr("Writing the publication report…"), work, self._done,
                        self._failed, modal=False)
 
     def _done(self, result: Any) -> None:
