@@ -43,6 +43,7 @@ from reportlab.platypus import (
 
 from facilitator import __version__
 from facilitator.core.errors import Progress
+from facilitator.core.palette import POSITION_COLOURS, RANK_BAR, acceptability
 from facilitator.core.paths import fonts_dir
 from facilitator.export import report_model as model
 from facilitator.export.report_data import ReportData
@@ -184,11 +185,17 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def _rank_x(x0: float, width: float, mean: float) -> float:
+    """Where a mean rank sits on the axis: 6 (least acceptable) at the left, 1 (most) at
+    the right, so a longer bar is more acceptable, as on the app's screens."""
+    return x0 + width * acceptability(mean, 6)
+
+
 def _axis(drawing: Drawing, x0: float, width: float, y_top: float, y_bottom: float,
           caption: str) -> None:
-    """A mean-rank axis 1 … 6 along the bottom, with grid lines up to the top."""
+    """A mean-rank axis 6 … 1 along the bottom, with grid lines up to the top."""
     for tick in range(1, 7):
-        x = x0 + width * (tick - 1) / 5
+        x = _rank_x(x0, width, tick)
         drawing.add(Line(x, y_bottom, x, y_top, strokeColor=RULE, strokeWidth=0.4))
         drawing.add(String(x, y_bottom - 10, str(tick), fontName=FONT, fontSize=LABEL_PT,
                            fillColor=INK, textAnchor="middle"))
@@ -210,28 +217,28 @@ def rank_chart(chart: model.RankChart, width: float = TEXT_WIDTH) -> Drawing:
     d = Drawing(width, height)
     y_top = height - top_pad
     y_bottom = bottom_pad
-    d.add(String(label_w, height - 10, _t("Mean rank"), fontName=FONT_BOLD,
-                 fontSize=LABEL_PT, fillColor=INK))
+    d.add(String(label_w, height - 10, _t("Mean rank (1 = most acceptable)"),
+                 fontName=FONT_BOLD, fontSize=LABEL_PT, fillColor=INK))
     d.add(String(stack_x, height - 10, _t("Placed 1st … 6th (ballots)"), fontName=FONT_BOLD,
                  fontSize=LABEL_PT, fillColor=INK))
-    _axis(d, label_w, axis_w, y_top, y_bottom, _t("1 = most acceptable, 6 = least"))
-    # legend under the stacked bars
-    swatch_x = stack_x
+    _axis(d, label_w, axis_w, y_top, y_bottom, _t("longer bar = more acceptable"))
+    # legend under the stacked bars, spread across their width (never past the margin)
+    items = [9 + pdfmetrics.stringWidth(label, FONT, LABEL_PT) for label in model.ORDINALS]
+    spacing = max(3.0, (stack_w - sum(items)) / (len(items) - 1))
+    swatch_x = min(stack_x, width - sum(items) - spacing * (len(items) - 1))
     for p, label in enumerate(model.ORDINALS):
-        d.add(Rect(swatch_x, 12, 8, 8, fillColor=colors.HexColor(PALETTE[p]),
+        d.add(Rect(swatch_x, 12, 7, 7, fillColor=colors.HexColor(POSITION_COLOURS[p % 6]),
                    strokeColor=INK, strokeWidth=0.3))
-        d.add(String(swatch_x + 10, 13, label, fontName=FONT, fontSize=LABEL_PT,
+        d.add(String(swatch_x + 9, 12.5, label, fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
-        swatch_x += 10 + pdfmetrics.stringWidth(label, FONT, LABEL_PT) + 7
+        swatch_x += items[p] + spacing
     for i, row in enumerate(rows):
         y = y_top - (i + 1) * row_h
         d.add(String(0, y + 5, _clip(row.label, 40), fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
-        x_mean = label_w + axis_w * (row.mean - 1) / 5
-        d.add(Line(label_w, y + 8, x_mean, y + 8, strokeColor=colors.HexColor(PALETTE[0]),
-                   strokeWidth=2))
-        d.add(Circle(x_mean, y + 8, 3.5, fillColor=colors.HexColor(PALETTE[0]),
-                     strokeColor=colors.white, strokeWidth=0.5))
+        x_mean = _rank_x(label_w, axis_w, row.mean)
+        d.add(Rect(label_w, y + 2, max(1.0, x_mean - label_w), row_h - 5,
+                   fillColor=colors.HexColor(RANK_BAR), strokeColor=None))
         d.add(String(x_mean + 6, y + 5, f"{row.mean:.2f}", fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         total = max(sum(row.positions), 1)
@@ -239,7 +246,7 @@ def rank_chart(chart: model.RankChart, width: float = TEXT_WIDTH) -> Drawing:
         for p, count in enumerate(row.positions):
             w = stack_w * count / total
             if w > 0:
-                fill = PALETTE[p]
+                fill = POSITION_COLOURS[p % len(POSITION_COLOURS)]
                 d.add(Rect(x, y + 2, w, row_h - 5, fillColor=colors.HexColor(fill),
                            strokeColor=colors.white, strokeWidth=0.6))
                 if w > 14:
@@ -280,20 +287,20 @@ def dot_chart(chart: model.DotChart, width: float = TEXT_WIDTH) -> Drawing:
         d.add(String(x + 11, height - 10, name, fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         x += 14 + pdfmetrics.stringWidth(name, FONT, LABEL_PT) + 14
-    _axis(d, label_w, axis_w, y_top, y_bottom, _t("Mean rank: 1 = most acceptable, "
-                                                  "6 = least"))
+    _axis(d, label_w, axis_w, y_top, y_bottom, _t("Mean rank: 6 = least acceptable, "
+                                                  "1 = most acceptable (right)"))
     for i, (label, values) in enumerate(chart.rows):
         y = y_top - (i + 1) * row_h + 8
         d.add(String(0, y - 3, _clip(label, 44), fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
-        xs = [label_w + axis_w * (v - 1) / 5 for v in values if v is not None]
+        xs = [_rank_x(label_w, axis_w, v) for v in values if v is not None]
         if len(xs) > 1:
             d.add(Line(min(xs), y, max(xs), y, strokeColor=MUTED, strokeWidth=0.8))
         for k, v in enumerate(values):
             if v is not None:  # each series a little apart, so equal means stay visible
                 colour, shape = SERIES[k % len(SERIES)]
                 nudge = (k - (len(values) - 1) / 2) * 3.2
-                _marker(d, shape, label_w + axis_w * (v - 1) / 5, y + nudge, colour)
+                _marker(d, shape, _rank_x(label_w, axis_w, v), y + nudge, colour)
     return d
 
 

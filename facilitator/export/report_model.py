@@ -441,8 +441,8 @@ class DocumentBuilder:
         self.shifts()
 
     def _site_chart(self, workshop: int, shown: Sequence[tuple[str, GroupResult]]) -> None:
-        first = shown[0][1]
-        order = first.mean_rank_order()
+        ids = shown[0][1].use_case_ids
+        order = sorted(ids, key=lambda u: (sum(r.mean_rank[u] for _n, r in shown), ids.index(u)))
         rows = tuple((self.titles.get(u, u), tuple(r.mean_rank[u] for _n, r in shown))
                      for u in order)
         self.doc.add(DotChart(_t("Mean rank by site, Workshop %1 (1 = most acceptable)",
