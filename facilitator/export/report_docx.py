@@ -403,5 +403,11 @@ def render(data: ReportData, *, cross_site: bool) -> bytes:
     return out.getvalue()
 
 
+def write_content(content: Any, progress: Any = None) -> bytes:
+    """The writer ``export/report.py`` calls for ``.docx``: the publication report's
+    gathered, already gated content (``ReportContent``) as a Word document."""
+    return render(content.data, cross_site=content.cross_site)
+
+
 def write_docx(data: ReportData, path: str | Path, *, cross_site: bool = True) -> Path:
     return write_atomic(path, render(data, cross_site=cross_site))
