@@ -94,3 +94,20 @@ def test_hostile_text_refusals_withdrawals_and_erasures(tmp_path):
     assert "Ŵyn a ŷd 🏴" in body and "\x1b" not in body and "\x00" not in body
     assert "CDF-01" not in body  # a report prints no participant codes
     assert "Cardiff, Workshop 2 (Table 1)" in body
+
+
+def test_one_site_one_workshop_and_merge_writes_word_too(demo_db, tmp_path):
+    import shutil
+
+    db = tmp_path / "lead.db"
+    shutil.copy(demo_db, db)
+    out = tmp_path / "durham-w2.docx"
+    assert cli_main(["--db", str(db), "report", "--site", "Durham", "--workshop", "2",
+                     "-o", str(out)]) == 0
+    body = [text for _, text in paragraphs(out)]
+    attributed = [t for t in body if "” — " in t]
+    assert attributed and all("— Durham, Workshop 2" in t for t in attributed)
+    merged = tmp_path / "merged.docx"
+    site_pdf = demo_db.parent / "london-site-export.pdf"
+    assert cli_main(["--db", str(db), "merge", str(site_pdf), "-o", str(merged)]) == 0
+    assert Document(str(merged)).core_properties.title.startswith("AI in policing")
