@@ -57,6 +57,9 @@ def test_every_consented_quote_with_its_site_and_workshop(demo_db, tmp_path):
     pack = load_pack(default_pack_dir())
     level2 = {p.text for p in document.paragraphs if p.style.name == "Heading 2"}
     assert {u.title for u in pack.use_cases} <= level2
+    # Cardiff ranked in Workshops 3 and 4: both rounds, never pooled, and the shift.
+    assert "Cardiff: before and after, Workshop 3 to Workshop 4" in level2
+    assert any(h.startswith("Cardiff, Workshop 4: 14 ballots") for h in level2)
     names = {s.id: s.name for s in pack.sites}
     body = [text for _, text in paragraphs(out)]
     with Store(demo_db) as store:

@@ -243,6 +243,31 @@ class DocxBuilder:
                 self._result_group(info, result, workshop)
         if not any(groups for _by, _w, groups in d.results):
             self.para("No ballots yet.")
+        self._shifts()
+
+    def _shifts(self) -> None:
+        """Before and after, for each site that ranked in two workshops (as the PDF)."""
+        d = self.data
+        titles = d.use_case_titles
+        for shift in getattr(d, "shifts", []):
+            site = getattr(d, "site_names", {}).get(shift.site or "", "All sites")
+            self.heading(f"{site}: before and after, Workshop {shift.before} to Workshop "
+                         f"{shift.after}", 2)
+            self.para(f"Workshop {shift.before}: {shift.ballots_before} ballots; Workshop "
+                      f"{shift.after}: {shift.ballots_after} ballots; {shift.paired} "
+                      "participants ranked in both, paired by their code. Moved up: ranked "
+                      "more acceptable in the later workshop.", small=True)
+            if shift.suppressed:
+                self.para("Not shown: fewer than 5 ballots in a workshop.", small=True)
+                continue
+            rows: list[list[Any]] = [["Use case", f"Mean rank W{shift.before}",
+                                      f"Mean rank W{shift.after}", "Change", "Moved up",
+                                      "Moved down", "Same"]]
+            for c in sorted(shift.shifts, key=lambda c: c.mean_after):
+                rows.append([titles.get(c.use_case, c.use_case), f"{c.mean_before:.2f}",
+                             f"{c.mean_after:.2f}", f"{c.change:+.2f}", c.moved_up,
+                             c.moved_down, c.unchanged])
+            self.table(rows)
 
     def _result_group(self, info: dict[str, Any], result: GroupResult | None,
                       workshop: int) -> None:
@@ -250,7 +275,11 @@ class DocxBuilder:
         if info["by"] not in ("overall", "site"):
             label = self.data.variable_labels.get(str(info["by"]), str(info["by"]))
             name = f"{label}: {name}"
-        self.heading(f"{name}, Workshop {workshop} (n = {info['n']} ballots)",
+        n, known = int(info["n"]), int(info.get("participants", 0))
+        counted = f"{n} ballot{'s' if n != 1 else ''}"
+        if info["by"] in ("overall", "site"):
+            counted += f" ({known} from participants on the roster, {n - known} anonymous)"
+        self.heading(f"{name}, Workshop {workshop}: {counted}",
                      2 if info["by"] in ("overall", "site") else 3)
         if info["suppressed"] or result is None:
             self.para(f"Not shown: fewer than 5 ballots (n = {info['n']}).", small=True)
