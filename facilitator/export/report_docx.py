@@ -127,9 +127,7 @@ class DocxBuilder:
         table = self.doc.add_table(rows=len(rows), cols=columns)
         table.style = "Light Grid Accent 1" if header else "Table Grid"
         table.autofit = False
-        # The first column names things (a use case, a theme): give it room.
-        first = 6.0 if columns == 2 else max(4.5, min(6.5, TEXT_WIDTH_CM - 1.5 * (columns - 1)))
-        widths = [first, *[(TEXT_WIDTH_CM - first) / max(columns - 1, 1)] * (columns - 1)]
+        widths = column_widths(rows)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = Cm(width)  # the grid: what LibreOffice and Word lay out by
         for r, values in enumerate(rows):
@@ -240,6 +238,8 @@ class DocxBuilder:
                 label = d.variable_labels.get(by, by.replace("_", " "))
                 self.heading(f"Workshop {workshop}, by {label[:1].lower() + label[1:]}", 2)
             for info, result in groups:
+                if info["by"] not in ("overall", "site") and not info["n"]:
+                    continue  # a category nobody in it ranked: nothing to say
                 self._result_group(info, result, workshop)
         if not any(groups for _by, _w, groups in d.results):
             self.para("No ballots yet.")
@@ -416,6 +416,30 @@ class DocxBuilder:
                 vrows += [[title_, started, "yes" if done else "no"]
                           for title_, started, done in day.videos]
                 self.table(vrows)
+
+
+def column_widths(rows: list[list[Any]]) -> list[float]:
+    """Column widths (cm) across the text width. Two columns: a label and its text.
+    More: each column after the first as wide as its longest word needs (a header
+    never breaks inside a word), the first — the use case or theme each row names —
+    taking what is left (at least 4 cm, at most 9)."""
+    columns = len(rows[0])
+    if columns <= 2:
+        return [TEXT_WIDTH_CM] if columns == 1 else [5.5, TEXT_WIDTH_CM - 5.5]
+    def width(cell: object, header: bool) -> int:
+        """Headers and long values wrap between words; a short value stays on a line."""
+        value = text(cell)
+        if len(value) <= 14 and not header:
+            return len(value)
+        return max((len(w) for w in value.split()), default=1)
+
+    need = [max(width(cell, r == 0) for r, cell in enumerate(column))
+            for column in zip(*rows, strict=True)]
+    narrow = [0.22 * n + 0.5 for n in need[1:]]
+    first = TEXT_WIDTH_CM - sum(narrow)
+    if first < 4.0:  # too many columns: share the rest evenly after a 4 cm first column
+        return [4.0, *[(TEXT_WIDTH_CM - 4.0) / (columns - 1)] * (columns - 1)]
+    return [min(first, 9.0), *narrow]
 
 
 def _quota_cell(quota: int | None, actual: int) -> str:
