@@ -20,6 +20,7 @@ before anything is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -190,24 +191,17 @@ def gather(store: Store, pack: SessionPack, sites: Sequence[Site] | None = None,
 # -- text that XML, Word and Excel can hold ----------------------------------------------
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def clean(text: str, *, newlines: bool = True) -> str:
     """``text`` without what XML 1.0 (and so Word and Excel) cannot hold: control
     characters other than tab and newline, lone surrogates, U+FFFE/U+FFFF. Line breaks
     become ``\\n`` (or spaces when ``newlines`` is false)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    out = []
-    for char in text:
-        code = ord(char)
-        if char == "\n":
-            out.append(char if newlines else " ")
-        elif char == "\t":
-            out.append(char)
-        elif code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code <= 0xDFFF or code in (
-                0xFFFE, 0xFFFF):
-            continue
-        else:
-            out.append(char)
-    return "".join(out)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _NOT_XML.sub("", text)
+    return text if newlines else text.replace("\n", " ")
 
 
 # -- the privacy gate --------------------------------------------------------------------
