@@ -170,8 +170,9 @@ class ReportDocument:
         self.blocks.extend(blocks)
 
     def headings(self, max_level: int = 2) -> list[Heading]:
-        return [b for b in self.blocks
-                if isinstance(b, Heading) and b.level <= max_level and b.contents]
+        """Every heading up to ``max_level``, in order (``contents`` says which of them
+        the contents page lists)."""
+        return [b for b in self.blocks if isinstance(b, Heading) and b.level <= max_level]
 
 
 # -- building ----------------------------------------------------------------------------
