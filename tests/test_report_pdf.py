@@ -181,3 +181,26 @@ def test_charts_have_readable_labels_and_contrast(report):
     for fill in (*pdf_report.PALETTE, *pdf_report.POSITION_COLOURS):
         assert pdf_report.contrast(pdf_report.ink_on(fill), fill) >= 4.5, fill
     assert pdf_report.ink_on("#D55E00") != "#FFFFFF"  # never white on vermillion
+
+
+def test_theme_counts_by_variable_suppress_small_cells_and_small_groups(report):
+    demo, _path = report
+    with Store(demo.merged_db) as store:
+        data = gather(store, PACK, list(PACK.sites), cross_site=True)
+    document = report_model.build_document(data, cross_site=True)
+    tables = [b for b in document.blocks if isinstance(b, report_model.Table)
+              and b.header[0].startswith("Theme, by ")]
+    assert tables
+    people: dict[str, dict[str, int]] = {}
+    for values in data.people.values():
+        for variable, category in values.items():
+            people.setdefault(variable, {}).setdefault(category, 0)
+            people[variable][category] += 1
+    labels = {v.label[:1].lower() + v.label[1:]: v.id for v in PACK.variables}
+    for table in tables:
+        variable = labels[table.header[0].removeprefix("Theme, by ")]
+        for category in table.header[1:]:
+            assert people[variable][category] >= PACK.suppression_threshold
+        for row in table.rows:
+            for cell in row[1:]:
+                assert cell == "<5" or cell == "0" or int(cell) >= 5
