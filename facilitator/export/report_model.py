@@ -773,9 +773,9 @@ class DocumentBuilder:
         rows = tuple((names[k], str(sum(counts[k].values())),
                       *[str(counts[k].get(c, 0) or "") for c in cases]) for k in totals)
         rest = 0.66 / (len(cases) + 1)
-        add(Table(header, rows, (0.34, *[rest] * (len(cases) + 1))))
         add(Para(_t("Columns: %1.", "; ".join(
             f"{self._short(c)} = {self.titles[c]}" for c in cases)), "small"))
+        add(Table(header, rows, (0.34, *[rest] * (len(cases) + 1))))
 
     def _short(self, use_case: str) -> str:
         return _t("UC%1", list(self.titles).index(use_case) + 1)
