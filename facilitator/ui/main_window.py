@@ -377,6 +377,19 @@ class MainWindow(QMainWindow):
             self.tr("&Publication report — no data, for publishing (PDF)…"),
             lambda: self.exports.export_merged())
         self.export_menu.addAction(self.export_merged_action)
+        self.export_word_action = self._action(
+            self.tr("Publication report to &edit — no data (Word)…"),
+            lambda: self.exports.export_word())
+        self.export_menu.addAction(self.export_word_action)
+        self.export_menu.addSeparator()
+        self.export_workbook_action = self._action(
+            self.tr("Analysis &workbook — for the team's analysts (Excel)…"),
+            lambda: self.exports.export_analysis(".xlsx"))
+        self.export_menu.addAction(self.export_workbook_action)
+        self.export_qda_action = self._action(
+            self.tr("&QDA project — for NVivo, ATLAS.ti, MAXQDA (REFI-QDA)…"),
+            lambda: self.exports.export_analysis(".qdpx"))
+        self.export_menu.addAction(self.export_qda_action)
         self.export_menu.addSeparator()
         self.export_notes_action = self._action(self.tr("&Notes as CSV…"),
                                                 self.export_notes_dialog)
