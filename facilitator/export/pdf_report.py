@@ -43,6 +43,7 @@ from reportlab.platypus import (
 
 from facilitator import __version__
 from facilitator.core.errors import Progress
+from facilitator.core.palette import POSITION_COLOURS
 from facilitator.core.paths import fonts_dir
 from facilitator.export import report_model as model
 from facilitator.export.report_data import ReportData
@@ -50,7 +51,7 @@ from facilitator.export.report_data import ReportData
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 # Okabe–Ito, the palette of the app's screens; never the only carrier of meaning.
-PALETTE = ["#0072B2", "#56B4E9", "#009E73", "#F0E442", "#E69F00", "#D55E00"]
+PALETTE = list(POSITION_COLOURS)  # one palette with the app (core.palette)
 INK = colors.HexColor("#101418")
 MUTED = colors.HexColor("#4A545F")
 RULE = colors.HexColor("#B8C0C8")

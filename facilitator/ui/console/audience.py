@@ -302,7 +302,7 @@ class AudienceView(AudienceSlides, QWidget):
                 if needed <= available or factor < base * 0.8:
                     break
                 factor *= 0.92
-                self.scaler.rescale(factor)
+                self.scaler.rescale(factor, base)
         page.layout().invalidate()
         page.layout().activate()
 
