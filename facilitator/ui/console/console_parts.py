@@ -101,7 +101,7 @@ class PreviewFrame(QWidget):
         self.view = view
         self.aspect = aspect
         view.setParent(self)
-        self.setMinimumSize(240, 135)
+        self.setMinimumSize(160, 90)  # a laptop at 125 % scaling is 614 px high
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
