@@ -23,8 +23,8 @@ RED_TEXT = "#FF5A5A"  # red type on the dark ground (6:1)
 
 LEVEL_COLOURS = {"basic": SKY, "complex": ORANGE}  # a use case's level badge
 
-# Ranking charts, in the app and in the PDF alike: most acceptable at the top, the mean
-# rank on a 1 … 6 scale running left to right (1 = most acceptable), places 1st..6th in
+# Ranking charts, in the app and in the PDF alike: most acceptable at the top, a longer
+# mean-rank bar for a more acceptable use case (the scale runs 6 … 1), places 1st..6th in
 # these colours (each segment numbered too).
 RANK_BAR = BLUE
 POSITION_COLOURS = (BLUE, SKY, GREEN, YELLOW, ORANGE, VERMILLION)
@@ -56,3 +56,8 @@ def rank_fraction(mean_rank: float, places: int = 6) -> float:
     if places <= 1:
         return 0.0
     return max(0.0, min(1.0, (mean_rank - 1) / (places - 1)))
+
+
+def acceptability(mean_rank: float, places: int = 6) -> float:
+    """How much of a bar a mean rank fills: 1 (most acceptable) → 1.0, last → 0.0."""
+    return 1.0 - rank_fraction(mean_rank, places)

@@ -17,6 +17,7 @@ from facilitator.core.palette import (  # noqa: F401 - the palette, re-exported
     SKY,
     VERMILLION,
     YELLOW,
+    acceptability,
     contrast,
     ink_on,
     rank_fraction,

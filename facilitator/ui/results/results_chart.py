@@ -26,8 +26,8 @@ from facilitator.ui.common.palette import (
     RANK_BAR,
     SKY,
     YELLOW,
+    acceptability,
     ink_on,
-    rank_fraction,
 )
 
 DESIGN_WIDTH = 1920
@@ -274,12 +274,12 @@ class ResultsChart(QWidget):
         painter.setPen(muted)
         left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
         painter.drawText(QRectF(bar_x, y, bar_w, header_h), left,
-                         tr("Mean rank (1 = most acceptable, 6 = least)"))
+                         tr("Mean rank (longer bar = more acceptable)"))
         painter.drawText(QRectF(pos_x, y, pos_w, header_h), left, tr("Places given, 1st → 6th"))
         painter.drawText(QRectF(order_x, y, order_w, header_h), left, tr("Place by method"))
         y += header_h + 6 * s
         row_h = (height - header_h - 40 * s) / max(1, len(self.rows))
-        # The scale runs 1 (most acceptable) to 6 (least), left to right, as in the PDF.
+        # The scale, as in the PDF: 6 (least acceptable) at the left, 1 (most) at the right.
         for i, row in enumerate(self.rows):
             top = y + i * row_h
             if i % 2 == 0:
@@ -296,18 +296,12 @@ class ResultsChart(QWidget):
             track = bar_w - value_w
             painter.fillRect(QRectF(bar_x, middle - bar_h / 2, track, bar_h),
                              QColor("#2A323C"))
-            length = track * rank_fraction(row.mean_rank, len(row.positions) or 6)
-            stem = bar_h * 0.3
-            painter.fillRect(QRectF(bar_x, middle - stem / 2, max(2 * s, length), stem),
+            length = track * acceptability(row.mean_rank, len(row.positions) or 6)
+            painter.fillRect(QRectF(bar_x, middle - bar_h / 2, max(2 * s, length), bar_h),
                              QColor(RANK_BAR))
-            painter.setBrush(QColor(RANK_BAR))
-            painter.setPen(QPen(QColor(INK), max(1.0, 2 * s)))
-            dot = bar_h * 0.8
-            painter.drawEllipse(QRectF(bar_x + length - dot / 2, middle - dot / 2, dot, dot))
             painter.setPen(QColor(INK))
             painter.setFont(self._font(34, True))
-            painter.drawText(QRectF(bar_x + max(2 * s, length) + bar_h * 0.5 + 8 * s, top,
-                                    value_w, row_h),
+            painter.drawText(QRectF(bar_x + max(2 * s, length) + 12 * s, top, value_w, row_h),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                              f"{row.mean_rank:.2f}")
             self._positions(painter, row, pos_x, middle, pos_w)
@@ -324,8 +318,8 @@ class ResultsChart(QWidget):
         track = bar_w - 110 * s
         painter.drawLine(int(bar_x), int(axis_y), int(bar_x + track), int(axis_y))
         painter.setFont(self._font(22))
-        for rank in range(1, 7):
-            tick_x = bar_x + track * (rank - 1) / 5
+        for rank in range(6, 0, -1):
+            tick_x = bar_x + track * (6 - rank) / 5
             painter.drawLine(int(tick_x), int(axis_y), int(tick_x), int(axis_y + 8 * s))
             painter.drawText(QRectF(tick_x - 30 * s, axis_y + 8 * s, 60 * s, 28 * s),
                              Qt.AlignmentFlag.AlignCenter, str(rank))
