@@ -86,8 +86,12 @@ def _load(store: Store) -> list[HeldBallot]:
     return held
 
 
+CHANGE = "held_ballots"  # what the store's listeners hear when the queue changes
+
+
 def _save(store: Store, held: Sequence[HeldBallot]) -> None:
     store.set_setting(HELD_KEY, json.dumps([h.to_json() for h in held]))
+    store._touched(CHANGE)  # the console's held-ballot list refreshes (kiosk or phone)
 
 
 def held_id(token: str) -> str:

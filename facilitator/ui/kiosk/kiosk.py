@@ -12,7 +12,9 @@ facilitator's page in the main window that opens, locks and closes it.
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.core import ballots, held_ballots, participants
+from facilitator.core import ballots, held, participants
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
@@ -50,7 +52,7 @@ class KioskWindow(QWidget):
 
     Facilitator keys, each behind the facilitator's PIN: Ctrl+Shift+L locks or unlocks
     it, Ctrl+Shift+X leaves it. A second ballot for a code that has voted is held for
-    the facilitator (``held_ballots``), never decided here. Enter and Space press the
+    the facilitator (``core.held``), never decided here. Enter and Space press the
     focused button.
 
     Signals: ballot_cast(str record_id), ballot_held(str held id), lock_changed(bool
@@ -330,9 +332,7 @@ class KioskWindow(QWidget):
             return
         ranking, participant_id, code = self._pending
         try:
-            outcome = held_ballots.cast_or_hold(
-                self.store, self.pack, site=self.site, workshop=self.workshop,
-                ranking=ranking, participant_id=participant_id, code=code, source="kiosk")
+            outcome = self._cast_or_hold(ranking, participant_id, code)
         except ballots.VotingClosedError:
             self.show_closed()
             return
@@ -341,7 +341,7 @@ class KioskWindow(QWidget):
             show_error(self, exc)
             return
         self._clear_ballot()
-        if isinstance(outcome, held_ballots.HeldBallot):
+        if isinstance(outcome, held.HeldBallot):
             # Whoever typed the code cannot replace anyone's vote: the facilitator decides.
             self.thanks_heading.setText(self.tr("Thank you — the facilitator will check "
                                                 "your ballot"))
@@ -352,10 +352,25 @@ class KioskWindow(QWidget):
             self._thank()
         self.show_page("thanks")
         self.thanks_timer.start()
-        if isinstance(outcome, held_ballots.HeldBallot):
+        if isinstance(outcome, held.HeldBallot):
             self.ballot_held.emit(outcome.id)
         else:
             self.ballot_cast.emit(str(outcome["id"]))
+
+    def _cast_or_hold(self, ranking: list[str], participant_id: str | None,
+                      code: str) -> dict[str, Any] | held.HeldBallot:
+        """Count the ballot, or hold it for the facilitator when this code has already
+        cast a different one (the same queue phone ballots join)."""
+        try:
+            return ballots.cast_ballot(self.store, self.pack, site=self.site,
+                                       workshop=self.workshop, ranking=ranking,
+                                       participant_id=participant_id, source="kiosk")
+        except ballots.DuplicateBallotError:
+            assert participant_id is not None
+            return held.hold(self.store, record_id=held.held_id(uuid.uuid4().hex),
+                             kind="ranking", site=self.site, workshop=self.workshop,
+                             participant_id=participant_id, code=code, choice=ranking,
+                             source="kiosk")
 
     def _thank(self) -> None:
         self.thanks_heading.setText(self.tr("Thank you — your vote is recorded"))
