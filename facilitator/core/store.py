@@ -101,6 +101,18 @@ class Store:
         self._columns: dict[str, Mapping[str, Any]] = {}
         self._required: dict[str, frozenset[str]] = {}
         self._sql: dict[tuple[str, str], str] = {}
+        self._after_start()
+
+    def _after_start(self) -> None:
+        """What a killed merge or a held-up erasure left behind is finished now
+        (docs/record-laws.md, "Erasure")."""
+        from facilitator.core.backup import clean_private_temp
+        from facilitator.core.participants import finish_pending_scrub
+
+        with contextlib.suppress(OSError):
+            clean_private_temp(self.path)
+        with contextlib.suppress(StoreError):
+            finish_pending_scrub(self)
 
     # -- connections -------------------------------------------------------------------
 
