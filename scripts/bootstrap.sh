@@ -18,7 +18,7 @@ APP_PACKAGES=(
   python3 python3-venv
 )
 # The tests also need a virtual screen, ffprobe, pdftoppm and a screen grabber.
-TEST_PACKAGES=(xvfb xauth ffmpeg poppler-utils imagemagick x11-apps)
+TEST_PACKAGES=(xvfb xauth ffmpeg poppler-utils imagemagick x11-apps sqlite3)
 
 wanted=("${APP_PACKAGES[@]}")
 if [ "$MODE" = "test" ]; then wanted+=("${TEST_PACKAGES[@]}"); fi

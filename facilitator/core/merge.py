@@ -394,7 +394,7 @@ def _erasures_arrived(store: Store, before: set[str]) -> None:
     from facilitator.core.participants import scrub
 
     new = sorted(_erased_ids(store) - before)
-    if new:
+    if new or store.get_setting("scrub_pending") == "1":
         scrub(store)
         erase_in_snapshots(store, new)
 
@@ -454,6 +454,11 @@ def _apply(store: Store, sources: list[Source], outcomes: list[SourceOutcome],
                  json.dumps(list(source.info.sites)),
                  json.dumps([d for d, _ in source.info.devices]), now_iso(),
                  outcome.added, outcome.updated, outcome.kept, int(outcome.seen_before)])
+        # A note about a participant erased elsewhere leaves with its words, in any
+        # order of merging (docs/record-laws.md, "Erasure").
+        from facilitator.core.participants import erase_words_of_erased
+
+        erase_words_of_erased(store)
         if progress is not None:
             progress(total, total)
         if dry_run:

@@ -87,10 +87,30 @@ def erase(store: Store, participant_id: str) -> Record:
     if not int(person["erased"]):
         person = store.edit("participants", participant_id, {"withdrawn": 1, "erased": 1})
     scrub(store)
-    from facilitator.core.backup import erase_in_snapshots
+    from facilitator.core.backup import clean_private_temp, erase_in_snapshots
 
     erase_in_snapshots(store, [participant_id])
+    clean_private_temp(store.path)  # copies a killed merge left behind
     return store.get("participants", participant_id) or person
+
+
+def erase_words_of_erased(store: Store) -> int:
+    """Make a tombstone of every note attributed to an erased participant that still
+    has words (one that arrived after the erasure, from a laptop that did not know),
+    and drop its kept versions. Returns how many notes changed. Call inside the
+    transaction that brought them (the merge does)."""
+    rows = [str(r[0]) for r in store.db.execute(
+        "SELECT id FROM notes WHERE participant_id IN (SELECT id FROM participants "
+        "WHERE erased = 1) AND (erased = 0 OR text != '')")]
+    if not rows:
+        return 0
+    marks = ", ".join("?" for _ in rows)
+    store.db.execute(f"UPDATE notes SET erased = 1, text = '' WHERE id IN ({marks})", rows)
+    store.db.execute(f"DELETE FROM conflicts WHERE table_name = 'notes' AND record_id IN "
+                     f"({marks})", rows)
+    # The words are still in the full-text index's segments and the WAL: scrub after.
+    store.set_setting(SCRUB_PENDING_KEY, "1")
+    return len(rows)
 
 
 def scrub(store: Store, *, wait: float = 10.0) -> bool:
@@ -165,13 +185,12 @@ def set_consent(store: Store, participant_id: str, grant: bool) -> Record:
     ``facilitator participants consent CODE --grant|--refuse``), recorded with the
     laptop and time in ``consent_log``. A grant is dated after any refusal seen, a
     refusal after any grant; both merge as the latest of each (never undone by an
-    older "yes", never beaten by an older "no")."""
+    older "yes", never beaten by an older "no"). Every decision is recorded, even one
+    that agrees with what this laptop knows: another laptop may know otherwise."""
     person = get(store, participant_id)
     if int(person["erased"]) or int(person["withdrawn"]):
         raise ParticipantError(f"{person['code']} has withdrawn: there is nothing to "
                                "consent to", field="participant")
-    if consent_given(person) == grant and (grant or person.get("consent_refused_at")):
-        return person
     column = "consent_granted_at" if grant else "consent_refused_at"
     other = person.get("consent_refused_at" if grant else "consent_granted_at")
     stamp = _after(other)

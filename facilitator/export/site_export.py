@@ -112,9 +112,12 @@ def export_site(store: Store, pack: SessionPack, site: str, path: str | Path, *,
         raise PrivacyHitsError(hits, [privacy.describe(h) for h in hits])
     accepted = len(hits)
     pdf = pdf_report.render(data, cross_site=False, progress=progress)
-    bundle = build_bundle(store, sites=(chosen.id,),
-                          extra={"kind": "site-export", "site": chosen.id,
-                                 **_site_dates_note(data)})
+    from facilitator.export.data_file import minimise
+
+    # Nothing the record laws do not need: withdrawn or erased people as tombstones.
+    bundle = minimise(build_bundle(store, sites=(chosen.id,),
+                                   extra={"kind": "site-export", "site": chosen.id,
+                                          **_site_dates_note(data)}))
     final = attach_bundle(pdf, bundle)
     if progress is not None:
         progress(9, 10)

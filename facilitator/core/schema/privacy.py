@@ -10,9 +10,12 @@
   ``quote_consent`` 0 without a refusal time is read as a refusal dated when it was
   made (here, in ``Store.normalise_version`` and on a migrated copy).
 - ``notes`` gains ``erased``: sticky, and the erase flag of notes (their ``text``
-  becomes ''). A trigger erases every note attributed to an erased participant —
-  when the participant is erased, and when such a note arrives later from any
-  laptop, in any merge order — and drops its kept versions from ``conflicts``.
+  becomes ''). A trigger erases every note attributed to a participant when the
+  participant is erased (however that arrives: an edit, a merge, a new tombstone)
+  and drops the notes' kept versions from ``conflicts``; a note about an erased
+  participant that arrives later from another laptop is erased by the merge in the
+  same transaction (``participants.erase_words_of_erased``). No trigger writes
+  ``notes`` from a ``notes`` trigger: that would race the full-text index's own.
 - ``consent_log``: who made each deliberate consent decision and when (the laptop's
   id and label), one merged record per decision.
 
@@ -52,12 +55,6 @@ def tables() -> tuple[TableSpec, ...]:
             TableSpec(CONSENT_LOG_TABLE, time_columns=("decided_at",)))
 
 
-_ERASED_PARTICIPANT = ("EXISTS (SELECT 1 FROM participants p WHERE p.id = new.participant_id "
-                       "AND p.erased = 1)")
-_ERASE_NOTE = """
-    UPDATE notes SET erased = 1, text = '' WHERE id = new.id;
-    DELETE FROM conflicts WHERE table_name = 'notes' AND record_id = new.id;
-"""
 _ERASE_WORDS = """
     UPDATE notes SET erased = 1, text = '' WHERE participant_id = new.id
         AND (erased = 0 OR text != '');
@@ -107,15 +104,6 @@ def apply(db: sqlite_utils.Database) -> None:
             WHEN new.erased = 1 BEGIN {_ERASE_WORDS} END""",
         f"""CREATE TRIGGER participants_erase_words_insert AFTER INSERT ON participants
             WHEN new.erased = 1 BEGIN {_ERASE_WORDS} END""",
-        f"""CREATE TRIGGER notes_erase_insert AFTER INSERT ON notes
-            WHEN (new.erased = 1 AND new.text != '') OR (new.participant_id IS NOT NULL
-                  AND new.erased = 0 AND {_ERASED_PARTICIPANT})
-            BEGIN {_ERASE_NOTE} END""",
-        f"""CREATE TRIGGER notes_erase_update AFTER UPDATE OF erased, text, participant_id
-            ON notes
-            WHEN (new.erased = 1 AND new.text != '') OR (new.participant_id IS NOT NULL
-                  AND new.erased = 0 AND {_ERASED_PARTICIPANT})
-            BEGIN {_ERASE_NOTE} END""",
         # Words of participants erased before this schema leave now.
         "UPDATE notes SET erased = 1, text = '' WHERE participant_id IN "
         "(SELECT id FROM participants WHERE erased = 1)",
