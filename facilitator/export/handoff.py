@@ -238,6 +238,8 @@ def printed_strings(data: HandoffData, *, advice: Iterable[Any] = (),
         out.append(Printed(person.code, f"participant code ({person.site})"))
     for site in data.sites:
         out.append(Printed(site.name, "site name"))
+    out.extend(Printed(u.title, "use-case title") for u in data.pack.use_cases)
+    out.append(Printed(data.pack.title, "programme title"))
     for item in advice:
         if item.is_combination:
             out.append(Printed(str(item.text), "combined advice"))

@@ -47,6 +47,7 @@ class DocxBuilder:
         self.data = data
         self.cross = cross_site
         self.doc: DocxDocument = Document()
+        self._style_ids: dict[str, str] = {}
         self._setup()
 
     # -- document furniture --------------------------------------------------------------
@@ -100,9 +101,20 @@ class DocxBuilder:
     def heading(self, value: str, level: int) -> None:
         self.doc.add_heading(text(value), level)
 
+    def styled(self, style: str | None) -> Any:
+        """A new paragraph in ``style`` (a style name). python-docx looks a style up by
+        name in the whole styles part on every paragraph (about 5 ms each: a minute for
+        10,000 quotes); the style's id is looked up once and set directly instead."""
+        paragraph = self.doc.add_paragraph()
+        if style is not None:
+            if style not in self._style_ids:
+                self._style_ids[style] = self.doc.styles[style].style_id
+            paragraph._p.style = self._style_ids[style]
+        return paragraph
+
     def para(self, value: str, *, small: bool = False, italic: bool = False,
              style: str | None = None) -> Any:
-        paragraph = self.doc.add_paragraph(style=style)
+        paragraph = self.styled(style)
         run = paragraph.add_run(text(value))
         if small:
             run.font.size = Pt(8.5)
@@ -303,7 +315,7 @@ class DocxBuilder:
         self.table(rows)
 
     def _quote(self, q: Quote) -> None:
-        paragraph = self.doc.add_paragraph(style="Quote" if q.kind == "quote" else None)
+        paragraph = self.styled("Quote" if q.kind == "quote" else None)
         if q.starred:
             paragraph.add_run("★ ")
         if q.withheld:
@@ -341,7 +353,7 @@ class DocxBuilder:
             if self.cross and item.by_site:
                 votes += " (" + "; ".join(f"{names.get(site, site)} {tally.dots}"
                                           for site, tally in sorted(item.by_site.items())) + ")"
-            paragraph = self.doc.add_paragraph(style="List Number")
+            paragraph = self.styled("List Number")
             paragraph.add_run(text(item.text))
             where = paragraph.add_run(text(f" — {', '.join(item.sites) or '–'} · {votes}"))
             where.font.size = Pt(8.5)

@@ -127,7 +127,9 @@ def _about(sheet: Worksheet, data: HandoffData, counts: dict[str, int]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
             cell.font = Font(bold=True, size=14 if row == 1 else 11)
-    sheet.column_dimensions["A"].width = 110
+        # Spreadsheets do not all grow a wrapped row by themselves.
+        sheet.row_dimensions[row].height = 18 * max(1, -(-len(text) // 85))
+    sheet.column_dimensions["A"].width = 90
 
 
 def _local(note: Note) -> datetime:
