@@ -222,3 +222,44 @@ def test_dots_cast_in_welsh_record_cy(qtbot, store, default_pack):
     rows = store.rows("priorities")
     assert rows and {r["lang"] for r in rows} == {"cy"}
     assert advice.tallies(store).by_site["cardiff"]
+
+
+# -- the audience screen: Welsh, English or both ----------------------------------------
+
+
+def test_the_audience_shows_welsh_english_or_both_welsh_first(make_app, qtbot, tmp_path,
+                                                             default_pack):
+    from facilitator.ui.console.audience import AudienceWindow
+
+    db = tmp_path / "venue.db"
+    configure(db, default_pack)
+    app = make_app(db)
+    with qtbot.waitActive(app.window):
+        app.window.show()
+        app.window.activateWindow()
+    audience: AudienceWindow = app.audience
+    qtbot.addWidget(audience)
+    audience.resize(1366, 768)
+    audience.show()
+    assert audience.mode == "en"
+    qtbot.mouseClick(app.console.start_button, Qt.MouseButton.LeftButton)  # the welcome step
+    while audience.current_page() != "card":  # on to the first use-case card
+        qtbot.mouseClick(app.console.next_button, Qt.MouseButton.LeftButton)
+    english = audience.view.card_title.text()
+    assert english == "Summarising large information sets"
+
+    choose(qtbot, app.window, "&View", "Audience &language",
+           "Cymraeg and English, side by side")
+    assert audience.mode == "both" and i18n.remembered_audience_mode() == "both"
+    welsh, second = audience.view, audience.second
+    assert welsh.lang == "cy" and second.lang == "en"
+    assert welsh.isVisible() and second.isVisible()
+    assert welsh.x() < second.x()  # Welsh first, on the left
+    assert welsh.card_title.text() == "Crynhoi setiau mawr o wybodaeth"
+    assert second.card_title.text() == english
+    assert "Manteision posibl" in [w.text() for w in welsh.findChildren(type(welsh.card_title))]
+    assert welsh.card_badge.text() == "ACHOS DEFNYDD SYLFAENOL"
+
+    choose(qtbot, app.window, "&View", "Audience &language", "Cymraeg")
+    assert audience.mode == "cy" and not audience.views["en"].isVisible()
+    assert audience.view.card_title.text() == "Crynhoi setiau mawr o wybodaeth"

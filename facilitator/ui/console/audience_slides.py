@@ -21,7 +21,7 @@ from facilitator.ui.common.palette import (
     VERMILLION,
     YELLOW,
 )
-from facilitator.ui.console.slide_kit import AdviceLine, Countdown, _label, tr
+from facilitator.ui.console.slide_kit import AdviceLine, Countdown, _label
 
 
 class AudienceSlides:
@@ -110,9 +110,9 @@ class AudienceSlides:
         columns = QHBoxLayout()
         columns.setSpacing(48)
         self.card_benefits_head, self.card_benefits = self._column(
-            columns, tr("Potential benefits"), GREEN, "+")
+            columns, self.tr("Potential benefits"), GREEN, "+")
         self.card_risks_head, self.card_risks = self._column(
-            columns, tr("Potential risks"), VERMILLION, "−")
+            columns, self.tr("Potential risks"), VERMILLION, "−")
         layout.addLayout(columns)
         layout.addStretch(1)
         example = QFrame()
@@ -122,7 +122,7 @@ class AudienceSlides:
         ex_layout = QVBoxLayout(example)
         ex_layout.setContentsMargins(24, 14, 24, 16)
         self.card_example_head = self.scaler.add(
-            _label(tr("Real example"), colour=SKY), 30, bold=True)
+            _label(self.tr("Real example"), colour=SKY), 30, bold=True)
         self.card_example = self.scaler.add(_label(""), 34)
         ex_layout.addWidget(self.card_example_head)
         ex_layout.addWidget(self.card_example)
@@ -190,7 +190,7 @@ class AudienceSlides:
         page, layout = self._page("results", margins=0.5)
         self.results_layout = layout
         self.results_placeholder = self.scaler.add(
-            _label(tr("Results will appear here"), align=Qt.AlignmentFlag.AlignCenter,
+            _label(self.tr("Results will appear here"), align=Qt.AlignmentFlag.AlignCenter,
                    colour=MUTED), 48)
         layout.addWidget(self.results_placeholder, 1)
         self.results_widget: QWidget | None = None
@@ -216,12 +216,12 @@ class AudienceSlides:
     def _fill_advice(self) -> None:
         """The combined list: by theme while people vote; by dots once revealed."""
         revealed = self._advice_shown
-        self.advice_title.setText(tr("Advice for government and police forces"))
-        self.advice_heading.setText(tr("What matters most: the priorities") if revealed
-                                    else tr("Spend your dots on what matters most"))
+        self.advice_title.setText(self.tr("Advice for government and police forces"))
+        self.advice_heading.setText(self.tr("What matters most: the priorities") if revealed
+                                    else self.tr("Spend your dots on what matters most"))
         lines = list(self._advice)
         if not lines:
-            self.advice_list.setText(escape(tr("The combined advice will appear here.")))
+            self.advice_list.setText(escape(self.tr("The combined advice will appear here.")))
             self.advice_footer.setText("")
             return
         rows = []
@@ -230,7 +230,7 @@ class AudienceSlides:
             top = max(1, lines[0].dots)
             for rank, line in enumerate(lines, start=1):
                 bar = round(24 * line.dots / top)
-                dots = tr("{n} dots").format(n=line.dots) if line.dots != 1 else tr("1 dot")
+                dots = self.tr("{n} dots").format(n=line.dots) if line.dots != 1 else self.tr("1 dot")
                 rows.append(
                     f"<tr><td style='padding:6px 18px 6px 0; color:{ORANGE}'><b>{rank}.</b>"
                     f"</td><td style='padding:6px 18px 6px 0'>{escape(line.text)}"
@@ -239,7 +239,7 @@ class AudienceSlides:
                     f"<td style='padding:6px 0; white-space:nowrap'>"
                     f"<span style='color:{SKY}'>{'█' * bar}</span> <b>{escape(dots)}</b>"
                     f"</td></tr>")
-            self.advice_footer.setText(tr("Dots from every site · longest bar = most dots"))
+            self.advice_footer.setText(self.tr("Dots from every site · longest bar = most dots"))
         else:
             theme = None
             for number, line in enumerate(lines, start=1):
@@ -250,9 +250,9 @@ class AudienceSlides:
                 rows.append(f"<tr><td style='padding:4px 18px 4px 0; color:{ORANGE}'>"
                             f"<b>{number}.</b></td><td style='padding:4px 0'>"
                             f"{escape(line.text)}</td></tr>")
-            self.advice_footer.setText(tr("Combined from the advice of every site"))
+            self.advice_footer.setText(self.tr("Combined from the advice of every site"))
         width = " width='100%'" if revealed else ""  # the bars sit at the right edge
-        table = f"<table cellspacing='0'{width}>{''.join(rows)}</table>"  # texts above: tr()
+        table = f"<table cellspacing='0'{width}>{''.join(rows)}</table>"  # texts above: self.tr()
         self.advice_list.setText(table)
 
     def set_advice(self, lines: Sequence[AdviceLine]) -> None:

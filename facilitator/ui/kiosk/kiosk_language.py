@@ -14,19 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from facilitator.core import i18n
-from facilitator.ui.common import language
+from facilitator.ui.common.language import ChosenLanguage  # noqa: F401 - re-exported
 from facilitator.ui.common.palette import INK, MUTED
 from facilitator.ui.kiosk.kiosk_style import _font
-
-
-class ChosenLanguage:
-    """``tr()`` in the kiosk's chosen language instead of the app's."""
-
-    lang: str = ""
-
-    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
-        words = i18n.Words(self.lang or language.current())
-        return words.translate(type(self).__name__, text, disambiguation, n)
 
 
 def language_page(choose: Callable[[str], None]) -> QWidget:
