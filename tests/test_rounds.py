@@ -159,5 +159,6 @@ def test_the_site_report_prints_each_workshop_and_the_shift(two_rounds, default_
     assert "Cardiff, Workshop 4: 12 ballots (11 from participants on the roster, 1 " \
            "anonymous)" in text
     assert "n = 31" not in text and "31 ballots" not in text
-    assert "Cardiff: before and after, Workshop 3 to Workshop 4" in text
-    assert "11 participants ranked in both" in text
+    assert "Cardiff: Workshop 3 and Workshop 4" in text
+    assert "Workshop 3: 19 ballots; Workshop 4: 12 ballots; 11 participants ranked in " \
+           "both" in text

@@ -8,6 +8,7 @@ so a file with a snapshot's name is always a whole database. Old snapshots roll 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sqlite3
 import time
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from facilitator.core import paths
 from facilitator.core.errors import StoreError
 from facilitator.core.store import Store
 
@@ -24,8 +26,18 @@ _STAMP = "%Y%m%d-%H%M%S-%f"
 
 
 def snapshot_dir(db_path: str | Path) -> Path:
-    """Where a database's rolling snapshots go: ``snapshots/`` beside it."""
-    return Path(db_path).parent / "snapshots"
+    """Where a database's rolling snapshots go: ``snapshots/`` in the user's data folder.
+
+    Never beside a database on a USB stick (which may be pulled out, or lost with the
+    stick): a database elsewhere gets a folder of its own there, named after its file
+    and a digest of its full path.
+    """
+    db = Path(db_path).absolute()
+    home = paths.data_dir()
+    if db.parent == home.absolute():
+        return home / "snapshots"
+    tag = hashlib.sha256(str(db).encode("utf-8")).hexdigest()[:10]
+    return home / "snapshots" / f"{db.stem}-{tag}"
 
 
 def snapshots(folder: str | Path, stem: str) -> list[Path]:

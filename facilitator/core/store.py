@@ -1,7 +1,8 @@
 """The one object through which every SQLite write goes.
 
-WAL, synchronous=FULL and foreign keys on; one connection per thread; schema from
-versioned migrations. Records share the envelope of ``records.py`` and every
+WAL (a rollback journal on a removable drive, and no database on a network share:
+``drives.py``), synchronous=FULL and foreign keys on; one connection per thread; schema
+from versioned migrations. Records share the envelope of ``records.py`` and every
 incoming version passes through ``put_version``, which applies the record laws of
 ``docs/record-laws.md``: the merged database is a function of the set of versions
 seen, whatever their order. Listeners hear of every committed change.
@@ -21,7 +22,7 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from facilitator.core import paths
+from facilitator.core import drives, paths
 from facilitator.core.errors import SchemaTooNewError, StoreError
 from facilitator.core.migrations import MIGRATIONS, SCHEMA_VERSION, table_specs
 from facilitator.core.records import (
@@ -74,8 +75,19 @@ class Store:
     several laptops in one process.
     """
 
+    # A WAL database is checkpointed after this many quiet seconds (None: never).
+    IDLE_CHECKPOINT_SECONDS: float | None = 2.0
+
     def __init__(self, path: str | Path, device_id: str | None = None) -> None:
         self.path = Path(path)
+        self.drive: drives.DriveKind = drives.drive_kind(self.path)
+        if self.drive == "network":
+            raise StoreError(
+                "this database is on a network drive, where SQLite cannot keep it safe; "
+                "copy it to this laptop (or a USB stick), work on it there, and copy it "
+                "back or merge it", file=self.path)
+        self.journal_mode = drives.journal_mode_for(self.drive)
+        self.checkpointer: drives.IdleCheckpointer | None = None
         self._local = threading.local()
         # Each thread's connection, so close() and dead-thread clean-up can reach them.
         self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
@@ -101,6 +113,8 @@ class Store:
         self._columns: dict[str, Mapping[str, Any]] = {}
         self._required: dict[str, frozenset[str]] = {}
         self._sql: dict[tuple[str, str], str] = {}
+        if self.journal_mode == "wal" and self.IDLE_CHECKPOINT_SECONDS is not None:
+            self.checkpointer = drives.IdleCheckpointer(self.path, self.IDLE_CHECKPOINT_SECONDS)
 
     # -- connections -------------------------------------------------------------------
 
@@ -119,8 +133,9 @@ class Store:
             conn = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
             db = sqlite_utils.Database(conn, execute_plugins=False)
             conn.execute("PRAGMA busy_timeout=10000")
-            if db.journal_mode != "wal":
-                db.enable_wal()
+            if db.journal_mode != self.journal_mode:
+                # On a stick the one .db file must hold every save: no -wal beside it.
+                conn.execute(f"PRAGMA journal_mode={self.journal_mode}")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             # Erased demographics must not linger in freed pages (docs/record-laws.md).
@@ -146,6 +161,8 @@ class Store:
 
     def close(self) -> None:
         """Close every connection. The store cannot be used afterwards."""
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         with self._lock:
             self._closed = True
             for _thread, conn in self._connections:

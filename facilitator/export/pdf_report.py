@@ -1,4 +1,8 @@
-"""The site report and the cross-site report as PDF pages (reportlab, no Qt).
+"""The report as PDF pages (reportlab, no Qt): renders ``report_model``'s blocks.
+
+One pass: headings become outline entries (bookmarks) and contents lines; the
+contents' page numbers and the "of M" of "page N of M" are PDF forms drawn on each
+page and defined once the last page is known, so the document is laid out once.
 
 All user text is escaped before it reaches reportlab's mini-markup, so a note that
 says ``<b>`` or ``&`` prints literally; DejaVu Sans from ``assets/fonts`` renders
@@ -10,35 +14,38 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
     Flowable,
+    Frame,
     KeepTogether,
     PageBreak,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from facilitator import __version__
-from facilitator.core.analysis import GroupResult
 from facilitator.core.errors import Progress
 from facilitator.core.paths import fonts_dir
-from facilitator.export.report_data import ADVICE, OTHER_THEME, Quote, ReportData
+from facilitator.export import report_model as model
+from facilitator.export.report_data import ReportData
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -49,11 +56,7 @@ MUTED = colors.HexColor("#4A545F")
 RULE = colors.HexColor("#B8C0C8")
 SHADE = colors.HexColor("#EEF2F5")
 MAX_QUOTE_CHARS = 20_000
-# The first words of every data file's first page (DESIGN §4), in words a
-# commissioner understands.
-DATA_FILE_BANNER = ("Confidential research data — not for publication. This file "
-                    "is for the dialogue team only; do not publish it or send it "
-                    "outside the team.")
+DATA_FILE_BANNER = model.DATA_FILE_BANNER
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -93,16 +96,22 @@ def styles() -> dict[str, ParagraphStyle]:
                                 leading=30, spaceAfter=6),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=14, leading=19,
                                    textColor=MUTED, spaceAfter=14),
-        "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=15, leading=20,
+        "h1": ParagraphStyle("h1", parent=base, keepWithNext=1, fontName=FONT_BOLD, fontSize=15, leading=20,
                              spaceBefore=10, spaceAfter=6),
-        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=11.5,
+        "h2": ParagraphStyle("h2", parent=base, keepWithNext=1, fontName=FONT_BOLD, fontSize=11.5,
                              leading=15, spaceBefore=8, spaceAfter=4),
-        "h3": ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=10,
+        "h3": ParagraphStyle("h3", parent=base, keepWithNext=1, fontName=FONT_BOLD, fontSize=10,
                              leading=13, spaceBefore=6, spaceAfter=2),
         "quote": ParagraphStyle("quote", parent=base, leftIndent=10, spaceAfter=5),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
         "cellbold": ParagraphStyle("cellbold", parent=base, fontName=FONT_BOLD, fontSize=8.5,
                                    leading=10.5),
+        "cellhead": ParagraphStyle("cellhead", parent=base, fontName=FONT_BOLD, fontSize=8,
+                                   leading=10),
+        "cellheadr": ParagraphStyle("cellheadr", parent=base, fontName=FONT_BOLD, fontSize=8,
+                                    leading=10, alignment=TA_RIGHT),
+        "caption": ParagraphStyle("caption", parent=base, fontName=FONT_BOLD, fontSize=9,
+                                  leading=12, spaceBefore=4, spaceAfter=2),
         "warning": ParagraphStyle("warning", parent=base, fontName=FONT_BOLD,
                                   textColor=colors.HexColor("#7A3B00"),
                                   backColor=colors.HexColor("#FBE3C0"), borderPadding=4,
@@ -134,427 +143,412 @@ def _minutes(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def ranking_chart(result: GroupResult, titles: dict[str, str], width: float = 170 * mm
-                  ) -> Drawing:
-    """DESIGN §7: a bar per use case (mean rank, best at the top) and its positions."""
-    order = result.mean_rank_order()
-    row_h, label_w, bar_w, gap = 17.0, 62 * mm, 60 * mm, 6 * mm
-    stack_w = width - label_w - bar_w - gap - 10
-    height = row_h * len(order) + 30
-    drawing = Drawing(width, height)
-    top = height - 14
-    drawing.add(String(label_w, top + 2, "mean rank (1 = most acceptable)", fontName=FONT,
-                       fontSize=7, fillColor=MUTED))
-    drawing.add(String(label_w + bar_w + gap, top + 2, "placed 1st … 6th", fontName=FONT,
-                       fontSize=7, fillColor=MUTED))
-    for i, use_case in enumerate(order):
-        y = top - (i + 1) * row_h
-        title = titles.get(use_case, use_case)
-        if len(title) > 42:
-            title = title[:41] + "…"
-        drawing.add(String(0, y + 4, title, fontName=FONT, fontSize=8, fillColor=INK))
-        mean = result.mean_rank[use_case]
-        length = bar_w * (mean / 6.0)
-        drawing.add(Rect(label_w, y + 1, length, row_h - 5, fillColor=colors.HexColor(
-            PALETTE[0]), strokeColor=None))
-        drawing.add(String(label_w + length + 3, y + 4, f"{mean:.2f}", fontName=FONT,
-                           fontSize=8, fillColor=INK))
-        total = max(sum(result.positions[use_case]), 1)
-        x = label_w + bar_w + gap
-        for p, count in enumerate(result.positions[use_case]):
+# -- colours and contrast ---------------------------------------------------------------
+
+WHITE = "#FFFFFF"
+INK_HEX = "#101418"
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def ink_on(fill: str) -> str:
+    """The text colour (white or ink) with the higher contrast on ``fill``."""
+    return WHITE if contrast(WHITE, fill) > contrast(INK_HEX, fill) else INK_HEX
+
+
+# Series markers for charts comparing sites or rounds: colour and shape both differ.
+SERIES = (("#0072B2", "circle"), ("#D55E00", "square"), ("#009E73", "diamond"),
+          ("#CC79A7", "triangle"), ("#E69F00", "circle"), ("#56B4E9", "square"))
+TEXT_WIDTH = A4[0] - 36 * mm
+LABEL_PT = 8.0  # no chart label is smaller
+
+
+# -- charts ------------------------------------------------------------------------------
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _axis(drawing: Drawing, x0: float, width: float, y_top: float, y_bottom: float,
+          caption: str) -> None:
+    """A mean-rank axis 1 … 6 along the bottom, with grid lines up to the top."""
+    for tick in range(1, 7):
+        x = x0 + width * (tick - 1) / 5
+        drawing.add(Line(x, y_bottom, x, y_top, strokeColor=RULE, strokeWidth=0.4))
+        drawing.add(String(x, y_bottom - 10, str(tick), fontName=FONT, fontSize=LABEL_PT,
+                           fillColor=INK, textAnchor="middle"))
+    drawing.add(Line(x0, y_bottom, x0 + width, y_bottom, strokeColor=MUTED, strokeWidth=0.8))
+    drawing.add(String(x0 + width / 2, y_bottom - 21, caption, fontName=FONT,
+                       fontSize=LABEL_PT, fillColor=MUTED, textAnchor="middle"))
+
+
+def rank_chart(chart: model.RankChart, width: float = TEXT_WIDTH) -> Drawing:
+    """Mean rank on its 1–6 scale (1 = most acceptable, best at the top) beside how
+    often each use case was placed 1st … 6th, with a legend."""
+    row_h, label_w, gap = 17.0, 58 * mm, 13 * mm
+    axis_w = 48 * mm
+    stack_x = label_w + axis_w + gap
+    stack_w = width - stack_x - 2
+    rows = chart.rows
+    top_pad, bottom_pad = 30.0, 36.0
+    height = top_pad + row_h * len(rows) + bottom_pad
+    d = Drawing(width, height)
+    y_top = height - top_pad
+    y_bottom = bottom_pad
+    d.add(String(label_w, height - 10, _t("Mean rank"), fontName=FONT_BOLD,
+                 fontSize=LABEL_PT, fillColor=INK))
+    d.add(String(stack_x, height - 10, _t("Placed 1st … 6th (ballots)"), fontName=FONT_BOLD,
+                 fontSize=LABEL_PT, fillColor=INK))
+    _axis(d, label_w, axis_w, y_top, y_bottom, _t("1 = most acceptable, 6 = least"))
+    # legend under the stacked bars
+    swatch_x = stack_x
+    for p, label in enumerate(model.ORDINALS):
+        d.add(Rect(swatch_x, 12, 8, 8, fillColor=colors.HexColor(PALETTE[p]),
+                   strokeColor=INK, strokeWidth=0.3))
+        d.add(String(swatch_x + 10, 13, label, fontName=FONT, fontSize=LABEL_PT,
+                     fillColor=INK))
+        swatch_x += stack_w / 6
+    for i, row in enumerate(rows):
+        y = y_top - (i + 1) * row_h
+        d.add(String(0, y + 5, _clip(row.label, 40), fontName=FONT, fontSize=LABEL_PT,
+                     fillColor=INK))
+        x_mean = label_w + axis_w * (row.mean - 1) / 5
+        d.add(Line(label_w, y + 8, x_mean, y + 8, strokeColor=colors.HexColor(PALETTE[0]),
+                   strokeWidth=2))
+        d.add(Circle(x_mean, y + 8, 3.5, fillColor=colors.HexColor(PALETTE[0]),
+                     strokeColor=colors.white, strokeWidth=0.5))
+        d.add(String(x_mean + 6, y + 5, f"{row.mean:.2f}", fontName=FONT, fontSize=LABEL_PT,
+                     fillColor=INK))
+        total = max(sum(row.positions), 1)
+        x = stack_x
+        for p, count in enumerate(row.positions):
             w = stack_w * count / total
             if w > 0:
-                drawing.add(Rect(x, y + 1, w, row_h - 5, fillColor=colors.HexColor(
-                    PALETTE[p]), strokeColor=colors.white, strokeWidth=0.5))
-                if w > 9:
-                    drawing.add(String(x + 2, y + 4, str(p + 1), fontName=FONT, fontSize=6.5,
-                                       fillColor=colors.white if p in (0, 2, 5) else INK))
+                fill = PALETTE[p]
+                d.add(Rect(x, y + 2, w, row_h - 5, fillColor=colors.HexColor(fill),
+                           strokeColor=colors.white, strokeWidth=0.6))
+                if w > 14:
+                    d.add(String(x + w / 2, y + 5.5, str(count), fontName=FONT,
+                                 fontSize=LABEL_PT, fillColor=colors.HexColor(ink_on(fill)),
+                                 textAnchor="middle"))
             x += w
-    drawing.add(Line(label_w, top - len(order) * row_h, label_w, top, strokeColor=RULE))
-    return drawing
+    return d
 
 
-class ReportBuilder:
-    """Turns ``ReportData`` into flowables; ``cross_site`` adds the per-site columns."""
+def _marker(d: Drawing, shape: str, x: float, y: float, colour: str) -> None:
+    fill = colors.HexColor(colour)
+    if shape == "circle":
+        d.add(Circle(x, y, 3.6, fillColor=fill, strokeColor=colors.white, strokeWidth=0.5))
+    elif shape == "square":
+        d.add(Rect(x - 3.3, y - 3.3, 6.6, 6.6, fillColor=fill, strokeColor=colors.white,
+                   strokeWidth=0.5))
+    elif shape == "diamond":
+        d.add(Polygon([x, y + 4.4, x + 4.4, y, x, y - 4.4, x - 4.4, y], fillColor=fill,
+                      strokeColor=colors.white, strokeWidth=0.5))
+    else:
+        d.add(Polygon([x, y + 4.4, x + 4.2, y - 3.2, x - 4.2, y - 3.2], fillColor=fill,
+                      strokeColor=colors.white, strokeWidth=0.5))
 
-    def __init__(self, data: ReportData, *, cross_site: bool,
-                 progress: Progress | None = None, publication: bool = False) -> None:
-        self.data = data
-        self.cross = cross_site
-        # A publication report (export/report.py) carries no data and no appendix of
-        # files and record ids; otherwise these pages front a data file.
-        self.publication = publication
+
+def dot_chart(chart: model.DotChart, width: float = TEXT_WIDTH) -> Drawing:
+    """Mean rank per use case (1 = most acceptable, left), one marker per series."""
+    row_h, label_w = 17.0, 62 * mm
+    axis_w = width - label_w - 12
+    top_pad, bottom_pad = 20.0, 36.0
+    height = top_pad + row_h * len(chart.rows) + bottom_pad
+    d = Drawing(width, height)
+    y_top, y_bottom = height - top_pad, bottom_pad
+    x = label_w
+    for k, name in enumerate(chart.series):
+        colour, shape = SERIES[k % len(SERIES)]
+        _marker(d, shape, x + 4, height - 7, colour)
+        d.add(String(x + 11, height - 10, name, fontName=FONT, fontSize=LABEL_PT,
+                     fillColor=INK))
+        x += 14 + pdfmetrics.stringWidth(name, FONT, LABEL_PT) + 14
+    _axis(d, label_w, axis_w, y_top, y_bottom, _t("Mean rank: 1 = most acceptable, "
+                                                  "6 = least"))
+    for i, (label, values) in enumerate(chart.rows):
+        y = y_top - (i + 1) * row_h + 8
+        d.add(String(0, y - 3, _clip(label, 44), fontName=FONT, fontSize=LABEL_PT,
+                     fillColor=INK))
+        xs = [label_w + axis_w * (v - 1) / 5 for v in values if v is not None]
+        if len(xs) > 1:
+            d.add(Line(min(xs), y, max(xs), y, strokeColor=MUTED, strokeWidth=0.8))
+        for k, v in enumerate(values):
+            if v is not None:
+                colour, shape = SERIES[k % len(SERIES)]
+                _marker(d, shape, label_w + axis_w * (v - 1) / 5, y, colour)
+    return d
+
+
+def bar_chart(chart: model.BarChart, width: float = TEXT_WIDTH) -> Drawing:
+    row_h, label_w = 15.0, 70 * mm
+    bar_w = width - label_w - 30
+    peak = max((n for _l, n in chart.rows), default=1) or 1
+    height = 20 + row_h * len(chart.rows) + 26
+    d = Drawing(width, height)
+    y_top, y_bottom = height - 16, 26.0
+    d.add(String(label_w, height - 10, chart.unit, fontName=FONT_BOLD, fontSize=LABEL_PT,
+                 fillColor=INK))
+    step = max(1, round(peak / 5))
+    for tick in range(0, peak + 1, step):
+        x = label_w + bar_w * tick / peak
+        d.add(Line(x, y_bottom, x, y_top, strokeColor=RULE, strokeWidth=0.4))
+        d.add(String(x, y_bottom - 10, str(tick), fontName=FONT, fontSize=LABEL_PT,
+                     fillColor=INK, textAnchor="middle"))
+    d.add(Line(label_w, y_bottom, label_w + bar_w, y_bottom, strokeColor=MUTED,
+               strokeWidth=0.8))
+    for i, (label, n) in enumerate(chart.rows):
+        y = y_top - (i + 1) * row_h
+        d.add(String(0, y + 4, _clip(label, 46), fontName=FONT, fontSize=LABEL_PT,
+                     fillColor=INK))
+        w = bar_w * n / peak
+        d.add(Rect(label_w, y + 1.5, w, row_h - 4, fillColor=colors.HexColor(PALETTE[0]),
+                   strokeColor=None))
+        d.add(String(label_w + w + 3, y + 4, str(n), fontName=FONT, fontSize=LABEL_PT,
+                     fillColor=INK))
+    return d
+
+
+# -- the document -------------------------------------------------------------------------
+
+
+class _Forms:
+    """Numbers known only at the end (page totals, contents pages), drawn as PDF forms."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.pages = 0
+
+
+class _Canvas(Canvas):
+    """Defines the pending forms just before the file is written."""
+
+    forms: _Forms
+
+    def save(self) -> None:
+        self.forms.values["pages"] = " " + str(self.forms.pages)
+        for name, text in self.forms.values.items():
+            self.beginForm(name, lowerx=-200, lowery=-4, upperx=200, uppery=20)
+            self.setFont(FONT, 8 if name == "pages" else 9)
+            if name == "pages":
+                self.setFillColor(MUTED)
+                self.drawString(0, 0, text)
+            else:
+                self.setFillColor(INK)
+                self.drawRightString(0, 0, text)
+            self.endForm()
+        super().save()
+
+
+class _TocLine(Flowable):
+    """One contents line: the heading, a dotted leader and its page (a form)."""
+
+    def __init__(self, index: int, text: str, level: int, key: str,
+                 style: ParagraphStyle) -> None:
+        super().__init__()
+        self.index, self.text, self.level, self.key = index, text, level, key
+        self.style = style
+        self.indent = 0 if level == 1 else 14
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = 16 if self.level == 1 else 13
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        font = FONT_BOLD if self.level == 1 else FONT
+        size = 10 if self.level == 1 else 9
+        c.setFont(font, size)
+        c.setFillColor(INK)
+        text = _clip(self.text, 90)
+        c.drawString(self.indent, 3, text)
+        end = self.indent + pdfmetrics.stringWidth(text, font, size) + 4
+        c.setFont(FONT, size)
+        c.setFillColor(RULE)
+        dots = max(0, int((self.width - 30 - end) / pdfmetrics.stringWidth(". ", FONT, size)))
+        c.drawString(end, 3, ". " * dots)
+        c.saveState()
+        c.translate(self.width, 3)
+        c.doForm(f"toc{self.index}")
+        c.restoreState()
+        c.linkRect("", self.key, (self.indent, 0, self.width, self.height), relative=1,
+                   thickness=0)
+
+
+class _Heading(Paragraph):
+    outline: tuple[str, int, str]  # text, level, key
+
+
+class _ReportTemplate(BaseDocTemplate):
+    def __init__(self, out: io.BytesIO, document: model.ReportDocument, forms: _Forms,
+                 toc: dict[str, int]) -> None:
+        super().__init__(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                         topMargin=16 * mm, bottomMargin=18 * mm, title=document.title + (
+                             " — " + document.subtitle if document.subtitle else ""),
+                         author="Facilitator", subject=document.subject,
+                         lang=document.language, creator="Facilitator " + __version__)
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._footer)])
+        self.document = document
+        self.forms = forms
+        self.toc = toc
+        self._outline_level = -1
+
+    def _footer(self, canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(18 * mm, 10 * mm, _clip(self.document.footer, 95))
+        page = _t("page %1 of", doc.page)
+        # Left-anchored so the total (a form, known at the end) follows without a gap.
+        x = A4[0] - 18 * mm - pdfmetrics.stringWidth(_t("page %1 of", 888) + " 888", FONT, 8)
+        y = 10 * mm
+        canvas.drawString(x, y, page)
+        shift = x + pdfmetrics.stringWidth(page, FONT, 8)
+        canvas.translate(shift, y)
+        canvas.doForm("pages")
+        canvas.restoreState()
+        self.forms.pages = max(self.forms.pages, doc.page)
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        outline = getattr(flowable, "outline", None)
+        if outline is None:
+            return
+        text, level, key = outline
+        canvas = self.canv
+        canvas.bookmarkPage(key)
+        wanted = min(level - 1, self._outline_level + 1)  # outlines cannot skip a level
+        canvas.addOutlineEntry(text, key, level=wanted, closed=level >= 2)
+        self._outline_level = wanted
+        if key in self.toc:
+            self.forms.values[f"toc{self.toc[key]}"] = str(self.page)
+
+
+def _t(text: str, *args: object) -> str:
+    """A fixed wording of the PDF's furniture (one place to translate)."""
+    return model._t(text, *args)
+
+
+class PdfRenderer:
+    """Flowables for a ``ReportDocument``'s blocks."""
+
+    def __init__(self, document: model.ReportDocument) -> None:
+        self.document = document
         self.s = styles()
-        self.progress = progress
-        self.story: list[Flowable] = []
+        self.keys = [f"h{i}" for i in range(len(document.blocks))]
+        self.toc: dict[str, int] = {}
 
-    def p(self, markup: str, style: str = "body") -> None:
-        self.story.append(Paragraph(markup, self.s[style]))
+    def flowables(self, progress: Progress | None = None) -> list[Flowable]:
+        story: list[Flowable] = [Paragraph(safe(self.document.title), self.s["title"])]
+        blocks = self.document.blocks
+        for i, block in enumerate(blocks):
+            if progress is not None and i % 200 == 0:
+                progress(i, len(blocks) + 1)
+            story.extend(self.block(i, block))
+        return story
 
-    def build(self) -> list[Flowable]:
-        # A site report follows its day (the agenda as run before the results); the
-        # cross-site report puts each laptop's day in the appendix.
-        steps: list[Callable[[], None]] = (
-            [self.cover, self.participants, self.results, self.use_cases, self.advice,
-             self.agenda, *([] if self.publication else [self.appendix])] if self.cross else
-            [self.cover, self.participants, self.agenda, self.results, self.use_cases,
-             self.advice])
-        for i, step in enumerate(steps):
-            if self.progress is not None:
-                self.progress(i, len(steps) + 1)
-            step()
-        return self.story
+    def block(self, i: int, block: model.Block) -> list[Flowable]:
+        s = self.s
+        if isinstance(block, model.Heading):
+            level = max(1, min(block.level, 3))
+            flowable = _Heading(safe(block.text), s[f"h{level}"])
+            flowable.outline = (block.text, level, self.keys[i])
+            if level == 1:
+                return [CondPageBreak(60 * mm), flowable]
+            return [CondPageBreak(30 * mm), flowable]
+        if isinstance(block, model.Para):
+            return [Paragraph(safe(block.text), s[{"body": "body", "small": "small",
+                                                   "lead": "subtitle",
+                                                   "warning": "warning"}[block.style]])]
+        if isinstance(block, model.QuoteBlock):
+            star = "★ " if block.starred else ""
+            body = f"“{block.text}”" if block.kind == "quote" else block.text
+            if len(body) > MAX_QUOTE_CHARS:
+                body = body[:MAX_QUOTE_CHARS] + " […]"
+            where = safe(f"— {block.attribution}")
+            return [Paragraph(f"{star}{safe(body)} <font color='#4A545F' size='8'>{where}"
+                              "</font>", s["quote"])]
+        if isinstance(block, model.Table):
+            return [self.table(block), Spacer(1, 6)]
+        if isinstance(block, model.RankChart):  # its heading says what it shows
+            return [rank_chart(block), Spacer(1, 4)]
+        if isinstance(block, model.DotChart):
+            return [KeepTogether([Paragraph(safe(block.title), s["caption"]),
+                                  dot_chart(block)]), Spacer(1, 6)]
+        if isinstance(block, model.BarChart):
+            return [KeepTogether([Paragraph(safe(block.title), s["caption"]),
+                                  bar_chart(block)]), Spacer(1, 6)]
+        if isinstance(block, model.PageBreak):
+            return [PageBreak()]
+        if isinstance(block, model.Contents):
+            return self.contents()
+        raise TypeError(f"unknown block {block!r}")
 
-    # -- sections ----------------------------------------------------------------------
+    def contents(self) -> list[Flowable]:
+        out: list[Flowable] = [Paragraph(safe(_t("Contents")), self.s["h1"])]
+        for i, block in enumerate(self.document.blocks):
+            if isinstance(block, model.Heading) and block.level <= 2:
+                index = len(self.toc)
+                self.toc[self.keys[i]] = index
+                out.append(_TocLine(index, block.text, block.level, self.keys[i],
+                                    self.s["body"]))
+        return out
 
-    def cover(self) -> None:
-        d = self.data
-        sites = ", ".join(s.name for s in d.sites)
-        if not self.publication:
-            self.p(safe(DATA_FILE_BANNER), "warning")
-        self.p(safe(d.programme), "title")
-        kind = "Cross-site report" if self.cross else "Site report"
-        if not self.publication:
-            kind = "Cross-site data file" if self.cross else "Site data file"
-        self.p(safe(f"{kind}: {sites}"), "subtitle")
-        if d.synthetic:
-            self.p("SYNTHETIC DEMONSTRATION DATA — made up by facilitator demo; no real "
-                   "person took part.", "warning")
-        if d.rehearsal:
-            self.p("REHEARSAL DATA — practice records, not a real workshop's.", "warning")
-        rows = [["Sites", sites]]
-        if d.dates:
-            first, last = d.dates
-            rows.append(["Dates", first if first == last else f"{first} to {last}"])
-        rows.append(["Laptops", ", ".join(label for _id, label in d.laptops) or "–"])
-        rows.append(["Participants counted", ", ".join(
-            f"{name}: {n}" for name, n in d.participants.items())])
-        rows.append(["Notes, quotes, advice", self._kind_counts()])
-        rows.append(["Made", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-                     + f" by Facilitator {__version__}"])
-        self.story.append(_table([[Paragraph(safe(a), self.s["cellbold"]),
-                                   Paragraph(safe(b), self.s["cell"])] for a, b in rows],
-                                 [45 * mm, 125 * mm], header=False, numeric_from=9))
-        self.story.append(Spacer(1, 8))
-        about = ("Participants are identified by pseudonymous codes only and appear here "
-                 "only as counts. Groups of fewer than 5 people are not shown. Quotes from "
-                 "participants who did not agree to be quoted are counted but not printed. ")
-        if self.publication:
-            about += ("This report is for publication: it carries no data file, no "
-                      "participant-level records and no internal identifiers.")
-        else:
-            about += ("This PDF carries the site's research records as an attachment "
-                      "(facilitator-data.jsonl.gz), which Facilitator's Merge reads. "
-                      "For publication, write a report instead (File → Export → "
-                      "Publication report, or: facilitator report).")
-        self.p(safe(about), "small")
+    def table(self, block: model.Table) -> Table:
+        s = self.s
+        widths = [TEXT_WIDTH * w for w in block.widths]
+        cell, bold, head = s["cell"], s["cellbold"], s["cellhead"]
+        rows: list[list[Any]] = []
+        if not block.key_value:
+            rows.append([Paragraph(safe(h), head if c < block.numeric_from else s["cellheadr"])
+                         for c, h in enumerate(block.header)])
+        for row in block.rows:
+            out: list[Any] = []
+            for c, value in enumerate(row):
+                if c < block.numeric_from or len(value) > 12:
+                    out.append(Paragraph(safe(value), bold if block.key_value and c == 0
+                                         else cell))
+                else:
+                    out.append(value)
+            rows.append(out)
+        return _table(rows, widths, header=not block.key_value,
+                      numeric_from=block.numeric_from)
 
-    def _kind_counts(self) -> str:
-        counts = {"note": 0, "quote": 0, "advice": 0}
-        for q in self.data.quotes:
-            counts[q.kind] = counts.get(q.kind, 0) + 1
-        return (f"{counts['note']} notes, {counts['quote']} quotes, "
-                f"{counts['advice']} advice items")
 
-    def participants(self) -> None:
-        d = self.data
-        self.story.append(PageBreak())
-        self.p("Participants: quota and actual", "h1")
-        if d.attendance:
-            rows = [["Site", "Workshop", "Attended"]]
-            for site, per in sorted(d.attendance.items()):
-                for workshop, count in sorted(per.items()):
-                    rows.append([site, str(workshop), str(count)])
-            self.story.append(_table(rows, [50 * mm, 25 * mm, 25 * mm], numeric_from=1))
-            self.story.append(Spacer(1, 6))
-        sites = list(d.quotas["sites"])
-        if not sites:
-            return
-        variables = list(d.quotas["sites"][sites[0]])
-        for variable in variables:
-            header = ["", *[f"{s}\nquota / actual" for s in sites]]
-            if self.cross:
-                header.append("Total\nquota / actual")
-            rows: list[list[Any]] = [header]
-            categories = list(d.quotas["sites"][sites[0]][variable])
-            for category in categories:
-                cells = []
-                total_q: int | None = None
-                total_a = 0
-                for s in sites:
-                    cell = d.quotas["sites"][s][variable].get(category, {"quota": None,
-                                                                          "actual": 0})
-                    cells.append(self._quota_cell(cell["quota"], cell["actual"]))
-                    if cell["quota"] is not None:
-                        total_q = (total_q or 0) + int(cell["quota"])
-                    total_a += int(cell["actual"])
-                row = [category, *cells]
-                if self.cross:
-                    row.append(self._quota_cell(total_q, total_a))
-                rows.append(row)
-            width = 50 * mm
-            rest = (170 * mm - width) / (len(header) - 1)
-            label = d.variable_labels.get(variable, variable.replace("_", " ").capitalize())
-            self.story.append(KeepTogether([
-                Paragraph(safe(label), self.s["h3"]),
-                _table(rows, [width, *[rest] * (len(header) - 1)])]))
+def render_document(document: model.ReportDocument, *, progress: Progress | None = None,
+                    keywords: str = "") -> bytes:
+    """The document's PDF bytes: outline, contents, "page N of M", title, language."""
+    out = io.BytesIO()
+    forms = _Forms()
+    renderer = PdfRenderer(document)
+    story = renderer.flowables(progress)
+    template = _ReportTemplate(out, document, forms, renderer.toc)
+    template.keywords = keywords
 
-    @staticmethod
-    def _quota_cell(quota: int | None, actual: int) -> str:
-        if quota is None:
-            return f"– / {actual}"
-        if actual < quota:
-            return f"{quota} / {actual}  short {quota - actual}"
-        return f"{quota} / {actual}"
+    def canvas_maker(*args: Any, **kwargs: Any) -> _Canvas:
+        canvas = _Canvas(*args, **kwargs)
+        canvas.forms = forms
+        canvas.setViewerPreference("DisplayDocTitle", "true")
+        canvas.showOutline()
+        return canvas
 
-    def results(self) -> None:
-        d = self.data
-        self.story.append(PageBreak())
-        self.p("Ranking of the six use cases", "h1")
-        self.p("Each participant ranked all six use cases from most (1) to least (6) "
-               "acceptable. Mean rank: lower is more acceptable. Borda: 6 points for 1st "
-               "down to 1 for 6th. Schulze: pairwise contests by winning votes, strongest "
-               "paths; use cases in one tier are tied. Each workshop's ballots are counted "
-               "on their own, never pooled.", "small")
-        workshop = None
-        for by, number, groups in d.results:
-            if number != workshop:
-                workshop = number
-                self.p(safe(f"Rankings in Workshop {number}"), "h1")
-            if by not in ("overall", "site"):
-                label = d.variable_labels.get(by, by.replace("_", " "))
-                if not label[:2].isupper():
-                    label = label[:1].lower() + label[1:]
-                self.p(safe(f"Workshop {number}, by {label}"), "h2")
-            for info, result in groups:
-                self._result_group(info, result, number)
-        if not d.results:
-            self.p("No ballots yet.", "body")
-        self._shifts()
-
-    def _shifts(self) -> None:
-        d = self.data
-        titles = d.use_case_titles
-        for shift in d.shifts:
-            site = d.site_names.get(shift.site or "", "All sites")
-            self.p(safe(f"{site}: before and after, Workshop {shift.before} to Workshop "
-                        f"{shift.after}"), "h2")
-            self.p(safe(f"Workshop {shift.before}: {shift.ballots_before} ballots; Workshop "
-                        f"{shift.after}: {shift.ballots_after} ballots; {shift.paired} "
-                        "participants ranked in both, paired by their code. Moved up: ranked "
-                        "more acceptable in the later workshop."), "small")
-            if shift.suppressed:
-                self.p("Not shown: fewer than 5 ballots in a workshop.", "small")
-                continue
-            rows: list[list[Any]] = [["Use case", f"Mean rank W{shift.before}",
-                                      f"Mean rank W{shift.after}", "Change",
-                                      "Moved up", "Moved down", "Same"]]
-            for c in sorted(shift.shifts, key=lambda c: c.mean_after):
-                rows.append([Paragraph(safe(titles.get(c.use_case, c.use_case)),
-                                       self.s["cell"]),
-                             f"{c.mean_before:.2f}", f"{c.mean_after:.2f}",
-                             f"{c.change:+.2f}", str(c.moved_up), str(c.moved_down),
-                             str(c.unchanged)])
-            self.story.append(_table(rows, [58 * mm, 22 * mm, 22 * mm, 17 * mm, 17 * mm,
-                                            18 * mm, 16 * mm]))
-
-    def _result_group(self, info: dict[str, Any], result: GroupResult | None,
-                      workshop: int) -> None:
-        name = "All sites" if info["by"] == "overall" else str(info["value"])
-        if info["by"] not in ("overall", "site"):
-            label = self.data.variable_labels.get(str(info["by"]), str(info["by"]))
-            name = f"{label}: {name}"
-        n, known = int(info["n"]), int(info.get("participants", 0))
-        counted = f"{n} ballot{'s' if n != 1 else ''}"
-        if info["by"] in ("overall", "site"):
-            counted += f" ({known} from participants on the roster, {n - known} anonymous)"
-        title = Paragraph(safe(f"{name}, Workshop {workshop}: {counted}"), self.s["h2"])
-        if info["suppressed"] or result is None:
-            self.story.append(KeepTogether([title, Paragraph(
-                f"Not shown: fewer than 5 ballots (n = {info['n']}).", self.s["small"])]))
-            return
-        titles = self.data.use_case_titles
-        tier_of = {u: i + 1 for i, tier in enumerate(result.schulze) for u in tier}
-        rows: list[list[Any]] = [["Use case", "Mean rank", "Borda", "Schulze tier",
-                                  "1st", "2nd", "3rd", "4th", "5th", "6th"]]
-        for u in result.mean_rank_order():
-            rows.append([Paragraph(safe(titles.get(u, u)), self.s["cell"]),
-                         f"{result.mean_rank[u]:.2f}", str(result.borda[u]), str(tier_of[u]),
-                         *[str(c) for c in result.positions[u]]])
-        block: list[Flowable] = [title, ranking_chart(result, titles), Spacer(1, 4),
-                                 _table(rows, [58 * mm, 18 * mm, 15 * mm, 23 * mm,
-                                               *[9.3 * mm] * 6])]
-        notes = [f"Workshop {workshop}, n = {result.n} ballots; methods: mean rank, "
-                 "Borda count, Schulze."]
-        for a, b in result.disagreements():
-            notes.append(f"The methods disagree: {titles.get(a, a)} has the better mean "
-                         f"rank, but {titles.get(b, b)} wins their head-to-head (Schulze).")
-        block += [Paragraph(safe(n), self.s["small"]) for n in notes]
-        block.append(Spacer(1, 6))
-        self.story.append(KeepTogether(block))
-
-    def use_cases(self) -> None:
-        d = self.data
-        self.story.append(PageBreak())
-        self.p("What participants said, by use case", "h1")
-        by_case: dict[str | None, list[Quote]] = {}
-        for q in d.quotes:
-            if q.kind != ADVICE:
-                by_case.setdefault(q.use_case, []).append(q)
-        order = [*d.use_case_titles, None]
-        for use_case in order:
-            items = by_case.get(use_case, [])
-            if use_case is None and not items:
-                continue
-            title = d.use_case_titles.get(use_case or "", "Not about one use case")
-            self.p(safe(title), "h2")
-            if not items:
-                self.p("Nothing was noted for this use case.", "small")
-                continue
-            self._theme_counts(items)
-            quotes = [q for q in items if q.kind == "quote"]
-            notes = [q for q in items if q.kind == "note"]
-            if quotes:
-                self.p("Quotes", "h3")
-                for q in quotes:
-                    self._quote(q)
-            if notes:
-                self.p("Notes", "h3")
-                for q in notes:
-                    self._quote(q)
-
-    def _theme_counts(self, items: list[Quote]) -> None:
-        sites = [s.name for s in self.data.sites]
-        counts: dict[str, dict[str, int]] = {}
-        for q in items:
-            for theme in q.themes or (OTHER_THEME,):
-                counts.setdefault(theme, {}).setdefault(q.site, 0)
-                counts[theme][q.site] += 1
-        ranked = sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-        if self.cross:
-            rows: list[list[Any]] = [["Theme", *sites, "All"]]
-            for theme, per in ranked:
-                rows.append([Paragraph(safe(theme), self.s["cell"]),
-                             *[str(per.get(s, 0)) for s in sites], str(sum(per.values()))])
-            widths = [70 * mm, *[(100 * mm) / (len(sites) + 1)] * (len(sites) + 1)]
-        else:
-            rows = [["Theme", "Notes and quotes"]]
-            for theme, per in ranked:
-                rows.append([Paragraph(safe(theme), self.s["cell"]),
-                             str(sum(per.values()))])
-            widths = [100 * mm, 35 * mm]
-        self.story.append(_table(rows, widths))
-        self.story.append(Spacer(1, 4))
-
-    def _quote(self, q: Quote) -> None:
-        star = "★ " if q.starred else ""
-        themes = f" · {', '.join(q.themes)}" if q.themes else ""
-        where = safe(f"— {q.attribution}{themes}")
-        if q.withheld:
-            body = ("<i>A quote from a participant who did not agree to be quoted: "
-                    "counted in the themes, not printed.</i>")
-        else:
-            text = q.text if len(q.text) <= MAX_QUOTE_CHARS else (
-                q.text[:MAX_QUOTE_CHARS] + " […]")
-            body = safe(f"“{text}”" if q.kind == "quote" else text)
-        self.p(f"{star}{body} <font color='#4A545F' size='8'>{where}</font>", "quote")
-
-    def advice(self) -> None:
-        items = self.data.advice
-        self.story.append(PageBreak())
-        self.p("Advice for government and police forces", "h1")
-        if not items:
-            self.p("No advice was recorded.", "small")
-            return
-        self.p("Grouped by advice theme, most dots first. Each participant had a few dots "
-               "to spend on the combined list; an item combined from several shows what it "
-               "was made from and where that came from.", "small")
-        texts = {item.id: item for item in items}
-        theme = None
-        for item in items:
-            if item.combined_into is not None:
-                continue  # printed under the item it was combined into
-            if item.theme != theme:
-                theme = item.theme
-                self.p(safe(theme), "h2")
-            votes = (f"{item.dots} dot{'s' if item.dots != 1 else ''} from {item.voters} "
-                     f"{'person' if item.voters == 1 else 'people'}")
-            where = ", ".join(item.sites) or "–"
-            if self.cross and item.by_site:
-                names = {s.id: s.name for s in self.data.sites}
-                per = "; ".join(f"{names.get(site, site)} {tally.dots}"
-                                for site, tally in sorted(item.by_site.items()))
-                votes += f" ({per})"
-            block: list[Flowable] = [Paragraph(
-                f"{safe(item.text)} <font color='#4A545F' size='8'>"
-                # The item id names it on a priorities sheet: data files only.
-                f"{safe(f'— {where} · {votes}')}"
-                f"{'' if self.publication else safe(f' · item {item.short_id}')}</font>",
-                self.s["quote"])]
-            for original_id in item.combined_from:
-                original = texts.get(original_id)
-                if original is None:
-                    continue
-                block.append(Paragraph(
-                    f"<font color='#4A545F' size='8'>combined from:</font> "
-                    f"{safe(original.text)} <font color='#4A545F' size='8'>"
-                    f"{safe('— ' + ', '.join(original.sites))}</font>",
-                    ParagraphStyle("from", parent=self.s["quote"], leftIndent=24,
-                                   fontSize=8.5, leading=11)))
-            self.story.append(KeepTogether(block))
-
-    def agenda(self) -> None:
-        d = self.data
-        self.story.append(PageBreak())
-        self.p("Appendix: the agenda as run" if self.cross else "The agenda as run", "h1")
-        if not d.days:
-            self.p("No laptop ran the agenda for these sites.", "small")
-            return
-        for day in d.days:
-            title = f"{day.site}, Workshop {day.workshop} — {day.laptop}"
-            if day.started:
-                title += f", started {day.started}"
-            rows: list[list[Any]] = [["Step", "Planned (min)", "Actual (min)", "Outcome"]]
-            for step in day.steps:
-                rows.append([Paragraph(safe(step.title), self.s["cell"]),
-                             _minutes(step.planned_minutes), _minutes(step.actual_minutes),
-                             step.outcome])
-            block: list[Flowable] = [Paragraph(safe(title), self.s["h2"]),
-                                     _table(rows, [95 * mm, 25 * mm, 25 * mm, 25 * mm])]
-            if day.videos:
-                vrows = [["Video", "Started", "Played to the end"]]
-                for title_, started, completed in day.videos:
-                    vrows.append([title_, started, "yes" if completed else "no"])
-                block += [Spacer(1, 4), _table(vrows, [95 * mm, 40 * mm, 35 * mm])]
-            self.story.append(KeepTogether(block[:2]))
-            self.story.extend(block[2:])
-
-    def appendix(self) -> None:
-        d = self.data
-        self.p("Appendix: files merged", "h1")
-        if d.merge_log:
-            rows: list[list[Any]] = [["File", "Kind", "Added", "Changed", "Conflicts",
-                                      "Again"]]
-            for r in d.merge_log:
-                rows.append([Paragraph(safe(str(r["file"])), self.s["cell"]), r["kind"],
-                             str(r["records_added"]), str(r["records_updated"]),
-                             str(r["conflicts"]), "yes" if r["seen_before"] else ""])
-            self.story.append(_table(rows, [80 * mm, 20 * mm, 17 * mm, 17 * mm, 18 * mm,
-                                            14 * mm], numeric_from=2))
-        else:
-            self.p("Nothing was merged into this database.", "small")
-        self.p("Appendix: conflicting versions kept", "h1")
-        if not d.conflicts:
-            self.p("No record was edited differently on two laptops.", "small")
-            return
-        rows = [["Table", "Record", "Revision", "Laptop", "Updated"]]
-        labels = dict(d.laptops)
-        for c in d.conflicts:
-            rows.append([c["table_name"], str(c["record_id"])[:8], str(c["revision"]),
-                         labels.get(str(c["device_id"]), str(c["device_id"])[:8]),
-                         str(c["updated_at"])[:19].replace("T", " ")])
-        self.story.append(_table(rows, [30 * mm, 25 * mm, 18 * mm, 45 * mm, 40 * mm],
-                                 numeric_from=2))
+    template.build(story, canvasmaker=canvas_maker)
+    return out.getvalue()
 
 
 def render(data: ReportData, *, cross_site: bool, progress: Progress | None = None,
@@ -562,26 +556,5 @@ def render(data: ReportData, *, cross_site: bool, progress: Progress | None = No
     """The report's PDF bytes (without the data attachment). ``publication``: the
     publication report (no appendix of files and records); otherwise the pages of a
     data file, headed "Confidential research data — not for publication"."""
-    out = io.BytesIO()
-    kind = "Cross-site report" if cross_site else "Site report"
-    if not publication:
-        kind = ("Cross-site data file" if cross_site else "Site data file") + \
-            " (confidential, not for publication)"
-    title = kind + ": " + ", ".join(s.name for s in data.sites)
-
-    def footer(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 7.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(18 * mm, 10 * mm, f"{data.programme} — {title}"[:110])
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"page {doc.page}")
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                            topMargin=16 * mm, bottomMargin=18 * mm, title=title,
-                            author="Facilitator", subject=data.programme,
-                            keywords=keywords)
-    story = ReportBuilder(data, cross_site=cross_site, progress=progress,
-                          publication=publication).build()
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return out.getvalue()
+    document = model.build_document(data, cross_site=cross_site, publication=publication)
+    return render_document(document, progress=progress, keywords=keywords)

@@ -57,6 +57,7 @@ class Quote:
     starred: bool
     withheld: bool  # a quote of a participant who said no to quotes
     noted_at: str
+    participant: str | None = None  # internal id, for segment counts; never printed
 
     @property
     def attribution(self) -> str:
@@ -84,6 +85,23 @@ class DayRun:
     videos: tuple[tuple[str, str, bool], ...]  # (title, started at, completed)
 
 
+@dataclass(frozen=True)
+class TurnoutRow:
+    """One site's participants from recruitment to the last workshop.
+
+    ``attended`` per workshop counts check-ins at in-person workshops, and for an
+    online workshop the participants with an attributed ballot or note (its imported
+    record of taking part); ``all_workshops`` took part in every workshop that has
+    such a record at the site.
+    """
+
+    site: str
+    recruited: int
+    withdrawn: int
+    attended: dict[int, int]
+    all_workshops: int
+
+
 @dataclass
 class ReportData:
     programme: str
@@ -105,6 +123,11 @@ class ReportData:
     merge_log: list[Record] = field(default_factory=list)
     conflicts: list[Record] = field(default_factory=list)
     shifts: list[analysis.RoundShift] = field(default_factory=list)
+    pack: SessionPack | None = None
+    workshop_dates: dict[int, tuple[str, str]] = field(default_factory=dict)
+    turnout: list[TurnoutRow] = field(default_factory=list)
+    # participant id -> roster variable (and derived variable) -> category
+    people: dict[str, dict[str, str]] = field(default_factory=dict)
     site_names: dict[str, str] = field(default_factory=dict)  # site id -> name
     roster: dict[str, int] = field(default_factory=dict)  # site name -> on the roster
 
@@ -147,7 +170,8 @@ def gather(store: Store, pack: SessionPack, sites: Sequence[Site], *,
             themes=tuple(labels.get(t, t) for t in theme_ids),
             starred=bool(row.get("starred")),
             withheld=row["kind"] == "quote" and str(row["participant_id"] or "") in consent,
-            noted_at=str(row["noted_at"])))
+            noted_at=str(row["noted_at"]),
+            participant=str(row["participant_id"]) if row["participant_id"] else None))
 
     device_labels = laptop_labels(store)
     days: list[DayRun] = []
@@ -220,8 +244,66 @@ def gather(store: Store, pack: SessionPack, sites: Sequence[Site], *,
                          **{d.id: d.label for d in pack.derived}},
         merge_log=store.rows("merge_log", order_by="id") if cross_site else [],
         conflicts=store.conflicts() if cross_site else [],
-        shifts=shifts, site_names=names,
+        shifts=shifts, site_names=names, pack=pack,
+        workshop_dates=_workshop_dates(store, site_ids),
+        turnout=[_turnout(store, pack, site) for site in sites],
+        people=_people(store, pack, site_ids),
     )
+
+
+def _workshop_dates(store: Store, site_ids: Sequence[str]) -> dict[int, tuple[str, str]]:
+    """workshop → (first day, last day) seen in its notes and its agenda as run."""
+    marks = ", ".join("?" for _ in site_ids)
+    out: dict[int, tuple[str, str]] = {}
+    for table, column in (("notes", "noted_at"), ("step_events", "at")):
+        for workshop, first, last in store.db.execute(
+                f"SELECT workshop, MIN({column}), MAX({column}) FROM {table} WHERE site IN "
+                f"({marks}) AND deleted = 0 GROUP BY workshop", list(site_ids)):
+            days = (_day(str(first)), _day(str(last)))
+            have = out.get(int(workshop))
+            out[int(workshop)] = days if have is None else (min(have[0], days[0]),
+                                                            max(have[1], days[1]))
+    return out
+
+
+def _turnout(store: Store, pack: SessionPack, site: Site) -> TurnoutRow:
+    people = {str(r["id"]): r for r in store.rows("participants", "site = ? AND deleted = 0",
+                                                  [site.id])}
+    active = {pid for pid, r in people.items()
+              if not int(r["withdrawn"]) and not int(r["erased"])}
+    took_part: dict[int, set[str]] = {}
+    for workshop, pid in store.db.execute(
+            "SELECT workshop, participant_id FROM attendance WHERE site = ? AND deleted = 0 "
+            "AND attended = 1", [site.id]):
+        took_part.setdefault(int(workshop), set()).add(str(pid))
+    online = {w.number for w in pack.workshops if not w.in_person}
+    for table in ("ballots", "notes"):
+        for workshop, pid in store.db.execute(
+                f"SELECT DISTINCT workshop, participant_id FROM {table} WHERE site = ? AND "
+                "deleted = 0 AND participant_id IS NOT NULL", [site.id]):
+            if int(workshop) in online:
+                took_part.setdefault(int(workshop), set()).add(str(pid))
+    attended = {w: len(pids & active) for w, pids in sorted(took_part.items())}
+    every = set(active)
+    for pids in took_part.values():
+        every &= pids
+    return TurnoutRow(site.name, len(people), len(people) - len(active), attended,
+                      len(every) if took_part else 0)
+
+
+def _people(store: Store, pack: SessionPack, site_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+    from facilitator.core.pack import NOT_RECORDED
+
+    marks = ", ".join("?" for _ in site_ids)
+    out: dict[str, dict[str, str]] = {}
+    for row in store.db.query(
+            f"SELECT * FROM participants WHERE site IN ({marks}) AND deleted = 0 "
+            "AND withdrawn = 0 AND erased = 0", list(site_ids)):
+        values = {v.id: str(row.get(v.id) or NOT_RECORDED) for v in pack.variables}
+        for derived in pack.derived:
+            values[derived.id] = "yes" if derived.applies(values) else "no"
+        out[str(row["id"])] = values
+    return out
 
 
 def _day_run(store: Store, pack: SessionPack, names: dict[str, str], labels: dict[str, str],
