@@ -152,6 +152,7 @@ def test_a_ranking_ballot_cast_in_welsh_records_cy(qtbot, store, default_pack):
     from facilitator.ui.kiosk.kiosk_control import KioskControlPanel
     from facilitator.ui.kiosk.kiosk_language import language_buttons
 
+    venue.set_pin(store, "4321")  # the facilitator's PIN, set at venue set-up
     panel = KioskControlPanel(store, default_pack)  # the app is in English
     qtbot.addWidget(panel)
     panel.site_box.setCurrentIndex(panel.site_box.findData("cardiff"))

@@ -352,6 +352,12 @@ def translate(context: str, text: str, disambiguation: str | None = None, n: int
     return Words(_current).translate(context, text, disambiguation, n)
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - Qt's marker
+    """Marks ``text`` for translation where it is defined (lupdate finds it); translate
+    it where it is shown: ``translate(context, value)``."""
+    return text
+
+
 def both(context: str, text: str) -> dict[str, str]:
     """The same words in every language, Welsh first."""
     return {lang: Words(lang).translate(context, text) for lang in LANGUAGES}

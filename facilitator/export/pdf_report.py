@@ -218,7 +218,7 @@ def rank_chart(chart: model.RankChart, width: float = TEXT_WIDTH) -> Drawing:
     for p, label in enumerate(model.ORDINALS):
         d.add(Rect(swatch_x, 12, 8, 8, fillColor=colors.HexColor(PALETTE[p]),
                    strokeColor=INK, strokeWidth=0.3))
-        d.add(String(swatch_x + 10, 13, label, fontName=FONT, fontSize=LABEL_PT,
+        d.add(String(swatch_x + 10, 13, _t(label), fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         swatch_x += stack_w / 6
     for i, row in enumerate(rows):
