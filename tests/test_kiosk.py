@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-from facilitator.core import ballots, held_ballots, venue
+from facilitator.core import ballots, held, venue
 from facilitator.core.pack import SessionPack
 from facilitator.core.roster import import_roster, participant_id
 from facilitator.core.store import Store
@@ -296,8 +296,8 @@ def test_a_second_ballot_is_held_for_the_facilitator_never_decided_at_the_kiosk(
     # The kiosk is clean for the next person: no code, no cards, no order.
     assert kiosk.code.text() == "" and kiosk.board.places == [None] * 6
     assert all(not row.text() for row in kiosk.confirm_rows)
-    [held] = held_ballots.pending(store, "cardiff", 2)
-    assert held.code == "CDF-01" and held.ranking == tuple(second)
+    [waiting] = held.pending(store, "cardiff")
+    assert waiting.code == "CDF-01" and waiting.choice == tuple(second)
 
     # The facilitator decides on the console: keep, then (asked again) count the new one.
     view = HeldBallotsView(store, default_pack)
@@ -305,7 +305,7 @@ def test_a_second_ballot_is_held_for_the_facilitator_never_decided_at_the_kiosk(
     view.show_for("cardiff", 2)
     view.show()
     qtbot.mouseClick(view.findChild(QPushButton, "held_keep"), Qt.MouseButton.LeftButton)
-    assert held_ballots.pending(store) == []
+    assert held.pending(store) == []
     assert ballots.ranking_of(ballots.ballot_for(store, pid, 2)) == tuple(first)
     qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
     second = _vote(qtbot, kiosk, "CDF-01", [5, 4, 3, 2, 1, 0])
@@ -315,7 +315,7 @@ def test_a_second_ballot_is_held_for_the_facilitator_never_decided_at_the_kiosk(
     replaced = ballots.ballot_for(store, pid, 2)
     assert replaced is not None and ballots.ranking_of(replaced) == tuple(second)
     assert replaced["id"] == kept["id"] and replaced["revision"] == 2
-    assert len(store.rows("ballots")) == 1 and held_ballots.pending(store) == []
+    assert len(store.rows("ballots")) == 1 and held.pending(store) == []
 
 
 def test_enter_and_space_press_the_focused_kiosk_button(kiosk_factory, store: Store,

@@ -318,7 +318,7 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
                 if needed <= available or factor < base * 0.8:
                     break
                 factor *= 0.92
-                self.scaler.rescale(factor)
+                self.scaler.rescale(factor, base)
         page.layout().invalidate()
         page.layout().activate()
 
@@ -543,11 +543,13 @@ class AudienceWindow(QWidget):
             if self.isFullScreen():
                 self.showNormal()
             home = primary or QGuiApplication.primaryScreen()
+            self.show()  # the frame's size is known once shown: the whole window must fit
             if home is not None:
                 area = home.availableGeometry()
-                self.resize(min(1280, area.width()), min(720, area.height()))
+                frame = self.frameGeometry().size() - self.geometry().size()
+                self.resize(min(1280, area.width() - frame.width()),
+                            min(720, area.height() - frame.height()))
                 self.move(area.topLeft())
-            self.show()
             self.placed.emit(False)
         return target
 

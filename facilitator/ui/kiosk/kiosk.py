@@ -12,7 +12,9 @@ facilitator's page in the main window that opens, locks and closes it.
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.core import ballots, held_ballots, participants
+from facilitator.core import ballots, held, participants
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
@@ -51,7 +53,7 @@ class KioskWindow(ChosenLanguage, QWidget):
 
     Facilitator keys, each behind the facilitator's PIN: Ctrl+Shift+L locks or unlocks
     it, Ctrl+Shift+X leaves it. A second ballot for a code that has voted is held for
-    the facilitator (``held_ballots``), never decided here. Enter and Space press the
+    the facilitator (``core.held``), never decided here. Enter and Space press the
     focused button.
 
     ``ask_language``: each ballot starts with a Cymraeg / English choice (the app's
@@ -366,10 +368,7 @@ class KioskWindow(ChosenLanguage, QWidget):
             return
         ranking, participant_id, code = self._pending
         try:
-            outcome = held_ballots.cast_or_hold(
-                self.store, self.pack, site=self.site, workshop=self.workshop,
-                ranking=ranking, participant_id=participant_id, code=code, source="kiosk",
-                lang=self.lang)
+            outcome = self._cast_or_hold(ranking, participant_id, code)
         except ballots.VotingClosedError:
             self.show_closed()
             return
@@ -378,7 +377,7 @@ class KioskWindow(ChosenLanguage, QWidget):
             show_error(self, exc)
             return
         self._clear_ballot()
-        if isinstance(outcome, held_ballots.HeldBallot):
+        if isinstance(outcome, held.HeldBallot):
             # Whoever typed the code cannot replace anyone's vote: the facilitator decides.
             self.thanks_heading.setText(self.tr("Thank you — the facilitator will check "
                                                 "your ballot"))
@@ -389,10 +388,26 @@ class KioskWindow(ChosenLanguage, QWidget):
             self._thank()
         self.show_page("thanks")
         self.thanks_timer.start()
-        if isinstance(outcome, held_ballots.HeldBallot):
+        if isinstance(outcome, held.HeldBallot):
             self.ballot_held.emit(outcome.id)
         else:
             self.ballot_cast.emit(str(outcome["id"]))
+
+    def _cast_or_hold(self, ranking: list[str], participant_id: str | None,
+                      code: str) -> dict[str, Any] | held.HeldBallot:
+        """Count the ballot, or hold it for the facilitator when this code has already
+        cast a different one (the same queue phone ballots join)."""
+        try:
+            return ballots.cast_ballot(self.store, self.pack, site=self.site,
+                                       workshop=self.workshop, ranking=ranking,
+                                       participant_id=participant_id, source="kiosk",
+                                       lang=self.lang)
+        except ballots.DuplicateBallotError:
+            assert participant_id is not None
+            return held.hold(self.store, record_id=held.held_id(uuid.uuid4().hex),
+                             kind="ranking", site=self.site, workshop=self.workshop,
+                             participant_id=participant_id, code=code, choice=ranking,
+                             source="kiosk", lang=self.lang)
 
     def _thank(self) -> None:
         self.thanks_heading.setText(self.tr("Thank you — your vote is recorded"))
