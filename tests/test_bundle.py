@@ -55,7 +55,11 @@ def _run(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProces
 
 
 def _last_json(done: subprocess.CompletedProcess[bytes]) -> dict[str, object]:
-    value = json.loads(done.stdout.decode("utf-8").splitlines()[-1])
+    text = done.stdout.decode("utf-8")
+    try:
+        value = json.loads(text)  # check --json: one indented document
+    except ValueError:
+        value = json.loads(text.splitlines()[-1])  # a probe: its one line, last
     assert isinstance(value, dict)
     return value
 
