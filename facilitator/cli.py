@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_merge_parser(sub)
     add_export_parsers(sub)
+    from facilitator.commands.serve import add_parser as add_serve_parser
+
+    add_serve_parser(sub)
     from facilitator.commands.report import add_parser as add_report_parser
 
     add_report_parser(sub)
@@ -299,6 +302,12 @@ def _advice_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> 
     return cmd_advice(args, resolved)
 
 
+def _serve_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands.serve import cmd_serve
+
+    return cmd_serve(args, resolved)
+
+
 def _merge_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     from facilitator.commands.merge import cmd_merge
 
@@ -322,5 +331,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = 
     "export": lambda args, resolved: _export_command("cmd_export", args, resolved),
     "demo": lambda args, resolved: _export_command("cmd_demo", args, resolved),
     "advice": lambda args, resolved: _advice_command(args, resolved),
+    "serve": _serve_command,
     "report": lambda args, resolved: _report_command(args, resolved),
 }

@@ -329,3 +329,30 @@ def test_venue_dialog_shows_current_settings(pack: SessionPack, qtbot) -> None:
     qtbot.addWidget(dialog)
     assert dialog.settings() == current
     assert not dialog.rehearsal()
+
+
+def test_every_console_button_works_when_clicked(day: Day, clock: FakeClock, qtbot) -> None:
+    c = day.console
+    click = Qt.MouseButton.LeftButton
+    qtbot.mouseClick(c.start_button, click)
+    assert day.runner.state == "running"
+    qtbot.mouseClick(c.start_button, click)
+    assert day.runner.state == "paused"
+    qtbot.mouseClick(c.start_button, click)
+    qtbot.mouseClick(c.next_button, click)
+    assert day.runner.current_index == 1
+    qtbot.mouseClick(c.prev_button, click)
+    assert day.runner.current_index == 0
+    before = day.model.status.step_planned
+    qtbot.mouseClick(c.plus1_button, click)
+    qtbot.mouseClick(c.plus5_button, click)
+    assert day.model.status.step_planned == before + 6 * 60
+    qtbot.mouseClick(c.skip_button, click)
+    assert day.runner.current_index == 1 and day.model.status.outcomes[0] == "skipped"
+    qtbot.mouseClick(c.blank_button, click)
+    assert day.audience.current_page() == "blank" and c.blank_button.isChecked()
+    qtbot.mouseClick(c.blank_button, click)
+    assert day.audience.current_page() != "blank"
+    # The audience window button once handed clicked()'s False to place() as its screens.
+    qtbot.mouseClick(c.audience_button, click)
+    assert day.audience.isVisible() and day.audience.target_screen is None

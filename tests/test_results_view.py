@@ -138,7 +138,12 @@ def test_the_room_sees_results_only_when_the_facilitator_reveals_them(
     assert audience.current_page() == "results"
     chart = panel.audience_chart
     assert chart is not None and chart.window() is audience and chart.isVisible()
-    assert chart.text_summary() == panel.chart.text_summary()
+    # The room sees the order and n in large type: no methods, points or notes.
+    shown = chart.text_summary()
+    assert [line.split(". ", 1)[1] for line in shown.splitlines()[2:-1]] == [
+        row.title for row in panel.chart.rows]
+    assert "ballots" in shown.splitlines()[-1] and str(panel.chart.group["n"]) in shown
+    assert not any(word in shown for word in ("Borda", "Schulze", "mean", "Note"))
     assert "Hide" in panel.reveal_button.text()
     assert panel.on_air.isVisible()
     # Choosing another group while revealed changes what the room sees.

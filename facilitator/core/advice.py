@@ -40,7 +40,7 @@ from facilitator.core.themes import all_themes, labels, match_theme, themes_for
 NO_THEME = "(no theme)"
 MAX_TEXT = 20_000
 MIN_PREFIX = 6
-SOURCES = ("kiosk", "paper", "import")
+SOURCES = ("kiosk", "paper", "import", "phone")
 PRIORITY_COLUMNS = ("participant", "site", "item", "dots", "sheet")
 # Leaves out the dots of withdrawn (or erased) participants.
 COUNTED_SQL = (

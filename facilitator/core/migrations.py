@@ -254,6 +254,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "votes", schema_votes.apply, schema_votes.TABLES),
     Migration(7, "exports", schema_exports.apply, schema_exports.TABLES),
     Migration(8, "advice", schema_advice.apply, schema_advice.TABLES),
+    Migration(9, "phone_source", schema_advice.allow_phone_source),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

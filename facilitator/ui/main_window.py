@@ -234,7 +234,8 @@ class MainWindow(QMainWindow):
             self._advice.store_changed(change)
         if not self.vote_pages_built:
             return
-        for page in (self.checkin, self.ballot_entry, self.results, self.quotas):
+        for page in (self.checkin, self.ballot_entry, self.results, self.quotas,
+                     self.kiosk_controls):
             page.store_changed(change)
         if change.tables & {"participants"}:
             self.participants.refresh()

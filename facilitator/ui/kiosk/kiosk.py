@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -23,13 +22,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from facilitator.core import ballots, participants
+from facilitator.core import ballots, held_ballots, participants
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
@@ -43,19 +41,24 @@ from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     _font,
     _voting_open,
 )
+from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
 from facilitator.ui.kiosk.ranking_board import RankingBoard  # noqa: F401 - re-exported
 
 
 class KioskWindow(QWidget):
     """The participant's full-screen ballot window for one site and workshop.
 
-    Facilitator keys: Ctrl+Shift+L locks or unlocks it, Ctrl+Shift+X leaves it.
+    Facilitator keys, each behind the facilitator's PIN: Ctrl+Shift+L locks or unlocks
+    it, Ctrl+Shift+X leaves it. A second ballot for a code that has voted is held for
+    the facilitator (``held_ballots``), never decided here. Enter and Space press the
+    focused button.
 
-    Signals: ballot_cast(str record_id), lock_changed(bool locked), voting_closed(),
-    left() — the facilitator closed the kiosk.
+    Signals: ballot_cast(str record_id), ballot_held(str held id), lock_changed(bool
+    locked), voting_closed(), left() — the facilitator closed the kiosk.
     """
 
     ballot_cast = Signal(str)
+    ballot_held = Signal(str)
     lock_changed = Signal(bool)
     voting_closed = Signal()
     left = Signal()
@@ -63,15 +66,13 @@ class KioskWindow(QWidget):
     THANKS_MS = 4000
 
     def __init__(self, store: Store, pack: SessionPack, site: str, workshop: int, *,
-                 rng: random.Random | None = None, parent: QWidget | None = None,
-                 confirm_replace: Callable[[QWidget, str], bool] | None = None) -> None:
+                 rng: random.Random | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.store = store
         self.pack = pack
         self.site = site
         self.workshop = workshop
         self.locked = False
-        self.confirm_replace = confirm_replace or ask_facilitator_to_replace
         self._pending: tuple[list[str], str | None, str] | None = None
         self._before_lock = "ballot"
         self.setObjectName("kiosk")
@@ -90,12 +91,14 @@ class KioskWindow(QWidget):
                             self.tr("The facilitator will unlock it in a moment."))
         self._build_message("closed", self.tr("Voting has closed"),
                             self.tr("Thank you for taking part."))
+        self._build_pin()
         self.board.changed.connect(self._update_submit)
         self.thanks_timer = QTimer(self)
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(self.THANKS_MS)
         self.thanks_timer.timeout.connect(self.next_ballot)
-        for keys, slot in (("Ctrl+Shift+L", self.toggle_lock), ("Ctrl+Shift+X", self.leave)):
+        for keys, slot in (("Ctrl+Shift+L", self.request_lock),
+                           ("Ctrl+Shift+X", self.request_leave)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
@@ -158,10 +161,10 @@ class KioskWindow(QWidget):
         bottom = QHBoxLayout()
         self.missing = self._label("", 28, True, YELLOW)
         self.missing.setObjectName("missing")
-        self.start_again = QPushButton(self.tr("Start again"))
+        self.start_again = KioskButton(self.tr("Start again"))
         self.start_again.setFont(_font(self.start_again, 26))
         self.start_again.clicked.connect(self.board.new_ballot)
-        self.submit = QPushButton(self.tr("Submit my ranking"))
+        self.submit = KioskButton(self.tr("Submit my ranking"))
         self.submit.setObjectName("primary")
         self.submit.setFont(_font(self.submit, 30, True))
         self.submit.setMinimumHeight(78)
@@ -202,10 +205,10 @@ class KioskWindow(QWidget):
         layout.addLayout(grid)
         layout.addStretch(2)
         buttons = QHBoxLayout()
-        self.change_button = QPushButton(self.tr("Go back and change it"))
+        self.change_button = KioskButton(self.tr("Go back and change it"))
         self.change_button.setFont(_font(self.change_button, 28))
         self.change_button.clicked.connect(lambda: self.show_page("ballot"))
-        self.cast_button = QPushButton(self.tr("Yes, cast my vote"))
+        self.cast_button = KioskButton(self.tr("Yes, cast my vote"))
         self.cast_button.setObjectName("primary")
         self.cast_button.setFont(_font(self.cast_button, 32, True))
         self.cast_button.setMinimumHeight(84)
@@ -218,15 +221,14 @@ class KioskWindow(QWidget):
     def _build_thanks(self) -> None:
         layout = self._page("thanks")
         layout.addStretch(2)
-        heading = self._label(self.tr("Thank you — your vote is recorded"), 64, True)
-        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(heading)
-        sub = self._label(self.tr("The screen is ready for the next person."), 32,
-                          colour=MUTED)
-        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(sub)
+        self.thanks_heading = self._label("", 64, True)
+        self.thanks_heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.thanks_heading)
+        self.thanks_sub = self._label("", 32, colour=MUTED)
+        self.thanks_sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.thanks_sub)
         layout.addSpacing(24)
-        self.next_button = QPushButton(self.tr("Next person: start a new ballot"))
+        self.next_button = KioskButton(self.tr("Next person: start a new ballot"))
         self.next_button.setObjectName("primary")
         self.next_button.setFont(_font(self.next_button, 30, True))
         self.next_button.clicked.connect(self.next_ballot)
@@ -244,6 +246,15 @@ class KioskWindow(QWidget):
         layout.addWidget(body)
         layout.addStretch(3)
 
+    def _build_pin(self) -> None:
+        self.pin_gate = PinGate(self.store)
+        self.stack.addWidget(self.pin_gate)
+        self.pages["pin"] = self.pin_gate
+        self.pin_gate.accepted.connect(self._pin_accepted)
+        self.pin_gate.cancelled.connect(self._pin_cancelled)
+        self._pin_action: Callable[[], None] | None = None
+        self._before_pin = "ballot"
+
     # -- flow ------------------------------------------------------------------------------
 
     def current_page(self) -> str:
@@ -258,6 +269,8 @@ class KioskWindow(QWidget):
             self.cast_button.setFocus()
         elif name == "thanks":
             self.next_button.setFocus()
+        elif name == "pin":
+            self.pin_gate.setFocus()
 
     def _update_submit(self) -> None:
         left = self.board.unplaced()
@@ -275,13 +288,9 @@ class KioskWindow(QWidget):
     def next_ballot(self) -> None:
         """A clean ballot: new card order, no code, nothing of the previous person."""
         self.thanks_timer.stop()
-        self._pending = None
-        self.board.new_ballot()
-        self.code.clear()
-        for row in self.confirm_rows:
-            row.clear()
-        self.confirm_who.clear()
-        if not self.locked and self.current_page_or_none() not in ("closed",):
+        self._clear_ballot()
+        self._thank()
+        if not self.locked and self.current_page_or_none() not in ("closed", "pin"):
             self.show_page("ballot")
 
     def current_page_or_none(self) -> str | None:
@@ -321,46 +330,55 @@ class KioskWindow(QWidget):
             return
         ranking, participant_id, code = self._pending
         try:
-            record = self._cast(ranking, participant_id, replace=False)
+            outcome = held_ballots.cast_or_hold(
+                self.store, self.pack, site=self.site, workshop=self.workshop,
+                ranking=ranking, participant_id=participant_id, code=code, source="kiosk")
         except ballots.VotingClosedError:
             self.show_closed()
             return
-        except ballots.DuplicateBallotError:
-            if not self.confirm_replace(self, code):
-                self.show_page("ballot")
-                self.missing.setText(self.tr("Not recorded: code {code} has already "
-                                             "voted, and the earlier ballot was kept.")
-                                     .format(code=code))
-                return
-            try:
-                record = self._cast(ranking, participant_id, replace=True)
-            except FacilitatorError as exc:
-                show_error(self, exc)
-                return
         except FacilitatorError as exc:
+            self.next_ballot()  # nothing of this person stays for the next one
             show_error(self, exc)
             return
+        self._clear_ballot()
+        if isinstance(outcome, held_ballots.HeldBallot):
+            # Whoever typed the code cannot replace anyone's vote: the facilitator decides.
+            self.thanks_heading.setText(self.tr("Thank you — the facilitator will check "
+                                                "your ballot"))
+            self.thanks_sub.setText(self.tr("This code has voted before. Your new ballot "
+                                            "is kept aside until the facilitator has "
+                                            "spoken with you."))
+        else:
+            self._thank()
+        self.show_page("thanks")
+        self.thanks_timer.start()
+        if isinstance(outcome, held_ballots.HeldBallot):
+            self.ballot_held.emit(outcome.id)
+        else:
+            self.ballot_cast.emit(str(outcome["id"]))
+
+    def _thank(self) -> None:
+        self.thanks_heading.setText(self.tr("Thank you — your vote is recorded"))
+        self.thanks_sub.setText(self.tr("The screen is ready for the next person."))
+
+    def _clear_ballot(self) -> None:
+        """Nothing of the person before: no code, no cards, no order, no message."""
         self._pending = None
         self.board.new_ballot()
         self.code.clear()
         for row in self.confirm_rows:
             row.clear()
-        self.show_page("thanks")
-        self.thanks_timer.start()
-        self.ballot_cast.emit(str(record["id"]))
-
-    def _cast(self, ranking: list[str], participant_id: str | None, *,
-              replace: bool) -> dict[str, Any]:
-        return ballots.cast_ballot(self.store, self.pack, site=self.site,
-                                   workshop=self.workshop, ranking=ranking,
-                                   participant_id=participant_id, source="kiosk",
-                                   replace=replace)
+        self.confirm_who.clear()
+        self._update_submit()
 
     # -- facilitator -----------------------------------------------------------------------
 
     def set_locked(self, locked: bool) -> None:
         if locked == self.locked:
             return
+        if self.current_page() == "pin":
+            self._pin_cancelled()
+        self.pin_gate.reset_tries()
         if locked:
             self._before_lock = self.current_page()
             self.locked = True
@@ -373,7 +391,44 @@ class KioskWindow(QWidget):
         self.lock_changed.emit(locked)
 
     def toggle_lock(self) -> None:
+        """From the console (the facilitator is there): no PIN asked."""
         self.set_locked(not self.locked)
+
+    def _ask_pin(self, purpose: str, action: Callable[[], None]) -> None:
+        current = self.current_page()
+        if current != "pin":
+            self._before_pin = current
+        self._pin_action = action
+        self.pin_gate.ask(purpose)
+        self.show_page("pin")
+
+    def request_lock(self) -> None:
+        """Ctrl+Shift+L at the kiosk: lock or unlock, behind the facilitator's PIN."""
+        if self.locked:
+            self._ask_pin(self.tr("Enter the PIN to unlock this screen."),
+                          lambda: self.set_locked(False))
+        else:
+            self._ask_pin(self.tr("Enter the PIN to lock this screen."),
+                          lambda: self.set_locked(True))
+
+    def request_leave(self) -> None:
+        """Ctrl+Shift+X at the kiosk: leave it, behind the facilitator's PIN."""
+        self._ask_pin(self.tr("Enter the PIN to close the kiosk."), self.leave)
+
+    def _pin_accepted(self) -> None:
+        action, self._pin_action = self._pin_action, None
+        self._leave_pin()
+        if action is not None:
+            action()
+
+    def _pin_cancelled(self) -> None:
+        self._pin_action = None
+        self._leave_pin()
+
+    def _leave_pin(self) -> None:
+        if self.current_page() == "pin":
+            self.stack.setCurrentWidget(self.pages[self._before_pin])
+            self.show_page(self._before_pin)
 
     def show_closed(self) -> None:
         """Voting ended: nothing in progress stays on screen."""

@@ -17,21 +17,18 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, Q
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from facilitator.core.pack import SessionPack
-from facilitator.ui.console.audience import (
+from facilitator.ui.common.palette import (
     BACKGROUND,
-    GREEN,
     INK,
     MUTED,
-    ORANGE,
     PANEL,
-    PURPLE,
+    POSITION_COLOURS,
+    RANK_BAR,
     SKY,
-    VERMILLION,
     YELLOW,
+    acceptability,
 )
 
-# Places 1st..6th, in Okabe–Ito order; each segment is also numbered and in order.
-POSITION_COLOURS = (GREEN, SKY, YELLOW, ORANGE, VERMILLION, PURPLE)
 DESIGN_WIDTH = 1920
 DESIGN_HEIGHT = 1080
 
@@ -298,9 +295,9 @@ class ResultsChart(QWidget):
             track = bar_w - value_w
             painter.fillRect(QRectF(bar_x, middle - bar_h / 2, track, bar_h),
                              QColor("#2A323C"))
-            length = track * (6 - row.mean_rank) / 5 if row.mean_rank <= 6 else 0
+            length = track * acceptability(row.mean_rank, len(row.positions) or 6)
             painter.fillRect(QRectF(bar_x, middle - bar_h / 2, max(2 * s, length), bar_h),
-                             QColor(SKY))
+                             QColor(RANK_BAR))
             painter.setPen(QColor(INK))
             painter.setFont(self._font(34, True))
             painter.drawText(QRectF(bar_x + max(2 * s, length) + 12 * s, top, value_w, row_h),

@@ -1,8 +1,9 @@
 """The facilitator's results page, and the reveal on the audience screen.
 
 The page asks core for ``analysis.results`` (by site, roster or derived variable, and
-workshop), shows the chosen group in the DESIGN §7 chart, and puts the same chart on
-the projector only when the facilitator presses "Show on audience screen".
+workshop) and shows the chosen group in the DESIGN §7 chart, methods and all. Only when
+the facilitator presses "Show on audience screen" does the room see it, as a reveal:
+the use cases in order and n, nothing else.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from facilitator.core.store import Change, Store
 from facilitator.ui.common.errors import show_error
 from facilitator.ui.console.audience import AudienceWindow
 from facilitator.ui.results.results_chart import ResultsChart
+from facilitator.ui.results.reveal_chart import RevealChart
 
 WATCHED = frozenset({"ballots", "participants"})
 
@@ -45,7 +47,7 @@ class ResultsPanel(QWidget):
         self.store = store
         self.pack = pack
         self.audience: AudienceWindow | None = None
-        self.audience_chart: ResultsChart | None = None
+        self.audience_chart: RevealChart | None = None
         self.groups: list[dict[str, Any]] = []
         self.setObjectName("results_panel")
 
@@ -187,7 +189,8 @@ class ResultsPanel(QWidget):
         self.audience = audience
         self.audience_chart = None
         if audience is not None:
-            self.audience_chart = ResultsChart(self.pack)
+            # The room sees the order and n only; methods stay on this page.
+            self.audience_chart = RevealChart(self.pack)
             self.audience_chart.setObjectName("audienceResultsChart")
             audience.set_results_widget(self.audience_chart)
             audience.display_changed.connect(self._sync_reveal)
