@@ -44,7 +44,9 @@ RestartApplications=no
 
 [Languages]
 Name: "english"; MessagesFile: "compiler:Default.isl"
-Name: "welsh"; MessagesFile: "compiler:Languages\Welsh.isl"
+; Inno Setup ships no Welsh: add an unofficial Welsh.isl (jrsoftware.org, "Inno Setup
+; Translations") beside this script and uncomment to offer it.
+; Name: "welsh"; MessagesFile: "Welsh.isl"
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
