@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
     venue_setup_requested = Signal()
     audience_requested = Signal()
     language_requested = Signal(str)  # "cy" or "en", from Settings → Language
+    audience_language_requested = Signal(str)  # "cy", "en" or "both", from View
     data_changed = Signal()
     closing = Signal()
 
@@ -431,6 +432,10 @@ class MainWindow(QMainWindow):
         self.full_screen_action = self._action(self.tr("&Full screen"), self.toggle_full_screen,
                                                QKeySequence.StandardKey.FullScreen)
         self.view_menu.addAction(self.full_screen_action)
+        from facilitator.ui.common.language import AudienceLanguageMenu, audience_mode
+
+        self.audience_language_menu = AudienceLanguageMenu(self.view_menu, self, audience_mode())
+        self.audience_language_menu.chosen.connect(self.audience_language_requested)
 
         self._build_vote_menu(bar)
         self.show_priorities_action = self._action(
