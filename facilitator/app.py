@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from facilitator.core import paths
 
@@ -98,6 +98,7 @@ class FacilitatorApp:
         window.venue_setup_requested.connect(self.venue_setup)
         window.audience_requested.connect(self.raise_audience)
         window.language_requested.connect(self.switch_language)
+        window.audience_language_requested.connect(self.set_audience_language)
         window.show_priorities_action.toggled.connect(self.show_priorities)
         window.closing.connect(self.shut_down)
         self.window = window
@@ -124,7 +125,9 @@ class FacilitatorApp:
         self.model = RunnerModel(runner, snapshot_folder=backup.snapshot_dir(self.store.path))
         self.model.snapshot_taken.connect(self.window.show_snapshot)
         self.model.snapshot_failed.connect(self.window.show_snapshot_problem)
-        self.audience = AudienceWindow(self.pack, rehearsal=self.rehearsal)
+        from facilitator.ui.common.language import audience_mode
+
+        self.audience = AudienceWindow(self.pack, rehearsal=self.rehearsal, mode=audience_mode())
         self.console = ConsolePanel(self.model, self.store, self.pack, self.audience,
                                     self.rehearsal)
         self.window.set_console(self.console)
@@ -226,10 +229,13 @@ class FacilitatorApp:
         assert self.store is not None and self.window is not None
         dialog = VenueSetupDialog(self.pack, venue.load(self.store), rehearsal=self.rehearsal,
                                   parent=self.window, laptop=venue.laptop(self.store),
-                                  note_taker=venue.note_taker_mode(self.store))
+                                  note_taker=venue.note_taker_mode(self.store),
+                                  pin_set=venue.has_pin(self.store))
         if not dialog.exec():
             return
         settings, rehearsal = dialog.settings(), dialog.rehearsal()
+        if not self._may_change_day(settings):
+            return
         # A rehearsal practises the same day, so both databases get the same venue.
         targets = [self.resolved.db]
         if rehearsal:
@@ -242,12 +248,43 @@ class FacilitatorApp:
                     venue.save_laptop(target, dialog.laptop_label(),
                                       venue.table_id(clean.site_id, table) if table else None)
                     venue.set_note_taker_mode(target, dialog.note_taker())
+                    if dialog.pin() is not None:
+                        venue.set_pin(target, dialog.pin() or "")
             with Store(self.resolved.db) as real:
                 venue.set_rehearsal(real, rehearsal)
         except Exception as exc:  # shown to the user; the app stays open
             show_error(self.window, exc)
             return
         self._reopen()
+
+    def _may_change_day(self, settings: Any) -> bool:
+        """Moving to another site or workshop while the day runs stops it: ask first."""
+        from PySide6.QtCore import QCoreApplication
+        from PySide6.QtWidgets import QMessageBox
+
+        from facilitator.core import venue
+
+        assert self.store is not None
+        current = venue.load(self.store)
+        status = self.model.status if self.model is not None else None
+        if current is None or status is None or status.state not in ("running", "paused"):
+            return True
+        if (current.site_id, current.workshop) == (settings.site_id, settings.workshop):
+            return True
+        answer = QMessageBox.question(
+            self.window, QCoreApplication.translate("FacilitatorApp", "Change the workshop?"),
+            QCoreApplication.translate(
+                "FacilitatorApp",
+                "{workshop} is running ({step}). Switch this laptop to {new}? The console "
+                "moves to the new day; what was captured so far is kept, and you can come "
+                "back to this day later.").format(
+                workshop=self.pack.workshop(current.workshop).title,
+                step=status.step.title if status.step else "",
+                new=" · ".join((self.pack.site(settings.site_id).name,
+                                self.pack.workshop(settings.workshop).title))),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def switch_database(self, path: str) -> None:
         from pathlib import Path
@@ -272,6 +309,15 @@ class FacilitatorApp:
         language.install(lang)
         self.pack = self.base_pack.localised(lang)
         self._reopen()
+
+    def set_audience_language(self, mode: str) -> None:
+        """View → Audience language: Welsh, English or both side by side; remembered."""
+        from facilitator.core import i18n
+
+        with contextlib.suppress(OSError):
+            i18n.remember_audience_mode(mode)
+        if self.audience is not None:
+            self.audience.set_language_mode(mode)
 
     def raise_audience(self) -> None:
         if self.audience is not None:
@@ -354,6 +400,9 @@ def run_gui(resolved: paths.ResolvedPaths) -> int:
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 1
     prepare_process()
+    from facilitator.ui.common import qtlog
+
+    qtlog.install()  # Qt's warnings into the log file: a windowed build has no console
     from PySide6.QtWidgets import QApplication
 
     from facilitator.core.errors import FacilitatorError

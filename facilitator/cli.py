@@ -110,9 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_merge_parser(sub)
     add_export_parsers(sub)
+    from facilitator.commands.serve import add_parser as add_serve_parser
+
+    add_serve_parser(sub)
     from facilitator.commands.report import add_parser as add_report_parser
 
     add_report_parser(sub)
+    from facilitator.commands.participants import add_parsers as add_participants_parsers
+
+    add_participants_parsers(sub)
 
     sub.add_parser("gui", help="open the app (the default)")
     return parser
@@ -220,7 +226,6 @@ def player_check() -> Check:
     from facilitator.media import detect
 
     choice = detect.choose_backend()
-    log.info("video player: %s%s", choice.name, f" ({choice.reason})" if choice.reason else "")
     if choice.name == "vlc":
         status = detect.detect_vlc()
         where = "bundled" if detect.bundled_vlc() else "installed"
@@ -300,10 +305,22 @@ def _advice_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> 
     return cmd_advice(args, resolved)
 
 
+def _serve_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands.serve import cmd_serve
+
+    return cmd_serve(args, resolved)
+
+
 def _merge_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     from facilitator.commands.merge import cmd_merge
 
     return cmd_merge(args, resolved)
+
+
+def _participants_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands.participants import cmd_participants
+
+    return cmd_participants(args, resolved)
 
 
 def _report_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
@@ -323,5 +340,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = 
     "export": lambda args, resolved: _export_command("cmd_export", args, resolved),
     "demo": lambda args, resolved: _export_command("cmd_demo", args, resolved),
     "advice": lambda args, resolved: _advice_command(args, resolved),
+    "serve": _serve_command,
     "report": lambda args, resolved: _report_command(args, resolved),
+    "participants": lambda args, resolved: _participants_command(args, resolved),
 }

@@ -17,8 +17,10 @@ APP_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core
   python3 python3-venv
 )
-# The tests also need a virtual screen, ffprobe, pdftoppm and a screen grabber.
-TEST_PACKAGES=(xvfb xauth ffmpeg poppler-utils imagemagick x11-apps)
+# The tests also need a virtual screen, ffprobe, pdftoppm, a screen grabber, and a real
+# browser for the phone-voting page (Playwright drives Debian's, it downloads none).
+TEST_PACKAGES=(xvfb xauth ffmpeg poppler-utils imagemagick x11-apps
+  chromium chromium-headless-shell sqlite3)
 
 wanted=("${APP_PACKAGES[@]}")
 if [ "$MODE" = "test" ]; then wanted+=("${TEST_PACKAGES[@]}"); fi

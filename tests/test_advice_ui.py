@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from test_advice import BIAS, OVERSIGHT, TRANSPARENCY, advice_note
 
-from facilitator.core import advice
+from facilitator.core import advice, venue
 from facilitator.core.paths import resolve
 from facilitator.core.store import Change, Store
 from facilitator.ui.advice.advice_combine import AdviceCombinePanel
@@ -166,9 +166,11 @@ def test_the_advice_menu_opens_the_combine_page(qtbot, tmp_path, default_pack):
         out = tmp_path / "advice.pdf"
         window.advice.export_file("cardiff", out)
         assert out.exists()
+        venue.set_pin(store, "4827")  # kiosks ask for it before they open
         kiosk = window.advice.open_kiosk()
         assert kiosk is not None
         qtbot.addWidget(kiosk)
+        qtbot.waitUntil(kiosk.isFullScreen, timeout=3000)
         assert len(kiosk.rows) == 1
     finally:
         store.close()

@@ -56,6 +56,8 @@ def test_setting_up_the_venue_through_the_dialog_builds_the_day(make_app, qtbot,
         assert isinstance(dialog, VenueSetupDialog)
         dialog.site_combo.setCurrentIndex(dialog.site_combo.findData("london"))
         dialog.workshop_combo.setCurrentIndex(dialog.workshop_combo.findData(4))
+        dialog.pin_edit.setText("4827")
+        dialog.pin_again.setText("4827")
         dialog.accept()
 
     QTimer.singleShot(50, fill_and_accept)

@@ -36,4 +36,5 @@ def test_python_m_bench_prints_one_line_per_figure(tmp_path):
         assert abs(float(ratio) - float(app) / float(floor)) < 0.01 * float(ratio) + 0.002
         names.add(name)
     assert {"cold_start", "play_latency", "note_save_p50", "note_save_p99", "results_1m",
-            "merge_3x100k", "export_1000", "export_10000", "gui_stall"} <= names
+            "merge_3x100k", "export_1000", "export_10000", "gui_stall",
+            "phone_ballots_60"} <= names

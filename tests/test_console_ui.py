@@ -181,11 +181,15 @@ def test_timer_shows_warnings_in_colour_and_words(day: Day, clock: FakeClock,
     day.model.refresh()
     assert c.timer_words.text().startswith("Wrap up")
     assert c.timer_box.property("level") == "red"
+    # Red is a red (not vermillion beside amber), with white type on it.
+    red = c.timer_box.palette().color(c.timer_box.backgroundRole())
+    assert red.red() > 150 and red.green() < 60 and red.blue() < 80, red.name()
+    assert c.timer_digits.palette().color(c.timer_digits.foregroundRole()).name() == "#ffffff"
     clock.advance(32 + 130)
     day.model.refresh()
     assert c.timer_digits.text() == "+02:10"
     assert c.timer_of.text() == "over · planned 20:00"
-    assert c.timer_words.text() == "Over time"
+    assert c.timer_words.text() == "Over time by 02:10"  # in words, not colour alone
     # Welcome was cut short by ten minutes; the discussion is 2:10 over.
     assert c.day_label.text() == "Day: 8 min ahead"
 
@@ -329,3 +333,30 @@ def test_venue_dialog_shows_current_settings(pack: SessionPack, qtbot) -> None:
     qtbot.addWidget(dialog)
     assert dialog.settings() == current
     assert not dialog.rehearsal()
+
+
+def test_every_console_button_works_when_clicked(day: Day, clock: FakeClock, qtbot) -> None:
+    c = day.console
+    click = Qt.MouseButton.LeftButton
+    qtbot.mouseClick(c.start_button, click)
+    assert day.runner.state == "running"
+    qtbot.mouseClick(c.start_button, click)
+    assert day.runner.state == "paused"
+    qtbot.mouseClick(c.start_button, click)
+    qtbot.mouseClick(c.next_button, click)
+    assert day.runner.current_index == 1
+    qtbot.mouseClick(c.prev_button, click)
+    assert day.runner.current_index == 0
+    before = day.model.status.step_planned
+    qtbot.mouseClick(c.plus1_button, click)
+    qtbot.mouseClick(c.plus5_button, click)
+    assert day.model.status.step_planned == before + 6 * 60
+    qtbot.mouseClick(c.skip_button, click)
+    assert day.runner.current_index == 1 and day.model.status.outcomes[0] == "skipped"
+    qtbot.mouseClick(c.blank_button, click)
+    assert day.audience.current_page() == "blank" and c.blank_button.isChecked()
+    qtbot.mouseClick(c.blank_button, click)
+    assert day.audience.current_page() != "blank"
+    # The audience window button once handed clicked()'s False to place() as its screens.
+    qtbot.mouseClick(c.audience_button, click)
+    assert day.audience.isVisible() and day.audience.target_screen is None

@@ -128,3 +128,52 @@ def test_screenshot_of_the_dot_kiosk(qtbot, kiosk):
     window.rows[1].setFocus()
     SCREENS.mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(SCREENS / "dot-kiosk.png"))
+
+
+def test_enter_presses_the_focused_button_and_a_row_submits(qtbot, kiosk):
+    window, store, _pack, items, _people = kiosk
+    tap(qtbot, window, items["combo"])
+    tap(qtbot, window, items["combo"])
+    window.start_again.setFocus()
+    qtbot.keyClick(window.start_again, Qt.Key.Key_Return)  # Start again, not Submit
+    assert window.placed() == 0 and advice.tallies(store).sheets == 0
+    for item in ("combo", "watchdog", "bias"):
+        tap(qtbot, window, items[item])
+    window.submit_button.setFocus()
+    qtbot.keyClick(window.submit_button, Qt.Key.Key_Enter)
+    assert window.current_page() == "thanks" and advice.tallies(store).sheets == 1
+    qtbot.keyClick(window.next_button, Qt.Key.Key_Space)
+    assert window.current_page() == "vote" and window.placed() == 0
+
+
+def test_leaving_the_dot_kiosk_asks_for_the_pin(qtbot, kiosk):
+    from facilitator.core import venue
+
+    window, store, _pack, _items, _people = kiosk
+    venue.set_pin(store, "4827")
+    with qtbot.assertNotEmitted(window.left):
+        qtbot.keyClick(window.rows[0], Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)
+        assert window.stack.currentWidget() is window.pin_gate
+        qtbot.keyClicks(window.pin_gate.edit, "1111")
+        qtbot.keyClick(window.pin_gate.edit, Qt.Key.Key_Return)
+        qtbot.mouseClick(window.pin_gate.cancel_button, Qt.MouseButton.LeftButton)
+    assert window.current_page() == "vote" and window.isVisible()
+    qtbot.keyClick(window.rows[0], Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(window.pin_gate.edit, "4827")
+    with qtbot.waitSignal(window.left, timeout=2000):
+        qtbot.keyClick(window.pin_gate.edit, Qt.Key.Key_Return)
+
+
+def test_the_dot_kiosk_fits_a_1366x768_laptop(qtbot, kiosk):
+    window, *_ = kiosk
+    assert window.minimumSizeHint().width() <= 1366
+    assert window.minimumSizeHint().height() <= 768
+    window.resize(1366, 768)
+    qtbot.wait(50)
+    for widget in (window.submit_button, window.start_again, window.code):
+        corner = widget.mapTo(window, widget.rect().bottomRight())
+        assert corner.x() <= 1366 and corner.y() <= 768, widget.objectName()
+    window.show_kiosk()
+    assert window.isFullScreen()

@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-from facilitator.core import ballots
+from facilitator.core import ballots, held, venue
 from facilitator.core.pack import SessionPack
 from facilitator.core.roster import import_roster, participant_id
 from facilitator.core.store import Store
+from facilitator.ui.kiosk.held_view import HeldBallotsView
 from facilitator.ui.kiosk.kiosk import KioskWindow, RankingBoard
 from facilitator.ui.kiosk.kiosk_control import KioskControlPanel
+from facilitator.ui.kiosk.kiosk_language import language_buttons
 
 ROSTER = (
     "\ufeffcode,site,gender,age_band,ethnicity,area,seg,lgbtqia,trust_police,ai_opinion,"
@@ -28,6 +30,8 @@ ROSTER = (
     "CDF-04,Cardiff,Man,65+,White British,Small town/Suburban,C2,no,1,2,yes\n"
     "DUR-01,Durham,Woman,45-54,White British,Village/Rural,AB,no,4,5,yes\n"
 )
+
+PIN = "4827"
 
 
 def load_roster(store: Store, pack: SessionPack, tmp_path: Path) -> None:
@@ -89,6 +93,7 @@ def answer_dialog(qtbot, button_text: str, timeout_ms: int = 5000) -> list[str]:
 def kiosk_factory(store: Store, default_pack: SessionPack, qtbot, tmp_path: Path
                   ) -> Callable[..., KioskWindow]:
     load_roster(store, default_pack, tmp_path)
+    venue.set_pin(store, PIN)
     ballots.set_voting(store, "cardiff", 2, True)
 
     def make(seed: int = 7) -> KioskWindow:
@@ -270,35 +275,100 @@ def _vote(qtbot, kiosk: KioskWindow, code: str, order: list[int]) -> list[str]:
     return wanted
 
 
-def test_a_second_ballot_replaces_the_first_only_when_the_facilitator_confirms(
-        kiosk_factory, store: Store, qtbot) -> None:
+def test_a_second_ballot_is_held_for_the_facilitator_never_decided_at_the_kiosk(
+        kiosk_factory, store: Store, default_pack: SessionPack, qtbot) -> None:
     kiosk = kiosk_factory()
     pid = participant_id("cardiff", "CDF-01")
     first = _vote(qtbot, kiosk, "CDF-01", [0, 1, 2, 3, 4, 5])
     qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
 
-    # The facilitator keeps the earlier ballot: nothing changes.
-    _vote(qtbot, kiosk, "CDF-01", [5, 4, 3, 2, 1, 0])
-    seen = answer_dialog(qtbot, "Keep the earlier ballot")
-    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
-    assert seen and "CDF-01 has already voted" in seen[0]
+    # Someone types CDF-01 again: no question on the kiosk, the ballot is held.
+    seen = answer_dialog(qtbot, "Replace the earlier ballot", timeout_ms=300)
+    second = _vote(qtbot, kiosk, "CDF-01", [5, 4, 3, 2, 1, 0])
+    with qtbot.waitSignal(kiosk.ballot_held, timeout=2000):
+        qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(400)
+    assert seen == []  # nothing was asked of whoever stands at the kiosk
+    assert kiosk.current_page() == "thanks" and "facilitator" in kiosk.thanks_heading.text()
     kept = ballots.ballot_for(store, pid, 2)
     assert kept is not None and ballots.ranking_of(kept) == tuple(first)
-    assert kept["revision"] == 1
-    assert kiosk.current_page() == "ballot" and "earlier ballot was kept" in \
-        kiosk.missing.text()
+    # The kiosk is clean for the next person: no code, no cards, no order.
+    assert kiosk.code.text() == "" and kiosk.board.places == [None] * 6
+    assert all(not row.text() for row in kiosk.confirm_rows)
+    [waiting] = held.pending(store, "cardiff")
+    assert waiting.code == "CDF-01" and waiting.choice == tuple(second)
 
-    # The facilitator confirms: the new ranking is a new revision of the same ballot.
-    kiosk.next_ballot()
+    # The facilitator decides on the console: keep, then (asked again) count the new one.
+    view = HeldBallotsView(store, default_pack)
+    qtbot.addWidget(view)
+    view.show_for("cardiff", 2)
+    view.show()
+    qtbot.mouseClick(view.findChild(QPushButton, "held_keep"), Qt.MouseButton.LeftButton)
+    assert held.pending(store) == []
+    assert ballots.ranking_of(ballots.ballot_for(store, pid, 2)) == tuple(first)
+    qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
     second = _vote(qtbot, kiosk, "CDF-01", [5, 4, 3, 2, 1, 0])
-    answer_dialog(qtbot, "Replace the earlier ballot")
-    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(kiosk.cast_button, Qt.Key.Key_Return)  # Enter presses the focused button
+    view.refresh()
+    qtbot.mouseClick(view.findChild(QPushButton, "held_replace"), Qt.MouseButton.LeftButton)
     replaced = ballots.ballot_for(store, pid, 2)
     assert replaced is not None and ballots.ranking_of(replaced) == tuple(second)
     assert replaced["id"] == kept["id"] and replaced["revision"] == 2
-    assert len(store.rows("ballots")) == 1
-    assert kiosk.current_page() == "thanks"
+    assert len(store.rows("ballots")) == 1 and held.pending(store) == []
+
+
+def test_enter_and_space_press_the_focused_kiosk_button(kiosk_factory, store: Store,
+                                                        qtbot) -> None:
+    kiosk = kiosk_factory()
+    for use_case in kiosk.board.order:
+        tap(qtbot, kiosk.board, use_case)
+    kiosk.submit.setFocus()
+    qtbot.keyClick(kiosk.submit, Qt.Key.Key_Return)
+    assert kiosk.current_page() == "confirm" and kiosk.cast_button.hasFocus()
+    qtbot.keyClick(kiosk.cast_button, Qt.Key.Key_Enter)
+    assert kiosk.current_page() == "thanks" and len(store.rows("ballots")) == 1
+    qtbot.keyClick(kiosk.next_button, Qt.Key.Key_Space)
+    assert kiosk.current_page() == "ballot"
+    for use_case in kiosk.board.order:
+        tap(qtbot, kiosk.board, use_case)
+    kiosk.submit.setFocus()
+    qtbot.keyClick(kiosk.submit, Qt.Key.Key_Space)
+    assert kiosk.current_page() == "confirm"
+    kiosk.change_button.setFocus()
+    qtbot.keyClick(kiosk.change_button, Qt.Key.Key_Return)
+    assert kiosk.current_page() == "ballot"
+
+
+def test_leaving_and_locking_at_the_kiosk_ask_for_the_pin(kiosk_factory, store: Store,
+                                                         qtbot) -> None:
+    kiosk = kiosk_factory()
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    with qtbot.assertNotEmitted(kiosk.left):
+        qtbot.keyClick(kiosk.board, Qt.Key.Key_X, ctrl_shift)
+        assert kiosk.current_page() == "pin" and kiosk.isVisible()
+        qtbot.keyClicks(kiosk.pin_gate.edit, "0000")
+        qtbot.keyClick(kiosk.pin_gate.edit, Qt.Key.Key_Return)
+        assert "not the facilitator's PIN" in kiosk.pin_gate.problem.text()
+        qtbot.keyClick(kiosk.pin_gate.edit, Qt.Key.Key_Escape)
+    assert kiosk.current_page() == "ballot"
+    qtbot.keyClick(kiosk.board, Qt.Key.Key_L, ctrl_shift)
+    assert kiosk.current_page() == "pin" and not kiosk.locked
+    qtbot.keyClicks(kiosk.pin_gate.edit, PIN)
+    qtbot.keyClick(kiosk.pin_gate.edit, Qt.Key.Key_Return)
+    assert kiosk.locked and kiosk.current_page() == "locked"
+    qtbot.keyClick(kiosk, Qt.Key.Key_L, ctrl_shift)
+    qtbot.mouseClick(kiosk.pin_gate.cancel_button, Qt.MouseButton.LeftButton)
+    assert kiosk.locked and kiosk.current_page() == "locked"
+    qtbot.keyClick(kiosk, Qt.Key.Key_L, ctrl_shift)
+    qtbot.keyClicks(kiosk.pin_gate.edit, PIN)
+    qtbot.mouseClick(kiosk.pin_gate.ok_button, Qt.MouseButton.LeftButton)
+    assert not kiosk.locked and kiosk.current_page() == "ballot"
+    with qtbot.waitSignal(kiosk.left, timeout=2000):
+        qtbot.keyClick(kiosk.board, Qt.Key.Key_X, ctrl_shift)
+        qtbot.keyClicks(kiosk.pin_gate.edit, PIN)
+        qtbot.keyClick(kiosk.pin_gate.edit, Qt.Key.Key_Return)
+    assert not kiosk.isVisible()
 
 
 def test_the_facilitator_locks_the_kiosk_and_closes_voting(store: Store,
@@ -306,6 +376,7 @@ def test_the_facilitator_locks_the_kiosk_and_closes_voting(store: Store,
                                                           qtbot, tmp_path: Path,
                                                           monkeypatch) -> None:
     load_roster(store, default_pack, tmp_path)
+    venue.set_pin(store, PIN)
     panel = KioskControlPanel(store, default_pack)
     qtbot.addWidget(panel)
     panel.site_box.setCurrentIndex(panel.site_box.findData("cardiff"))
@@ -316,12 +387,18 @@ def test_the_facilitator_locks_the_kiosk_and_closes_voting(store: Store,
     qtbot.waitUntil(kiosk.isActiveWindow, timeout=3000)
     assert ballots.voting_state(store, "cardiff", 2) == "open"
     assert "open" in panel.state_label.text()
+    # The app's kiosk starts each ballot with the participant's language.
+    assert kiosk.current_page() == "language"
+    qtbot.mouseClick(language_buttons(kiosk.pages["language"])["en"], Qt.MouseButton.LeftButton)
+    assert kiosk.current_page() == "ballot"
     for use_case in kiosk.board.order[:3]:
         tap(qtbot, kiosk.board, use_case)
 
-    # Locking hides the ballot in progress; unlocking brings it back.
+    # Locking hides the ballot in progress (behind the PIN); unlocking brings it back.
     qtbot.keyClick(kiosk.board, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(kiosk.pin_gate.edit, PIN)
+    qtbot.keyClick(kiosk.pin_gate.edit, Qt.Key.Key_Return)
     assert kiosk.locked and kiosk.current_page() == "locked"
     assert panel.lock_button.isChecked() and "Unlock" in panel.lock_button.text()
     qtbot.mouseClick(panel.lock_button, Qt.MouseButton.LeftButton)
@@ -339,9 +416,9 @@ def test_the_facilitator_locks_the_kiosk_and_closes_voting(store: Store,
         ballots.cast_ballot(store, default_pack, site="cardiff", workshop=2,
                             ranking=default_pack.use_case_ids)
 
-    # Reopening from the panel shows a fresh ballot again.
+    # Reopening from the panel shows a fresh ballot again, from the language choice.
     qtbot.mouseClick(panel.voting_button, Qt.MouseButton.LeftButton)
-    assert kiosk.current_page() == "ballot"
+    assert kiosk.current_page() == "language"
     panel.shut_down()
 
 

@@ -33,7 +33,9 @@ from facilitator.core.pack import SessionPack
 from facilitator.core.records import Record, content_id, natural_id, now_iso, random_id
 from facilitator.core.store import Store
 
-SOURCES = ("kiosk", "paper", "import")
+SOURCES = ("kiosk", "paper", "import", "phone")
+# Cast by participants themselves: refused while voting is closed.
+LIVE_SOURCES = ("kiosk", "phone")
 KEYING_ENTRIES = ("first", "second")
 # SQL condition for the ballots that count (pending keyings never do).
 COUNTED_SQL = "deleted = 0 AND entry NOT IN ('first', 'second')"
@@ -46,6 +48,8 @@ COUNTED_B_SQL = (
 )
 
 VotingState = Literal["open", "closed"]
+
+LANGS = ("cy", "en")  # a ballot's language: the one it was cast in (kiosks)
 
 
 class BallotError(FacilitatorError):
@@ -155,38 +159,50 @@ def _voter(store: Store, pack: SessionPack, participant_id: str, site_id: str) -
 
 def cast_ballot(store: Store, pack: SessionPack, *, site: str, workshop: int,
                 ranking: Sequence[str], participant_id: str | None = None,
-                source: str = "kiosk", replace: bool = False) -> Record:
+                source: str = "kiosk", replace: bool = False,
+                record_id: str | None = None, lang: str | None = None) -> Record:
     """Record a ballot and return it, committed.
+
+    ``lang``: the language the ballot was cast in (``cy`` or ``en``) at a kiosk.
 
     A known participant's second, different ballot for the workshop raises
     DuplicateBallotError unless ``replace`` (then it is a new revision of the same
     record); the same ranking again changes nothing. A withdrawn participant is
-    refused; so is a kiosk ballot while voting is closed.
+    refused; so is a kiosk or phone ballot while voting is closed. ``record_id``:
+    an anonymous ballot's id when the caller derives it (a phone's one-time token),
+    so sending it twice records it once.
     """
     return _cast(store, pack, site=site, workshop=workshop, ranking=ranking,
-                 participant_id=participant_id, source=source, replace=replace)
+                 participant_id=participant_id, source=source, replace=replace,
+                 record_id=record_id, lang=lang)
 
 
 def _cast(store: Store, pack: SessionPack, *, site: str, workshop: int,
           ranking: Sequence[str], participant_id: str | None, source: str,
           replace: bool, entry: str = "single", sheet: str | None = None,
-          record_id: str | None = None) -> Record:
+          record_id: str | None = None, lang: str | None = None) -> Record:
     order = validate_ranking(pack, ranking)
+    if lang is not None and lang not in LANGS:
+        raise BallotError(f"unknown language {lang!r} (expected cy or en)", field="lang")
     site_id = _site_id(pack, site)
     number = _workshop(pack, workshop)
     if source not in SOURCES:
         raise BallotError(f"unknown source {source!r} (expected {', '.join(SOURCES)})",
                           field="source")
-    if source == "kiosk" and voting_state(store, site_id, number) != "open":
+    if source in LIVE_SOURCES and voting_state(store, site_id, number) != "open":
         raise VotingClosedError(f"voting is closed for {pack.site(site_id).name}, "
                                 f"workshop {number}", field="workshop")
     fields: dict[str, Any] = {
         "site": site_id, "workshop": number, "participant_id": participant_id or None,
         "ranking": ranking_text(order), "source": source, "entry": entry, "sheet": sheet,
-        "cast_at": now_iso(),
+        "cast_at": now_iso(), "lang": lang,
     }
     with store.transaction():
         if not participant_id:
+            if record_id is not None:
+                known = store.get("ballots", record_id)
+                if known is not None:
+                    return known  # the same anonymous ballot sent again
             return store.create("ballots", fields, record_id=record_id or random_id())
         _voter(store, pack, participant_id, site_id)
         bid = ballot_id(participant_id, number)

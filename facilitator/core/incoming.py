@@ -354,6 +354,11 @@ def stage_json(conn: sqlite3.Connection, lines: str, table: str, stored: str,
         path = _text_literal(f"$.{column}")
         if column == "origin_device":
             fallback = "json_extract(rec, '$.device_id')"
+        elif column == "consent_refused_at":
+            # A version from before recorded consent said no with quote_consent 0: a
+            # refusal dated when it was made (as Store.normalise_version reads it).
+            fallback = ("CASE WHEN json_extract(rec, '$.quote_consent') IN (0, '0') "
+                        "THEN json_extract(rec, '$.updated_at') END")
         else:
             default = defaults.get(column)
             fallback = "NULL" if default is None else (

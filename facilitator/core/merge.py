@@ -32,7 +32,6 @@ import io
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -519,7 +518,12 @@ def merge(store: Store, paths: Sequence[str | Path], *, dry_run: bool = False,
     """
     if not paths:
         raise MergeError("give at least one file to merge")
-    with tempfile.TemporaryDirectory(prefix="facilitator-merge-") as tmp:
+    from facilitator.core.backup import private_temp
+
+    erased_before = _erased_ids(store)
+    # Copies of the sources live in a private folder beside the database, removed
+    # after use and, if a merge is killed, on the next start (core/backup.py).
+    with private_temp(store.path, "merge") as tmp:
         sources: list[Source] = []
         try:
             sources = _open_all(paths, Path(tmp), progress)
@@ -544,10 +548,28 @@ def merge(store: Store, paths: Sequence[str | Path], *, dry_run: bool = False,
                 raise
             if undo is not None:
                 undo.keep()
+            if not dry_run:
+                _erasures_arrived(store, erased_before)
             return MergeReport(outcomes, dry_run)
         finally:
             for source in sources:
                 source.close()
+
+
+def _erased_ids(store: Store) -> set[str]:
+    return {str(r[0]) for r in store.db.execute(
+        "SELECT id FROM participants WHERE erased = 1")}
+
+
+def _erasures_arrived(store: Store, before: set[str]) -> None:
+    """An erasure made on another laptop reaches this one's file and snapshots too."""
+    from facilitator.core.backup import erase_in_snapshots
+    from facilitator.core.participants import scrub
+
+    new = sorted(_erased_ids(store) - before)
+    if new or store.get_setting("scrub_pending") == "1":
+        scrub(store)
+        erase_in_snapshots(store, new)
 
 
 def _open_all(paths: Sequence[str | Path], tmp: Path,
@@ -635,6 +657,11 @@ def _apply(store: Store, sources: list[Source], outcomes: list[SourceOutcome],
                      outcome.added, outcome.updated, outcome.kept,
                      int(outcome.seen_before)])
                 log_ids.append(int(cursor.lastrowid or 0))
+            # A note about a participant erased elsewhere leaves with its words, in
+            # any order of merging (docs/record-laws.md, "Erasure").
+            from facilitator.core.participants import erase_words_of_erased
+
+            erase_words_of_erased(store)
             if progress is not None:
                 progress(total, total)
             if dry_run:
@@ -688,7 +715,7 @@ def _apply_sets(store: Store, source: Source, alias: str, outcome: SourceOutcome
         columns = store.columns(table)
         src, dst = f"{alias}.[{table}]", f"main.[{table}]"
         content = [c for c in columns if c not in NON_CONTENT_COLUMNS
-                   and c not in spec.combined]
+                   and c not in spec.combined and c not in spec.derived]
         same = " AND ".join(f"s.[{c}] IS m.[{c}]" for c in (*content, *spec.combined))
         # Present on both sides and not simply the same (or an older) version of the
         # same content and flags: these compete, under the record laws.

@@ -121,8 +121,13 @@ class TableSpec:
       columns take these values in the record and no other version is kept.
     - ``time_columns``: besides the envelope's, the columns holding instants, stored
       in the canonical format (``None`` allowed).
-    - ``latest``: columns merged as the maximum over every version seen, ``NULL``
-      lowest (a consent decision's time): like sticky flags they are not content.
+    - ``latest``: columns merged as the MAXIMUM over every version seen, NULL lowest
+      (canonical UTC times compare as text): a participant's ``consent_refused_at`` and
+      ``consent_granted_at``. Like sticky flags they are not content, an edit never
+      lowers them, and whatever version wins, the record carries the maxima.
+    - ``derived``: columns the database computes from the others (a trigger keeps a
+      participant's ``quote_consent`` = no refusal, or granted after refused). Not
+      content: two versions differing only there are no conflict.
     """
 
     name: str
@@ -132,6 +137,7 @@ class TableSpec:
     erased_values: Mapping[str, Any] = field(default_factory=dict)
     time_columns: tuple[str, ...] = ()
     latest: tuple[str, ...] = ()
+    derived: tuple[str, ...] = ()
 
     def expected_id(self, record: Mapping[str, Any]) -> str | None:
         if not self.natural_key:
@@ -153,20 +159,26 @@ class TableSpec:
         """The columns merged over every version (sticky OR, latest MAX), not content."""
         return (*self.sticky, *self.latest)
 
-    def content(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """What the record says: no envelope timing, no sticky flags, no latest columns."""
-        return {k: v for k, v in record.items()
-                if k not in NON_CONTENT_COLUMNS and k not in self.sticky
-                and k not in self.latest}
-
     def combine(self, *versions: Mapping[str, Any]) -> dict[str, Any]:
         """The sticky flags OR-ed and the latest columns' maximum (NULL lowest)."""
+        out: dict[str, Any] = {flag: max(int(v.get(flag) or 0) for v in versions)
+                               for flag in self.sticky}
+        out.update(self.latest_values(*versions))
+        return out
+
+    def content(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """What the record says: no envelope timing, no sticky flags, no latest or
+        derived columns."""
+        return {k: v for k, v in record.items()
+                if k not in NON_CONTENT_COLUMNS and k not in self.sticky
+                and k not in self.latest and k not in self.derived}
+
+    def latest_values(self, *versions: Mapping[str, Any]) -> dict[str, Any]:
+        """Each ``latest`` column's maximum over ``versions`` (NULL lowest)."""
         out: dict[str, Any] = {}
-        for flag in self.sticky:
-            out[flag] = max(int(v.get(flag) or 0) for v in versions)
         for column in self.latest:
-            values = [str(v[column]) for v in versions if v.get(column) is not None]
-            out[column] = max(values) if values else None
+            values = [v.get(column) for v in versions if v.get(column) not in (None, "")]
+            out[column] = max(str(x) for x in values) if values else None
         return out
 
     def content_hash(self, record: Mapping[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """The one object through which every SQLite write goes.
 
-WAL, synchronous=FULL and foreign keys on; one connection per thread; schema from
-versioned migrations. Records share the envelope of ``records.py`` and every
+WAL (a rollback journal on a removable drive, and no database on a network share:
+``drives.py``), synchronous=FULL and foreign keys on; one connection per thread; schema
+from versioned migrations. Records share the envelope of ``records.py`` and every
 incoming version passes through ``put_version``, which applies the record laws of
 ``docs/record-laws.md``: the merged database is a function of the set of versions
 seen, whatever their order. Listeners hear of every committed change.
@@ -21,7 +22,7 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from facilitator.core import paths
+from facilitator.core import drives, paths
 from facilitator.core.errors import SchemaTooNewError, StoreError
 from facilitator.core.migrations import MIGRATIONS, SCHEMA_VERSION, table_specs
 from facilitator.core.records import (
@@ -74,8 +75,19 @@ class Store:
     several laptops in one process.
     """
 
+    # A WAL database is checkpointed after this many quiet seconds (None: never).
+    IDLE_CHECKPOINT_SECONDS: float | None = 2.0
+
     def __init__(self, path: str | Path, device_id: str | None = None) -> None:
         self.path = Path(path)
+        self.drive: drives.DriveKind = drives.drive_kind(self.path)
+        if self.drive == "network":
+            raise StoreError(
+                "this database is on a network drive, where SQLite cannot keep it safe; "
+                "copy it to this laptop (or a USB stick), work on it there, and copy it "
+                "back or merge it", file=self.path)
+        self.journal_mode = drives.journal_mode_for(self.drive)
+        self.checkpointer: drives.IdleCheckpointer | None = None
         self._local = threading.local()
         # Each thread's connection, so close() and dead-thread clean-up can reach them.
         self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
@@ -102,6 +114,20 @@ class Store:
         self._columns: dict[str, Mapping[str, Any]] = {}
         self._required: dict[str, frozenset[str]] = {}
         self._sql: dict[tuple[str, str], str] = {}
+        if self.journal_mode == "wal" and self.IDLE_CHECKPOINT_SECONDS is not None:
+            self.checkpointer = drives.IdleCheckpointer(self.path, self.IDLE_CHECKPOINT_SECONDS)
+        self._after_start()
+
+    def _after_start(self) -> None:
+        """What a killed merge or a held-up erasure left behind is finished now
+        (docs/record-laws.md, "Erasure")."""
+        from facilitator.core.backup import clean_private_temp
+        from facilitator.core.participants import finish_pending_scrub
+
+        with contextlib.suppress(OSError):
+            clean_private_temp(self.path)
+        with contextlib.suppress(StoreError):
+            finish_pending_scrub(self)
 
     # -- connections -------------------------------------------------------------------
 
@@ -123,8 +149,9 @@ class Store:
                 conn = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
             db = sqlite_utils.Database(conn, execute_plugins=False)
             conn.execute("PRAGMA busy_timeout=10000")
-            if not self.read_only and db.journal_mode != "wal":
-                db.enable_wal()
+            if not self.read_only and db.journal_mode != self.journal_mode:
+                # On a stick the one .db file must hold every save: no -wal beside it.
+                conn.execute(f"PRAGMA journal_mode={self.journal_mode}")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             # Erased demographics must not linger in freed pages (docs/record-laws.md).
@@ -165,6 +192,8 @@ class Store:
 
     def close(self) -> None:
         """Close every connection. The store cannot be used afterwards."""
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         with self._lock:
             self._closed = True
             for _thread, conn in self._connections:
@@ -474,6 +503,8 @@ class Store:
                 "device_id": self.device_id,
             }
             self._canonical_times(spec, updated)
+            if spec.latest:  # an edit never lowers a latest column
+                updated.update(spec.latest_values(current, updated))
             if spec.is_erased(updated):
                 spec.blank(updated)
                 self._drop_conflicts(table, record_id)
@@ -530,6 +561,11 @@ class Store:
                 f"({', '.join(str(record.get(c)) for c in spec.natural_key[1:])})",
                 field="id")
         self._canonical_times(spec, record)
+        if "consent_refused_at" in spec.latest and "consent_refused_at" not in incoming \
+                and str(record.get("quote_consent", 1)) in ("0", "False"):
+            # A version from before recorded consent said no with quote_consent = 0:
+            # that is a refusal, dated when the version was made (docs/record-laws.md).
+            record["consent_refused_at"] = record["updated_at"]
         return record
 
     def put_version(self, table: str, incoming: Mapping[str, Any]) -> PutResult:
@@ -557,12 +593,12 @@ class Store:
             winner, loser = version, current
         else:
             winner, loser = current, version
-        merged = {**winner, **flags}
+        merged = {**winner, **flags, **spec.latest_values(current, version)}
         erased = spec.is_erased(merged)
         if erased:
             spec.blank(merged)
             self._drop_conflicts(table, merged["id"])
-            if merged != current:
+            if not self._same_row(spec, merged, current):
                 self._erased_here()
         else:
             if loser is not None:
@@ -572,10 +608,18 @@ class Store:
                 db.execute("DELETE FROM conflicts WHERE table_name = ? AND record_id = ? "
                            "AND content_hash = ?",
                            [table, version["id"], spec.content_hash(version)])
-        if merged != current:
+        if not self._same_row(spec, merged, current):
             self._replace_row(table, merged)
             return "updated"
         return "unchanged" if loser is None else "kept"
+
+    @staticmethod
+    def _same_row(spec: TableSpec, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+        """Equal but for the columns the database derives (a trigger recomputes them)."""
+        if not spec.derived:
+            return a == b
+        return {k: v for k, v in a.items() if k not in spec.derived} == \
+            {k: v for k, v in b.items() if k not in spec.derived}
 
     def put_new_versions(self, table: str, versions: list[Record]) -> None:
         """Insert normalised versions of records this database does not have yet.

@@ -8,7 +8,10 @@ real one, so a dry run never mixes with real data.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,3 +234,47 @@ def note_taker_mode(store: Store) -> bool:
 
 def set_note_taker_mode(store: Store, on: bool) -> None:
     store.set_setting(NOTE_TAKER_KEY, "1" if on else "0")
+
+
+# -- the facilitator's PIN ------------------------------------------------------------
+
+PIN_KEY = "facilitator_pin"  # local: a salted hash, never the PIN itself
+PIN_DIGITS = (4, 8)
+_PIN_ROUNDS = 50_000
+
+
+def _pin_hash(pin: str, salt: bytes, rounds: int = _PIN_ROUNDS) -> str:
+    return hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, rounds).hex()
+
+
+def validate_pin(pin: str) -> str:
+    """A PIN is 4 to 8 digits (typed on a kiosk's keyboard or touch keypad)."""
+    text = pin.strip()
+    low, high = PIN_DIGITS
+    if not (text.isascii() and text.isdigit() and low <= len(text) <= high):
+        raise SettingsError(f"the facilitator PIN is {low} to {high} digits", field="pin")
+    return text
+
+
+def set_pin(store: Store, pin: str) -> None:
+    """Remember the facilitator's PIN (as a salted hash) on this laptop."""
+    text = validate_pin(pin)
+    salt = secrets.token_bytes(16)
+    store.set_setting(PIN_KEY, f"pbkdf2-sha256${_PIN_ROUNDS}${salt.hex()}${_pin_hash(text, salt)}")
+
+
+def has_pin(store: Store) -> bool:
+    return bool(store.get_setting(PIN_KEY))
+
+
+def check_pin(store: Store, pin: str) -> bool:
+    """True if ``pin`` is the facilitator's PIN (False when none is set)."""
+    stored = store.get_setting(PIN_KEY) or ""
+    parts = stored.split("$")
+    if len(parts) != 4:
+        return False
+    try:
+        rounds, salt = int(parts[1]), bytes.fromhex(parts[2])
+    except ValueError:
+        return False
+    return hmac.compare_digest(_pin_hash(pin.strip(), salt, rounds), parts[3])

@@ -13,6 +13,7 @@ Advice items themselves are notes of kind ``advice`` (``notes``); this adds:
   ``participant_id`` is NULL for an anonymous sheet. A row's id is
   ``natural_id("priority", sheet, item_id)``, so the same sheet imported twice adds
   nothing. There is no table-level natural key: anonymous sheets have no participant.
+  ``source`` says how the dots came: kiosk, paper, import, or phone (schema 9 on).
 """
 
 from __future__ import annotations
@@ -54,6 +55,37 @@ def apply(db: sqlite_utils.Database) -> None:
             sheet TEXT NOT NULL,
             cast_at TEXT NOT NULL
         )""",
+        f"CREATE INDEX priorities_item ON {PRIORITIES_TABLE}(item_id)",
+        f"CREATE INDEX priorities_sheet ON {PRIORITIES_TABLE}(sheet)",
+        f"CREATE INDEX priorities_participant ON {PRIORITIES_TABLE}(participant_id)",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
+def allow_phone_source(db: sqlite_utils.Database) -> None:
+    """Schema 9: dots may come from participants' phones (``source`` 'phone').
+
+    SQLite cannot change a CHECK constraint in place: the table is rebuilt with the
+    same columns, rows and indexes.
+    """
+    from facilitator.core.migrations import RECORD_ENVELOPE_SQL
+
+    statements = [
+        f"""CREATE TABLE {PRIORITIES_TABLE}_v9 (
+            {RECORD_ENVELOPE_SQL},
+            site TEXT NOT NULL,
+            participant_id TEXT,
+            item_id TEXT NOT NULL,
+            dots INTEGER NOT NULL CHECK (dots >= 0),
+            source TEXT NOT NULL DEFAULT 'kiosk'
+                CHECK (source IN ('kiosk', 'paper', 'import', 'phone')),
+            sheet TEXT NOT NULL,
+            cast_at TEXT NOT NULL
+        )""",
+        f"INSERT INTO {PRIORITIES_TABLE}_v9 SELECT * FROM {PRIORITIES_TABLE}",
+        f"DROP TABLE {PRIORITIES_TABLE}",
+        f"ALTER TABLE {PRIORITIES_TABLE}_v9 RENAME TO {PRIORITIES_TABLE}",
         f"CREATE INDEX priorities_item ON {PRIORITIES_TABLE}(item_id)",
         f"CREATE INDEX priorities_sheet ON {PRIORITIES_TABLE}(sheet)",
         f"CREATE INDEX priorities_participant ON {PRIORITIES_TABLE}(participant_id)",

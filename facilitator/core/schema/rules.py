@@ -88,6 +88,7 @@ ENVELOPE: Mapping[str, Rule] = {
 }
 
 DEMOGRAPHIC = text(MAX_WORD)
+LANG = text(16, nullable=True)  # the language a ballot or dot was cast in (cy, en)
 
 TABLE_RULES: Mapping[str, Mapping[str, Rule]] = {
     "participants": {
@@ -109,7 +110,7 @@ TABLE_RULES: Mapping[str, Mapping[str, Rule]] = {
         "kind": text(choices=("note", "quote", "advice")),
         "text": text(MAX_NOTE_TEXT), "themes": words(),
         "participant_id": OPTIONAL_ID, "noted_at": time(), "starred": FLAG,
-        "table_name": text(nullable=True),
+        "table_name": text(nullable=True), "erased": FLAG,
     },
     "step_events": {
         "site": text(), "workshop": WORKSHOP, "step_id": text(MAX_ID),
@@ -127,7 +128,7 @@ TABLE_RULES: Mapping[str, Mapping[str, Rule]] = {
         "site": text(nonempty=True), "workshop": WORKSHOP, "participant_id": OPTIONAL_ID,
         "ranking": words(shape="ranking", max_items=50), "source": text(50),
         "entry": text(choices=("single", "double", "first", "second")),
-        "sheet": text(nullable=True), "cast_at": time(),
+        "sheet": text(nullable=True), "cast_at": time(), "lang": LANG,
     },
     "attendance": {
         "participant_id": ID, "site": text(nonempty=True), "workshop": WORKSHOP,
@@ -144,8 +145,13 @@ TABLE_RULES: Mapping[str, Mapping[str, Rule]] = {
     },
     "priorities": {
         "site": text(nonempty=True), "participant_id": OPTIONAL_ID, "item_id": ID,
-        "dots": integer(0, 1000), "source": text(choices=("kiosk", "paper", "import")),
-        "sheet": text(nonempty=True), "cast_at": time(),
+        "dots": integer(0, 1000),
+        "source": text(choices=("kiosk", "paper", "import", "phone")),
+        "sheet": text(nonempty=True), "cast_at": time(), "lang": LANG,
+    },
+    "consent_log": {
+        "participant_id": ID, "site": text(), "decision": text(choices=("grant", "refuse")),
+        "decided_at": time(), "laptop": text(),
     },
 }
 

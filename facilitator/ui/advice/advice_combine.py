@@ -527,6 +527,7 @@ class AdviceMenu(QObject):
 
     def open_kiosk(self) -> DotVotingWindow | None:
         from facilitator.ui.kiosk.dot_kiosk import DotVotingWindow
+        from facilitator.ui.kiosk.pin_gate import ensure_pin
 
         site = self.window.store.site
         if not site:
@@ -534,12 +535,15 @@ class AdviceMenu(QObject):
                                     self.tr("Set up this venue first (Settings → Venue): the "
                                             "dots are counted for its site."))
             return None
+        if not ensure_pin(self.window, self.window.store):
+            return None
         if self.kiosk is None or self.kiosk.store is not self.window.store:
-            self.kiosk = DotVotingWindow(self.window.store, self.window.pack, site)
+            # Each voter starts with their Cymraeg / English choice.
+            self.kiosk = DotVotingWindow(self.window.store, self.window.pack, site,
+                                         ask_language=True)
         else:
             self.kiosk.next_voter()
-        self.kiosk.show()
-        self.kiosk.raise_()
+        self.kiosk.show_kiosk()  # full screen: it belongs to the participants
         return self.kiosk
 
     def import_dialog(self) -> None:

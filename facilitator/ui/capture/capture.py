@@ -12,7 +12,7 @@ Typing here never drives the agenda: the text box claims Space, the arrows, + an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
@@ -81,6 +81,7 @@ class CapturePanel(CaptureLayout, CaptureDrafts, SavedNotes, QWidget):
         self.use_case_override: tuple[str | None] | None = None
         self.step_override: int | None = None
         self.kind = "note"
+        self.kind_chosen = False  # chosen by hand (or recovered): the agenda leaves it be
         self.selected: list[str] = []
         self.editing: str | None = None
         self._stash: str = ""
@@ -182,7 +183,7 @@ class CapturePanel(CaptureLayout, CaptureDrafts, SavedNotes, QWidget):
                 chip.setProperty("override", overridden)
                 chip.style().unpolish(chip)
                 chip.style().polish(chip)
-        if self.editing is None:
+        if self.editing is None and not self.kind_chosen:
             self._default_kind()
         self.refresh_themes()
 
@@ -208,6 +209,7 @@ class CapturePanel(CaptureLayout, CaptureDrafts, SavedNotes, QWidget):
             self.refresh_themes()
         self._update_consent()
         if explicit:
+            self.kind_chosen = True
             self.focus_text()
             self._text_changed()
 
@@ -218,6 +220,14 @@ class CapturePanel(CaptureLayout, CaptureDrafts, SavedNotes, QWidget):
             self.set_kind(base if base != "quote" else "note", explicit=True)
         else:
             self.set_kind("quote", explicit=True)
+
+    def toggle_advice(self) -> None:
+        """Ctrl+;: advice, or back to what this step takes by default."""
+        if self.kind == "advice":
+            base = self.base_kind()
+            self.set_kind(base if base != "advice" else "note", explicit=True)
+        else:
+            self.set_kind("advice", explicit=True)
 
     # -- themes -------------------------------------------------------------------------
 
@@ -249,7 +259,7 @@ class CapturePanel(CaptureLayout, CaptureDrafts, SavedNotes, QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setToolTip(self.tr("Ctrl+{n} toggles this theme").format(n=n + 1) if n < 9
                               else theme.label)
-            button.toggled.connect(lambda on, t=theme.id: self._theme_toggled(t, on))
+            button.toggled.connect(self._theme_toggler(theme.id))
             self.chip_layout.addWidget(button)
             button.show()
             self._theme_buttons.append(button)
@@ -277,6 +287,11 @@ class CapturePanel(CaptureLayout, CaptureDrafts, SavedNotes, QWidget):
             button = self._theme_buttons[position]
             button.setChecked(not button.isChecked())
         self.focus_text()
+
+    def _theme_toggler(self, theme_id: str) -> Callable[[bool], None]:
+        def toggled(on: bool) -> None:
+            self._theme_toggled(theme_id, on)
+        return toggled
 
     def _theme_toggled(self, theme_id: str, on: bool) -> None:
         if on and theme_id not in self.selected:
@@ -385,6 +400,7 @@ class CapturePanel(CaptureLayout, CaptureDrafts, SavedNotes, QWidget):
         self.participant_edit.blockSignals(False)
         extras = set(self.selected) - set(self.theme_ids_shown()[:len(self._codebook_ids)])
         self.selected = []
+        self.kind_chosen = False
         for button in self._theme_buttons:
             if button.isChecked():
                 button.blockSignals(True)

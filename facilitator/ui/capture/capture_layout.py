@@ -68,6 +68,14 @@ class CaptureLayout:
             layout.addWidget(widget)
         return box
 
+    @staticmethod
+    def _call(slot: Callable[..., None], *args: Any, **kwargs: Any) -> Callable[[], None]:
+        """A slot that takes nothing from the signal: ``clicked(bool)`` and ``triggered(bool)``
+        would otherwise fill a lambda's default argument (a kind of True)."""
+        def call() -> None:
+            slot(*args, **kwargs)
+        return call
+
     def _flat_button(self, text: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
         button = QPushButton(text)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -113,7 +121,7 @@ class CaptureLayout:
         self.step_menu.addSeparator()
         for i, step in enumerate(self.steps):
             action = self.step_menu.addAction(step.title)
-            action.triggered.connect(lambda _=False, i=i: self.override_step(i))
+            action.triggered.connect(self._call(self.override_step, i))
         self.use_case_menu.clear()
         follow_uc = self.use_case_menu.addAction(self.tr("Follow the agenda"))
         follow_uc.triggered.connect(lambda: self.override_use_case(None, follow=True))
@@ -122,13 +130,13 @@ class CaptureLayout:
         self.use_case_menu.addSeparator()
         for use_case in self.pack.use_cases:
             action = self.use_case_menu.addAction(use_case.title)
-            action.triggered.connect(lambda _=False, u=use_case.id: self.override_use_case(u))
+            action.triggered.connect(self._call(self.override_use_case, use_case.id))
         self.table_menu.clear()
         no_table = self.table_menu.addAction(self.tr("No table"))
         no_table.triggered.connect(lambda: self.set_table(None))
         for table in self.tables:
             action = self.table_menu.addAction(table.name)
-            action.triggered.connect(lambda _=False, t=table.id: self.set_table(t))
+            action.triggered.connect(self._call(self.set_table, table.id))
 
     def _build_entry(self) -> QVBoxLayout:
         column = QVBoxLayout()
@@ -140,9 +148,9 @@ class CaptureLayout:
                 ("note", self.tr("Note"), self.tr("A note in your own words")),
                 ("quote", self.tr("“Quote”  Ctrl+'"),
                  self.tr("Verbatim words of a participant (Ctrl+' toggles)")),
-                ("advice", self.tr("Advice"), self.tr("Advice for the Home Office and police "
-                                                       "forces"))):
-            button = self._flat_button(text, lambda k=kind: self.set_kind(k, explicit=True), tip)
+                ("advice", self.tr("Advice  Ctrl+;"),
+                 self.tr("Advice for the Home Office and police forces (Ctrl+; toggles)"))):
+            button = self._flat_button(text, self._call(self.set_kind, kind, explicit=True), tip)
             button.setCheckable(True)
             button.setObjectName(f"kind_{kind}")
             button.setProperty("kindButton", True)
@@ -288,8 +296,9 @@ class CaptureLayout:
             shortcut.activated.connect(slot)
 
         bind("Ctrl+'", self.toggle_quote)
+        bind("Ctrl+;", self.toggle_advice)
         for n in range(1, 10):
-            bind(f"Ctrl+{n}", lambda n=n: self.toggle_theme_at(n - 1))
+            bind(f"Ctrl+{n}", self._call(self.toggle_theme_at, n - 1))
         bind("Ctrl+T", lambda: self.theme_picker.setFocus())
         bind("Ctrl+P", lambda: self.participant_edit.setFocus())
         delete = QAction(self.recent)

@@ -130,7 +130,9 @@ class ConsoleLayout:
         self.results_button = self._button(self.tr("Show results"), self._toggle_results,
                                            self.tr("Show the vote results on the projector"))
         self.results_button.setCheckable(True)
-        self.audience_button = self._button(self.tr("Audience window"), self.audience.place,
+        # place(screens=None) must not be handed clicked()'s checked flag as its screens.
+        self.audience_button = self._button(self.tr("Audience window"),
+                                            lambda: self.audience.place(),
                                             self.tr("Put the audience window on the "
                                                     "projector (or show it again)"))
         for button in (self.start_button, self.prev_button, self.next_button,

@@ -10,6 +10,8 @@ every dot is placed. The participant code is optional (blank: an anonymous sheet
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFocusEvent, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -30,6 +32,8 @@ from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
 from facilitator.ui.console.audience import BACKGROUND, INK, MUTED, PANEL, SKY, YELLOW
 from facilitator.ui.kiosk.kiosk import KIOSK_STYLE
+from facilitator.ui.kiosk.kiosk_language import ChosenLanguage, language_page
+from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
 
 FILLED, EMPTY = "●", "○"
 DOT_STYLE = KIOSK_STYLE.replace("#kiosk", "#dot_kiosk") + f"""
@@ -47,14 +51,18 @@ def _font(widget: QWidget, px: int, bold: bool = False) -> QFont:
     return font
 
 
-class DotRow(QFrame):
-    """One advice item with its dots. Signals: changed(), step(int) — move focus."""
+class DotRow(ChosenLanguage, QFrame):
+    """One advice item with its dots. Signals: changed(), step(int) — move focus,
+    enter() — Enter was pressed on the row (submit)."""
 
     changed = Signal()
     step = Signal(int)
+    enter = Signal()
 
-    def __init__(self, item: advice.AdviceItem, cap: int, parent: QWidget | None = None) -> None:
+    def __init__(self, item: advice.AdviceItem, cap: int, parent: QWidget | None = None,
+                 lang: str = "") -> None:
         super().__init__(parent)
+        self.lang = lang
         self.item = item
         self.cap = cap
         self.dots = 0
@@ -136,6 +144,8 @@ class DotRow(QFrame):
             self.step.emit(-1)
         elif key == Qt.Key.Key_Down:
             self.step.emit(1)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.enter.emit()
         else:
             super().keyPressEvent(event)
 
@@ -153,8 +163,12 @@ class DotRow(QFrame):
         super().focusOutEvent(event)
 
 
-class DotVotingWindow(QWidget):
-    """The participants' screen.
+class DotVotingWindow(ChosenLanguage, QWidget):
+    """The participants' screen, full screen at any resolution. Ctrl+Shift+X leaves it,
+    behind the facilitator's PIN. Enter on a row submits; on a button, presses it.
+
+    ``ask_language``: each voter starts with a Cymraeg / English choice (the app's dot
+    kiosk always asks); their screen is then in that language and their dots record it.
 
     Signals: dots_cast(str sheet id) — a sheet was recorded; left() — closed.
     """
@@ -164,10 +178,15 @@ class DotVotingWindow(QWidget):
     THANKS_MS = 4000
 
     def __init__(self, store: Store, pack: SessionPack, site: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, ask_language: bool = False) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.store = store
-        self.pack = pack
+        from facilitator.ui.common import language
+
+        self.lang = language.current()
+        self.base_pack = pack
+        self.pack = pack.localised(self.lang)
+        self.ask_language = ask_language
         self.site = pack.site(site).id
         self.rows: list[DotRow] = []
         self.setObjectName("dot_kiosk")
@@ -177,18 +196,24 @@ class DotVotingWindow(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
-        self._build_vote()
-        self._build_thanks()
+        self.language_page = language_page(self.choose_language)
+        self.stack.addWidget(self.language_page)
+        self.vote_page: QWidget | None = None
+        self.thanks_page: QWidget | None = None
+        self._build_in_language()
+        self.pin_gate = PinGate(store)
+        self.stack.addWidget(self.pin_gate)
+        self.pin_gate.accepted.connect(self.leave)
+        self.pin_gate.cancelled.connect(self._pin_cancelled)
+        self._before_pin: QWidget = self.vote_page
         self.thanks_timer = QTimer(self)
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(self.THANKS_MS)
         self.thanks_timer.timeout.connect(self.next_voter)
-        for keys, slot in (("Return", self.submit), ("Enter", self.submit),
-                           ("Ctrl+Shift+X", self.leave)):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)
-        self.resize(1280, 800)
+        shortcut = QShortcut(QKeySequence("Ctrl+Shift+X"), self)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(self.request_leave)
+        self.resize(1280, 720)
         self.next_voter()
 
     def _label(self, text: str, px: int, bold: bool = False, colour: str = INK) -> QLabel:
@@ -198,6 +223,29 @@ class DotVotingWindow(QWidget):
         label.setFont(_font(label, px, bold))
         label.setStyleSheet(f"color: {colour};")
         return label
+
+    def _build_in_language(self) -> None:
+        """The vote and thanks pages in ``self.lang`` (again, after the voter chose)."""
+        for page in (self.vote_page, self.thanks_page):
+            if page is not None:
+                self.stack.removeWidget(page)
+                page.deleteLater()
+        self.rows = []
+        self.setWindowTitle(self.tr("Facilitator — prioritise the advice"))
+        self._build_vote()
+        self._build_thanks()
+        self._before_pin = self.vote_page
+
+    def choose_language(self, lang: str) -> None:
+        """The voter chose Cymraeg or English: their screen in that language."""
+        if lang != self.lang:
+            self.lang = lang
+            self.pack = self.base_pack.localised(lang)
+            self._build_in_language()
+        self._fill()
+        self.stack.setCurrentWidget(self.vote_page)
+        if self.rows:
+            self.rows[0].setFocus()
 
     def _build_vote(self) -> None:
         page = QWidget()
@@ -218,8 +266,9 @@ class DotVotingWindow(QWidget):
         self.code.setFont(_font(self.code, 26))
         self.code.setMaxLength(40)
         self.code.setPlaceholderText(self.tr("leave blank to vote anonymously"))
-        self.code.setMinimumWidth(440)
+        self.code.setMinimumWidth(320)
         self.code.setMaximumWidth(520)
+        self.code.returnPressed.connect(self.submit)
         code_label.setBuddy(self.code)
         code_row.addWidget(code_label)
         code_row.addWidget(self.code, 1)
@@ -240,13 +289,13 @@ class DotVotingWindow(QWidget):
         bottom = QHBoxLayout()
         self.missing = self._label("", 26, True, YELLOW)
         self.missing.setObjectName("missing")
-        self.start_again = QPushButton(self.tr("Start again"))
+        self.start_again = KioskButton(self.tr("Start again"))
         self.start_again.setFont(_font(self.start_again, 24))
         self.start_again.clicked.connect(self.clear_dots)
-        self.submit_button = QPushButton(self.tr("Submit my dots"))
+        self.submit_button = KioskButton(self.tr("Submit my dots"))
         self.submit_button.setObjectName("primary")
         self.submit_button.setFont(_font(self.submit_button, 28, True))
-        self.submit_button.setMinimumHeight(76)
+        self.submit_button.setMinimumHeight(64)
         self.submit_button.clicked.connect(self.submit)
         bottom.addWidget(self.missing, 1)
         bottom.addWidget(self.start_again)
@@ -263,7 +312,7 @@ class DotVotingWindow(QWidget):
         title = self._label(self.tr("Thank you — your dots are recorded."), 52, True)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
-        self.next_button = QPushButton(self.tr("Next person"))
+        self.next_button = KioskButton(self.tr("Next person"))
         self.next_button.setFont(_font(self.next_button, 28))
         self.next_button.clicked.connect(self.next_voter)
         layout.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignCenter)
@@ -274,13 +323,26 @@ class DotVotingWindow(QWidget):
     # -- state -----------------------------------------------------------------------------
 
     def current_page(self) -> str:
-        return "thanks" if self.stack.currentWidget() is self.thanks_page else "vote"
+        current = self.stack.currentWidget()
+        if current is self.language_page:
+            return "language"
+        return "thanks" if current is self.thanks_page else "vote"
 
     def next_voter(self) -> None:
-        """A clean sheet with the list as it stands now."""
+        """A clean sheet with the list as it stands now (after the language choice)."""
         self.thanks_timer.stop()
         if self.store.closed:
             return  # the window outlived its database
+        self._fill()
+        if self.ask_language:
+            self.stack.setCurrentWidget(self.language_page)
+            self.language_page.setFocus()
+            return
+        self.stack.setCurrentWidget(self.vote_page)
+        if self.rows:
+            self.rows[0].setFocus()
+
+    def _fill(self) -> None:
         self.code.clear()
         for row in self.rows:
             row.deleteLater()
@@ -288,19 +350,22 @@ class DotVotingWindow(QWidget):
         while self.list_layout.count():
             self.list_layout.takeAt(0)
         for item in advice.votable_items(self.store, self.pack):
-            row = DotRow(item, self.pack.dot_cap)
+            row = DotRow(item, self.pack.dot_cap, lang=self.lang)
             row.changed.connect(self._update)
-            row.step.connect(lambda step, r=row: self._move(r, step))
+            row.step.connect(self._mover(row))
+            row.enter.connect(self.submit)
             self.list_layout.addWidget(row)
             self.rows.append(row)
         if not self.rows:
             self.list_layout.addWidget(self._label(self.tr("There is no advice to vote on "
                                                            "yet."), 26, colour=MUTED))
         self.list_layout.addStretch(1)
-        self.stack.setCurrentWidget(self.vote_page)
         self._update()
-        if self.rows:
-            self.rows[0].setFocus()
+
+    def _mover(self, row: DotRow) -> Callable[[int], None]:
+        def move(step: int) -> None:
+            self._move(row, step)
+        return move
 
     def _move(self, row: DotRow, step: int) -> None:
         index = self.rows.index(row) + step
@@ -361,7 +426,8 @@ class DotVotingWindow(QWidget):
         try:
             rows = advice.cast_dots(self.store, self.pack, site=self.site,
                                     allocations=self.allocation(),
-                                    participant_id=participant_id, source="kiosk")
+                                    participant_id=participant_id, source="kiosk",
+                                    lang=self.lang)
         except advice.DuplicateSheetError:
             self.missing.setText(self.tr("Code {code} has already put their dots. Ask the "
                                          "facilitator if you want to change them.")
@@ -381,3 +447,25 @@ class DotVotingWindow(QWidget):
     def leave(self) -> None:
         self.close()
         self.left.emit()
+
+    def request_leave(self) -> None:
+        """Ctrl+Shift+X: leave, behind the facilitator's PIN."""
+        if self.stack.currentWidget() is not self.pin_gate:
+            self._before_pin = self.stack.currentWidget()
+        self.pin_gate.ask(self.tr("Enter the PIN to close the dot voting screen."))
+        self.stack.setCurrentWidget(self.pin_gate)
+        self.pin_gate.setFocus()
+
+    def _pin_cancelled(self) -> None:
+        self.stack.setCurrentWidget(self._before_pin)
+        if self._before_pin is self.vote_page and self.rows:
+            self.rows[0].setFocus()
+
+    def show_kiosk(self) -> None:
+        """Full screen on the screen the window is on, whatever its resolution."""
+        screen = self.screen()
+        if screen is not None:
+            self.setGeometry(screen.geometry())
+        self.showFullScreen()
+        self.raise_()
+        self.activateWindow()

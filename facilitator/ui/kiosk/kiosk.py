@@ -12,6 +12,7 @@ facilitator's page in the main window that opens, locks and closes it.
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,18 +24,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from facilitator.core import ballots, participants
+from facilitator.core import ballots, held, participants
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
 from facilitator.ui.common.errors import show_error
 from facilitator.ui.common.palette import INK, MUTED, PANEL, YELLOW
+from facilitator.ui.kiosk.kiosk_language import ChosenLanguage, language_page
 from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     CARD,
     EMPTY,
@@ -43,19 +44,27 @@ from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     _font,
     _voting_open,
 )
+from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
 from facilitator.ui.kiosk.ranking_board import RankingBoard  # noqa: F401 - re-exported
 
 
-class KioskWindow(QWidget):
+class KioskWindow(ChosenLanguage, QWidget):
     """The participant's full-screen ballot window for one site and workshop.
 
-    Facilitator keys: Ctrl+Shift+L locks or unlocks it, Ctrl+Shift+X leaves it.
+    Facilitator keys, each behind the facilitator's PIN: Ctrl+Shift+L locks or unlocks
+    it, Ctrl+Shift+X leaves it. A second ballot for a code that has voted is held for
+    the facilitator (``core.held``), never decided here. Enter and Space press the
+    focused button.
 
-    Signals: ballot_cast(str record_id), lock_changed(bool locked), voting_closed(),
-    left() — the facilitator closed the kiosk.
+    ``ask_language``: each ballot starts with a Cymraeg / English choice (the app's
+    kiosk always asks); the ballot is then in that language and records it.
+
+    Signals: ballot_cast(str record_id), ballot_held(str held id), lock_changed(bool
+    locked), voting_closed(), left() — the facilitator closed the kiosk.
     """
 
     ballot_cast = Signal(str)
+    ballot_held = Signal(str)
     lock_changed = Signal(bool)
     voting_closed = Signal()
     left = Signal()
@@ -64,14 +73,19 @@ class KioskWindow(QWidget):
 
     def __init__(self, store: Store, pack: SessionPack, site: str, workshop: int, *,
                  rng: random.Random | None = None, parent: QWidget | None = None,
-                 confirm_replace: Callable[[QWidget, str], bool] | None = None) -> None:
+                 ask_language: bool = False) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.store = store
-        self.pack = pack
+        from facilitator.ui.common import language
+
+        self.lang = language.current()
+        self.base_pack = pack
+        self.pack = pack.localised(self.lang)
+        self.ask_language = ask_language
+        self.rng = rng
         self.site = site
         self.workshop = workshop
         self.locked = False
-        self.confirm_replace = confirm_replace or ask_facilitator_to_replace
         self._pending: tuple[list[str], str | None, str] | None = None
         self._before_lock = "ballot"
         self.setObjectName("kiosk")
@@ -82,20 +96,16 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.pages: dict[str, QWidget] = {}
-        self.board = RankingBoard(pack, rng)
-        self._build_ballot()
-        self._build_confirm()
-        self._build_thanks()
-        self._build_message("locked", self.tr("This screen is paused"),
-                            self.tr("The facilitator will unlock it in a moment."))
-        self._build_message("closed", self.tr("Voting has closed"),
-                            self.tr("Thank you for taking part."))
-        self.board.changed.connect(self._update_submit)
+        self.pages["language"] = language_page(self.choose_language)
+        self.stack.addWidget(self.pages["language"])
+        self._build_pin()
+        self._build_in_language()
         self.thanks_timer = QTimer(self)
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(self.THANKS_MS)
         self.thanks_timer.timeout.connect(self.next_ballot)
-        for keys, slot in (("Ctrl+Shift+L", self.toggle_lock), ("Ctrl+Shift+X", self.leave)):
+        for keys, slot in (("Ctrl+Shift+L", self.request_lock),
+                           ("Ctrl+Shift+X", self.request_leave)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
@@ -105,6 +115,37 @@ class KioskWindow(QWidget):
             self.show_closed()
 
     # -- pages ----------------------------------------------------------------------------
+
+    def _build_in_language(self) -> None:
+        """The ballot's pages in ``self.lang`` (again, after the participant chose)."""
+        for name in [n for n in self.pages if n not in ("language", "pin")]:
+            page = self.pages.pop(name)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.setWindowTitle(self.tr("Facilitator — ballot kiosk"))
+        self.board = RankingBoard(self.pack, self.rng, lang=self.lang)
+        self._build_ballot()
+        self._build_confirm()
+        self._build_thanks()
+        self._build_message("locked", self.tr("This screen is paused"),
+                            self.tr("The facilitator will unlock it in a moment."))
+        self._build_message("closed", self.tr("Voting has closed"),
+                            self.tr("Thank you for taking part."))
+        self.board.changed.connect(self._update_submit)
+        self._thank()
+        self._update_submit()
+
+    def _first_page(self) -> str:
+        return "language" if self.ask_language else "ballot"
+
+    def choose_language(self, lang: str) -> None:
+        """The participant chose Cymraeg or English: their ballot in that language."""
+        if lang != self.lang:
+            self.lang = lang
+            self.pack = self.base_pack.localised(lang)
+            self._build_in_language()
+        self.board.new_ballot()
+        self.show_page("ballot")
 
     def _page(self, name: str) -> QVBoxLayout:
         page = QWidget()
@@ -158,10 +199,10 @@ class KioskWindow(QWidget):
         bottom = QHBoxLayout()
         self.missing = self._label("", 28, True, YELLOW)
         self.missing.setObjectName("missing")
-        self.start_again = QPushButton(self.tr("Start again"))
+        self.start_again = KioskButton(self.tr("Start again"))
         self.start_again.setFont(_font(self.start_again, 26))
         self.start_again.clicked.connect(self.board.new_ballot)
-        self.submit = QPushButton(self.tr("Submit my ranking"))
+        self.submit = KioskButton(self.tr("Submit my ranking"))
         self.submit.setObjectName("primary")
         self.submit.setFont(_font(self.submit, 30, True))
         self.submit.setMinimumHeight(78)
@@ -202,10 +243,10 @@ class KioskWindow(QWidget):
         layout.addLayout(grid)
         layout.addStretch(2)
         buttons = QHBoxLayout()
-        self.change_button = QPushButton(self.tr("Go back and change it"))
+        self.change_button = KioskButton(self.tr("Go back and change it"))
         self.change_button.setFont(_font(self.change_button, 28))
         self.change_button.clicked.connect(lambda: self.show_page("ballot"))
-        self.cast_button = QPushButton(self.tr("Yes, cast my vote"))
+        self.cast_button = KioskButton(self.tr("Yes, cast my vote"))
         self.cast_button.setObjectName("primary")
         self.cast_button.setFont(_font(self.cast_button, 32, True))
         self.cast_button.setMinimumHeight(84)
@@ -218,15 +259,14 @@ class KioskWindow(QWidget):
     def _build_thanks(self) -> None:
         layout = self._page("thanks")
         layout.addStretch(2)
-        heading = self._label(self.tr("Thank you — your vote is recorded"), 64, True)
-        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(heading)
-        sub = self._label(self.tr("The screen is ready for the next person."), 32,
-                          colour=MUTED)
-        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(sub)
+        self.thanks_heading = self._label("", 64, True)
+        self.thanks_heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.thanks_heading)
+        self.thanks_sub = self._label("", 32, colour=MUTED)
+        self.thanks_sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.thanks_sub)
         layout.addSpacing(24)
-        self.next_button = QPushButton(self.tr("Next person: start a new ballot"))
+        self.next_button = KioskButton(self.tr("Next person: start a new ballot"))
         self.next_button.setObjectName("primary")
         self.next_button.setFont(_font(self.next_button, 30, True))
         self.next_button.clicked.connect(self.next_ballot)
@@ -244,6 +284,15 @@ class KioskWindow(QWidget):
         layout.addWidget(body)
         layout.addStretch(3)
 
+    def _build_pin(self) -> None:
+        self.pin_gate = PinGate(self.store)
+        self.stack.addWidget(self.pin_gate)
+        self.pages["pin"] = self.pin_gate
+        self.pin_gate.accepted.connect(self._pin_accepted)
+        self.pin_gate.cancelled.connect(self._pin_cancelled)
+        self._pin_action: Callable[[], None] | None = None
+        self._before_pin = "ballot"
+
     # -- flow ------------------------------------------------------------------------------
 
     def current_page(self) -> str:
@@ -258,6 +307,8 @@ class KioskWindow(QWidget):
             self.cast_button.setFocus()
         elif name == "thanks":
             self.next_button.setFocus()
+        elif name == "pin":
+            self.pin_gate.setFocus()
 
     def _update_submit(self) -> None:
         left = self.board.unplaced()
@@ -275,14 +326,10 @@ class KioskWindow(QWidget):
     def next_ballot(self) -> None:
         """A clean ballot: new card order, no code, nothing of the previous person."""
         self.thanks_timer.stop()
-        self._pending = None
-        self.board.new_ballot()
-        self.code.clear()
-        for row in self.confirm_rows:
-            row.clear()
-        self.confirm_who.clear()
-        if not self.locked and self.current_page_or_none() not in ("closed",):
-            self.show_page("ballot")
+        self._clear_ballot()
+        self._thank()
+        if not self.locked and self.current_page_or_none() not in ("closed", "pin"):
+            self.show_page(self._first_page())
 
     def current_page_or_none(self) -> str | None:
         return self.current_page() if self.stack.currentWidget() is not None else None
@@ -321,46 +368,69 @@ class KioskWindow(QWidget):
             return
         ranking, participant_id, code = self._pending
         try:
-            record = self._cast(ranking, participant_id, replace=False)
+            outcome = self._cast_or_hold(ranking, participant_id, code)
         except ballots.VotingClosedError:
             self.show_closed()
             return
-        except ballots.DuplicateBallotError:
-            if not self.confirm_replace(self, code):
-                self.show_page("ballot")
-                self.missing.setText(self.tr("Not recorded: code {code} has already "
-                                             "voted, and the earlier ballot was kept.")
-                                     .format(code=code))
-                return
-            try:
-                record = self._cast(ranking, participant_id, replace=True)
-            except FacilitatorError as exc:
-                show_error(self, exc)
-                return
         except FacilitatorError as exc:
+            self.next_ballot()  # nothing of this person stays for the next one
             show_error(self, exc)
             return
+        self._clear_ballot()
+        if isinstance(outcome, held.HeldBallot):
+            # Whoever typed the code cannot replace anyone's vote: the facilitator decides.
+            self.thanks_heading.setText(self.tr("Thank you — the facilitator will check "
+                                                "your ballot"))
+            self.thanks_sub.setText(self.tr("This code has voted before. Your new ballot "
+                                            "is kept aside until the facilitator has "
+                                            "spoken with you."))
+        else:
+            self._thank()
+        self.show_page("thanks")
+        self.thanks_timer.start()
+        if isinstance(outcome, held.HeldBallot):
+            self.ballot_held.emit(outcome.id)
+        else:
+            self.ballot_cast.emit(str(outcome["id"]))
+
+    def _cast_or_hold(self, ranking: list[str], participant_id: str | None,
+                      code: str) -> dict[str, Any] | held.HeldBallot:
+        """Count the ballot, or hold it for the facilitator when this code has already
+        cast a different one (the same queue phone ballots join)."""
+        try:
+            return ballots.cast_ballot(self.store, self.pack, site=self.site,
+                                       workshop=self.workshop, ranking=ranking,
+                                       participant_id=participant_id, source="kiosk",
+                                       lang=self.lang)
+        except ballots.DuplicateBallotError:
+            assert participant_id is not None
+            return held.hold(self.store, record_id=held.held_id(uuid.uuid4().hex),
+                             kind="ranking", site=self.site, workshop=self.workshop,
+                             participant_id=participant_id, code=code, choice=ranking,
+                             source="kiosk", lang=self.lang)
+
+    def _thank(self) -> None:
+        self.thanks_heading.setText(self.tr("Thank you — your vote is recorded"))
+        self.thanks_sub.setText(self.tr("The screen is ready for the next person."))
+
+    def _clear_ballot(self) -> None:
+        """Nothing of the person before: no code, no cards, no order, no message."""
         self._pending = None
         self.board.new_ballot()
         self.code.clear()
         for row in self.confirm_rows:
             row.clear()
-        self.show_page("thanks")
-        self.thanks_timer.start()
-        self.ballot_cast.emit(str(record["id"]))
-
-    def _cast(self, ranking: list[str], participant_id: str | None, *,
-              replace: bool) -> dict[str, Any]:
-        return ballots.cast_ballot(self.store, self.pack, site=self.site,
-                                   workshop=self.workshop, ranking=ranking,
-                                   participant_id=participant_id, source="kiosk",
-                                   replace=replace)
+        self.confirm_who.clear()
+        self._update_submit()
 
     # -- facilitator -----------------------------------------------------------------------
 
     def set_locked(self, locked: bool) -> None:
         if locked == self.locked:
             return
+        if self.current_page() == "pin":
+            self._pin_cancelled()
+        self.pin_gate.reset_tries()
         if locked:
             self._before_lock = self.current_page()
             self.locked = True
@@ -369,11 +439,48 @@ class KioskWindow(QWidget):
             self.locked = False
             open_now = _voting_open(self.store, self.site, self.workshop)
             self.show_page(self._before_lock if open_now and self._before_lock != "closed"
-                           else ("ballot" if open_now else "closed"))
+                           else (self._first_page() if open_now else "closed"))
         self.lock_changed.emit(locked)
 
     def toggle_lock(self) -> None:
+        """From the console (the facilitator is there): no PIN asked."""
         self.set_locked(not self.locked)
+
+    def _ask_pin(self, purpose: str, action: Callable[[], None]) -> None:
+        current = self.current_page()
+        if current != "pin":
+            self._before_pin = current
+        self._pin_action = action
+        self.pin_gate.ask(purpose)
+        self.show_page("pin")
+
+    def request_lock(self) -> None:
+        """Ctrl+Shift+L at the kiosk: lock or unlock, behind the facilitator's PIN."""
+        if self.locked:
+            self._ask_pin(self.tr("Enter the PIN to unlock this screen."),
+                          lambda: self.set_locked(False))
+        else:
+            self._ask_pin(self.tr("Enter the PIN to lock this screen."),
+                          lambda: self.set_locked(True))
+
+    def request_leave(self) -> None:
+        """Ctrl+Shift+X at the kiosk: leave it, behind the facilitator's PIN."""
+        self._ask_pin(self.tr("Enter the PIN to close the kiosk."), self.leave)
+
+    def _pin_accepted(self) -> None:
+        action, self._pin_action = self._pin_action, None
+        self._leave_pin()
+        if action is not None:
+            action()
+
+    def _pin_cancelled(self) -> None:
+        self._pin_action = None
+        self._leave_pin()
+
+    def _leave_pin(self) -> None:
+        if self.current_page() == "pin":
+            self.stack.setCurrentWidget(self.pages[self._before_pin])
+            self.show_page(self._before_pin)
 
     def show_closed(self) -> None:
         """Voting ended: nothing in progress stays on screen."""
@@ -386,7 +493,7 @@ class KioskWindow(QWidget):
     def voting_reopened(self) -> None:
         if self.current_page() == "closed" and not self.locked:
             self.next_ballot()
-            self.show_page("ballot")
+            self.show_page(self._first_page())
 
     def leave(self) -> None:
         self.close()
@@ -402,6 +509,8 @@ class KioskWindow(QWidget):
         self.activateWindow()
         if self.current_page() == "ballot":
             self.board.setFocus()
+        elif self.current_page() == "language":
+            self.pages["language"].setFocus()
 
 
 def ask_facilitator_to_replace(parent: QWidget, code: str) -> bool:

@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.core import ballots
+from facilitator.core import ballots, held
 from facilitator.core.pack import SessionPack
-from facilitator.core.store import Store
+from facilitator.core.store import Change, Store
+from facilitator.ui.kiosk.held_view import HeldBallotsView
 from facilitator.ui.kiosk.kiosk import KioskWindow
 from facilitator.ui.kiosk.kiosk_style import _font, _voting_open
+from facilitator.ui.kiosk.pin_gate import ensure_pin
 
 
 class KioskControlPanel(QWidget):
@@ -42,7 +44,8 @@ class KioskControlPanel(QWidget):
             "Open a full-screen kiosk where participants rank the six use cases, one after "
             "another. Each ballot starts with the cards in a new random order and shows "
             "nothing of the previous one. In the kiosk, Ctrl+Shift+L locks or unlocks it "
-            "and Ctrl+Shift+X leaves it."))
+            "and Ctrl+Shift+X leaves it; both ask for the facilitator's PIN. A second "
+            "ballot for a code that has voted is held here for your decision."))
         explain.setWordWrap(True)
         layout.addWidget(explain)
         form = QHBoxLayout()
@@ -82,6 +85,8 @@ class KioskControlPanel(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        self.held = HeldBallotsView(store, pack)
+        layout.addWidget(self.held)
         layout.addStretch(1)
         self.site_box.currentIndexChanged.connect(self.refresh)
         self.workshop_box.currentIndexChanged.connect(self.refresh)
@@ -95,7 +100,13 @@ class KioskControlPanel(QWidget):
     def workshop(self) -> int:
         return int(self.workshop_box.currentData())
 
+    def store_changed(self, change: Change) -> None:
+        self.held.store_changed(change)
+
     def refresh(self, *_args: object) -> None:
+        if self.store.closed:
+            return
+        self.held.show_for(self.site, self.workshop)
         open_now = _voting_open(self.store, self.site, self.workshop)
         self.state_label.setText(
             (self.tr("● Voting is open for {site}, workshop {n}.") if open_now
@@ -109,20 +120,25 @@ class KioskControlPanel(QWidget):
         self.lock_button.setText(self.tr("&Unlock kiosk") if kiosk and kiosk.locked
                                  else self.tr("&Lock kiosk"))
 
-    def open_kiosk(self) -> KioskWindow:
-        """Open (or bring back) the kiosk; voting opens with it if it was closed."""
+    def open_kiosk(self) -> KioskWindow | None:
+        """Open (or bring back) the kiosk; voting opens with it if it was closed. None if
+        the facilitator declined to set a PIN."""
         if self.kiosk is not None and (self.kiosk.site, self.kiosk.workshop) != (
                 self.site, self.workshop):
             self.kiosk.close()
             self.kiosk.deleteLater()
             self.kiosk = None
+        if not ensure_pin(self, self.store):
+            return self.kiosk
         if not _voting_open(self.store, self.site, self.workshop):
             ballots.set_voting(self.store, self.site, self.workshop, True)
         if self.kiosk is None:
             # Owned by this page, but a window of its own (full screen).
+            # Each ballot starts with the participant's Cymraeg / English choice.
             self.kiosk = KioskWindow(self.store, self.pack, self.site, self.workshop,
-                                     parent=self)
+                                     parent=self, ask_language=True)
             self.kiosk.lock_changed.connect(self.refresh)
+            self.kiosk.ballot_held.connect(self.refresh)
             self.kiosk.left.connect(self._kiosk_left)
             self.kiosk_opened.emit(self.kiosk)
         self.kiosk.voting_reopened()
@@ -141,10 +157,14 @@ class KioskControlPanel(QWidget):
     def toggle_voting(self) -> None:
         open_now = _voting_open(self.store, self.site, self.workshop)
         if open_now:
-            answer = QMessageBox.question(
-                self, self.tr("Close voting"),
-                self.tr("Close voting for this workshop? The kiosk stops taking ballots "
-                        "and shows “Voting has closed”. You can open voting again later."))
+            question = self.tr("Close voting for this workshop? The kiosk stops taking "
+                               "ballots and shows “Voting has closed”. You can open voting "
+                               "again later.")
+            if any(h.workshop == self.workshop for h in held.pending(self.store, self.site)):
+                question += "\n\n" + self.tr("Ballots are still held for your decision: "
+                                              "decide them first, or open voting again "
+                                              "later to count them.")
+            answer = QMessageBox.question(self, self.tr("Close voting"), question)
             if answer != QMessageBox.StandardButton.Yes:
                 return
         ballots.set_voting(self.store, self.site, self.workshop, not open_now)

@@ -17,21 +17,19 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, Q
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from facilitator.core.pack import SessionPack
-from facilitator.ui.console.audience import (
+from facilitator.ui.common.palette import (
     BACKGROUND,
-    GREEN,
     INK,
     MUTED,
-    ORANGE,
     PANEL,
-    PURPLE,
+    POSITION_COLOURS,
+    RANK_BAR,
     SKY,
-    VERMILLION,
     YELLOW,
+    acceptability,
+    ink_on,
 )
 
-# Places 1st..6th, in Okabe–Ito order; each segment is also numbered and in order.
-POSITION_COLOURS = (GREEN, SKY, YELLOW, ORANGE, VERMILLION, PURPLE)
 DESIGN_WIDTH = 1920
 DESIGN_HEIGHT = 1080
 
@@ -281,7 +279,7 @@ class ResultsChart(QWidget):
         painter.drawText(QRectF(order_x, y, order_w, header_h), left, tr("Place by method"))
         y += header_h + 6 * s
         row_h = (height - header_h - 40 * s) / max(1, len(self.rows))
-        # The scale: 6 (least acceptable) at the left edge, 1 (most) at the right.
+        # The scale, as in the PDF: 6 (least acceptable) at the left, 1 (most) at the right.
         for i, row in enumerate(self.rows):
             top = y + i * row_h
             if i % 2 == 0:
@@ -298,9 +296,9 @@ class ResultsChart(QWidget):
             track = bar_w - value_w
             painter.fillRect(QRectF(bar_x, middle - bar_h / 2, track, bar_h),
                              QColor("#2A323C"))
-            length = track * (6 - row.mean_rank) / 5 if row.mean_rank <= 6 else 0
+            length = track * acceptability(row.mean_rank, len(row.positions) or 6)
             painter.fillRect(QRectF(bar_x, middle - bar_h / 2, max(2 * s, length), bar_h),
-                             QColor(SKY))
+                             QColor(RANK_BAR))
             painter.setPen(QColor(INK))
             painter.setFont(self._font(34, True))
             painter.drawText(QRectF(bar_x + max(2 * s, length) + 12 * s, top, value_w, row_h),
@@ -341,7 +339,7 @@ class ResultsChart(QWidget):
             rect = QRectF(left, middle - height / 2, seg, height)
             painter.fillRect(rect, QColor(POSITION_COLOURS[place]))
             if seg >= 26 * s:
-                painter.setPen(QColor("#000000"))
+                painter.setPen(QColor(ink_on(POSITION_COLOURS[place])))
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
             left += seg
         painter.setPen(QPen(QColor(BACKGROUND), max(1.0, 2 * s)))
@@ -354,7 +352,7 @@ class ResultsChart(QWidget):
         for place in range(6):
             rect = QRectF(x + place * box, y, box - 4 * s, 28 * s)
             painter.fillRect(rect, QColor(POSITION_COLOURS[place]))
-            painter.setPen(QColor("#000000"))
+            painter.setPen(QColor(ink_on(POSITION_COLOURS[place])))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
                              tr("{n}th").format(n=place + 1) if place > 2 else
                              (tr("1st"), tr("2nd"), tr("3rd"))[place])

@@ -1,8 +1,9 @@
 """The facilitator's results page, and the reveal on the audience screen.
 
 The page asks core for ``analysis.results`` (by site, roster or derived variable, and
-workshop), shows the chosen group in the DESIGN §7 chart, and puts the same chart on
-the projector only when the facilitator presses "Show on audience screen".
+workshop) and shows the chosen group in the DESIGN §7 chart, methods and all. Only when
+the facilitator presses "Show on audience screen" does the room see it, as a reveal:
+the use cases in order and n, nothing else.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from facilitator.core.store import Change, Store
 from facilitator.ui.common.errors import show_error
 from facilitator.ui.console.audience import AudienceWindow
 from facilitator.ui.results.results_chart import ResultsChart
+from facilitator.ui.results.reveal_chart import RevealChart
 
 WATCHED = frozenset({"ballots", "participants"})
 
@@ -45,7 +47,7 @@ class ResultsPanel(QWidget):
         self.store = store
         self.pack = pack
         self.audience: AudienceWindow | None = None
-        self.audience_chart: ResultsChart | None = None
+        self.audience_chart: RevealChart | None = None
         self.groups: list[dict[str, Any]] = []
         self.setObjectName("results_panel")
 
@@ -59,13 +61,14 @@ class ResultsPanel(QWidget):
             self.by_box.addItem(self.tr(derived.label), derived.id)
         self.workshop_box = QComboBox()
         self.workshop_box.setObjectName("results_workshop")
-        self.workshop_box.addItem(self.tr("All workshops"), None)
+        # Never all workshops pooled: without a choice, the latest one with ballots.
+        self.workshop_box.addItem(self.tr("Latest workshop"), None)
         for workshop in pack.workshops:
             self.workshop_box.addItem(self.tr("Workshop {n}").format(n=workshop.number),
                                       workshop.number)
         self.group_box = QComboBox()
         self.group_box.setObjectName("results_group")
-        self.group_box.setMinimumContentsLength(24)
+        self.group_box.setMinimumContentsLength(18)
         self.reveal_button = QPushButton(self.tr("&Show on audience screen"))
         self.reveal_button.setObjectName("reveal_button")
         self.reveal_button.setCheckable(True)
@@ -90,11 +93,16 @@ class ResultsPanel(QWidget):
             controls.addWidget(label)
             controls.addWidget(box)
         controls.addStretch(1)
-        controls.addWidget(self.on_air)
-        controls.addWidget(self.reveal_button)
+        # The reveal on a row of its own: "on the audience screen" must not widen the page
+        # past a laptop's screen (it made the window 1295 px at least).
+        reveal = QHBoxLayout()
+        reveal.addWidget(self.on_air)
+        reveal.addStretch(1)
+        reveal.addWidget(self.reveal_button)
         self.chart = ResultsChart(pack)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addLayout(reveal)
         layout.addWidget(self.summary)
         layout.addWidget(self.chart, 1)
 
@@ -129,6 +137,7 @@ class ResultsPanel(QWidget):
             show_error(self, exc)
             return
         self.groups = list(report["groups"])
+        self.counted_workshop = report.get("workshop")
         wanted = self.group_box.currentData()
         self.group_box.blockSignals(True)
         self.group_box.clear()
@@ -153,9 +162,9 @@ class ResultsPanel(QWidget):
         return self.groups[index] if 0 <= index < len(self.groups) else None
 
     def context(self) -> str:
-        workshop = self.workshop
+        workshop = self.workshop or getattr(self, "counted_workshop", None)
         return self.tr("Workshop {n}").format(n=workshop) if workshop else \
-            self.tr("All workshops")
+            self.tr("Latest workshop")
 
     def _show_group(self, *_args: object) -> None:
         group = self.current_group()
@@ -187,7 +196,8 @@ class ResultsPanel(QWidget):
         self.audience = audience
         self.audience_chart = None
         if audience is not None:
-            self.audience_chart = ResultsChart(self.pack)
+            # The room sees the order and n only; methods stay on this page.
+            self.audience_chart = RevealChart(self.pack)
             self.audience_chart.setObjectName("audienceResultsChart")
             audience.set_results_widget(self.audience_chart)
             audience.display_changed.connect(self._sync_reveal)

@@ -71,8 +71,10 @@ def confirm_erasure(parent: QWidget, code: str) -> bool:
     box.setWindowTitle(tr("Erase a participant"))
     box.setText(tr("Erase {code}'s details for good?").format(code=code))
     box.setInformativeText(tr(
-        "Their demographic details (gender, age, ethnicity, area, grade and the rest) are "
-        "removed for good. Only an anonymous tombstone stays, the code and site, so that "
+        "Their demographic details (gender, age, ethnicity, area, grade and the rest) and "
+        "the words of every note, quote and advice attributed to them are removed for "
+        "good, here and in this laptop's snapshots. Only an anonymous tombstone stays, "
+        "the code and site, so that "
         "no other laptop brings them back in a merge. They are also withdrawn: their "
         "ballots and quotes leave every report and export.\n\n"
         "This cannot be undone."))
@@ -113,6 +115,7 @@ class CheckInPanel(QWidget):
         self.store = store
         self.pack = pack
         self._rows: list[dict[str, Any]] = []
+        self._empty_banner = False
         self._present: dict[str, bool] = {}
         self.setObjectName("checkin")
 
@@ -264,6 +267,10 @@ class CheckInPanel(QWidget):
             self.feedback.setText(tr("No participants for {site} yet. Import the recruiter's "
                                      "list first: File → Import → Participants.").format(
                 site=self.site_box.currentText()))
+            self._empty_banner = True
+        elif self._empty_banner and self._rows:
+            self.feedback.clear()  # an import (or a merge) has brought people in
+            self._empty_banner = False
 
     def _fill_row(self, row: int, person: dict[str, Any]) -> None:
         gone = bool(person["withdrawn"] or person["erased"])
@@ -329,9 +336,19 @@ class CheckInPanel(QWidget):
                 self.table.selectRow(0)
 
     def tick_first_match(self) -> None:
-        """Enter in the search box: the selected (first) match is here."""
+        """Enter in the search box: the one participant the code names is here. A code
+        that matches several asks which one: nobody is ticked by guesswork."""
         person = self.selected()
         code = self.search.text().strip()
+        exact = [p for p in self._rows if str(p["code"]).casefold() == code.casefold()]
+        if code and len(exact) == 1:
+            person = exact[0]
+        elif code and len(self._rows) > 1:
+            self.feedback.setText(tr("{n} participants match “{code}”: choose one with ↑ ↓ "
+                                     "and press Space, or type more of the code.").format(
+                n=len(self._rows), code=code))
+            self._into_table()
+            return
         if person is None:
             self.feedback.setText(tr("No participant at {site} has a code like “{code}”.")
                                   .format(site=self.site_box.currentText(), code=code)

@@ -1,4 +1,5 @@
-"""First-launch venue setup: which site, which workshop today, the tables, rehearsal."""
+"""Venue set-up: which site (always chosen, never assumed), which workshop today, the
+tables, this laptop, rehearsal, and the facilitator's PIN that guards the kiosks."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ class VenueSetupDialog(QDialog):
     def __init__(self, pack: SessionPack, current: VenueSettings | None = None,
                  rehearsal: bool = False, parent: QWidget | None = None, *,
                  laptop: venue.LaptopSettings | None = None,
-                 note_taker: bool = False) -> None:
+                 note_taker: bool = False, pin_set: bool = False) -> None:
         super().__init__(parent)
         self.pack = pack
         self.setWindowTitle(self.tr("Set up this venue"))
@@ -49,6 +50,10 @@ class VenueSetupDialog(QDialog):
         layout.addWidget(intro)
         form = QFormLayout()
         self.site_combo = QComboBox()
+        self.site_combo.setObjectName("site")
+        if current is None:
+            # Never assume a site: notes and votes filed under the wrong one are hard to move.
+            self.site_combo.addItem(self.tr("Choose the site…"), None)
         for site in pack.sites:
             self.site_combo.addItem(site.name, site.id)
         self.workshop_combo = QComboBox()
@@ -100,6 +105,27 @@ class VenueSetupDialog(QDialog):
             "Rehearsal: practise with a separate database (nothing mixes with real data)"))
         self.rehearsal_check.setChecked(rehearsal)
         form.addRow("", self.rehearsal_check)
+        self.pin_set = pin_set
+        self.pin_edit = QLineEdit()
+        self.pin_edit.setObjectName("pin")
+        self.pin_again = QLineEdit()
+        self.pin_again.setObjectName("pin_again")
+        for edit in (self.pin_edit, self.pin_again):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setMaxLength(venue.PIN_DIGITS[1])
+            edit.setMaximumWidth(160)
+        self.pin_edit.setPlaceholderText(self.tr("unchanged") if pin_set
+                                         else self.tr("4 to 8 digits"))
+        pin_row = QHBoxLayout()
+        pin_row.addWidget(self.pin_edit)
+        pin_row.addWidget(QLabel(self.tr("again:")))
+        pin_row.addWidget(self.pin_again)
+        pin_row.addStretch(1)
+        pin_label = QLabel(self.tr("Facilitator &PIN:"))
+        pin_label.setBuddy(self.pin_edit)
+        pin_label.setToolTip(self.tr("Asked at a kiosk before it can be locked, unlocked or "
+                                     "left. Participants never see it."))
+        form.addRow(pin_label, pin_row)
         layout.addLayout(form)
         self.error_label = QLabel("")
         self.error_label.setStyleSheet("color: #A03A00; font-weight: bold;")
@@ -149,6 +175,9 @@ class VenueSetupDialog(QDialog):
     def _site_changed(self) -> None:
         if self._tables_edited:
             return
+        if self.site_combo.currentData() is None:
+            self._set_tables(())
+            return
         site = self.pack.site(self.site_combo.currentData())
         self._set_tables(site.tables or (self.tr("Table 1"), self.tr("Table 2")))
 
@@ -184,7 +213,7 @@ class VenueSetupDialog(QDialog):
         return tuple(self.table_list.item(i).text() for i in range(self.table_list.count()))
 
     def settings(self) -> VenueSettings:
-        return VenueSettings(str(self.site_combo.currentData()),
+        return VenueSettings(str(self.site_combo.currentData() or ""),
                              int(self.workshop_combo.currentData() or 0), self.table_names())
 
     def rehearsal(self) -> bool:
@@ -214,11 +243,36 @@ class VenueSetupDialog(QDialog):
     def note_taker(self) -> bool:
         return self.note_taker_check.isChecked()
 
-    def accept(self) -> None:
+    def pin(self) -> str | None:
+        """The new facilitator PIN, or None to keep the one set."""
+        text = self.pin_edit.text().strip()
+        return text or None
+
+    def _problem(self) -> str:
+        if self.site_combo.currentData() is None:
+            return self.tr("Choose the site this laptop is at.")
         try:
             venue.validate(self.pack, self.settings())
         except SettingsError as exc:
-            self.error_label.setText(exc.message)
+            return exc.message
+        pin = self.pin()
+        if pin is None:
+            if not self.pin_set and not self.note_taker():
+                return self.tr("Choose a facilitator PIN (4 to 8 digits): the kiosks ask "
+                               "for it before they can be locked or left.")
+            return ""
+        try:
+            venue.validate_pin(pin)
+        except SettingsError as exc:
+            return exc.message
+        if self.pin_again.text().strip() != pin:
+            return self.tr("The two PINs differ: type the same PIN twice.")
+        return ""
+
+    def accept(self) -> None:
+        problem = self._problem()
+        if problem:
+            self.error_label.setText(problem)
             self.error_label.show()
             return
         super().accept()
