@@ -19,6 +19,7 @@ from facilitator.core.store import Store
 from facilitator.ui.kiosk.held_view import HeldBallotsView
 from facilitator.ui.kiosk.kiosk import KioskWindow, RankingBoard
 from facilitator.ui.kiosk.kiosk_control import KioskControlPanel
+from facilitator.ui.kiosk.kiosk_language import language_buttons
 
 ROSTER = (
     "\ufeffcode,site,gender,age_band,ethnicity,area,seg,lgbtqia,trust_police,ai_opinion,"
@@ -386,6 +387,10 @@ def test_the_facilitator_locks_the_kiosk_and_closes_voting(store: Store,
     qtbot.waitUntil(kiosk.isActiveWindow, timeout=3000)
     assert ballots.voting_state(store, "cardiff", 2) == "open"
     assert "open" in panel.state_label.text()
+    # The app's kiosk starts each ballot with the participant's language.
+    assert kiosk.current_page() == "language"
+    qtbot.mouseClick(language_buttons(kiosk.pages["language"])["en"], Qt.MouseButton.LeftButton)
+    assert kiosk.current_page() == "ballot"
     for use_case in kiosk.board.order[:3]:
         tap(qtbot, kiosk.board, use_case)
 
@@ -411,9 +416,9 @@ def test_the_facilitator_locks_the_kiosk_and_closes_voting(store: Store,
         ballots.cast_ballot(store, default_pack, site="cardiff", workshop=2,
                             ranking=default_pack.use_case_ids)
 
-    # Reopening from the panel shows a fresh ballot again.
+    # Reopening from the panel shows a fresh ballot again, from the language choice.
     qtbot.mouseClick(panel.voting_button, Qt.MouseButton.LeftButton)
-    assert kiosk.current_page() == "ballot"
+    assert kiosk.current_page() == "language"
     panel.shut_down()
 
 

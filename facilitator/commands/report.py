@@ -55,7 +55,10 @@ def cmd_report(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
             what = f"the extension {target.suffix}" if target.suffix else "no extension"
             raise ReportFormatError(f"{what} names no report format: end the file name "
                                     f"with one of {known}", file=str(target), field="-o")
-    pack = load_pack(resolved.pack)
+    from facilitator.core import i18n
+
+    # Titles, definitions and theme labels in the report's language (--lang).
+    pack = load_pack(resolved.pack).localised(i18n.language())
     with Store(resolved.db) as store:
         try:
             if pdf:

@@ -44,6 +44,7 @@ class HeldBallot:
     choice: tuple[str, ...] | Mapping[str, int]
     source: str
     received_at: str
+    lang: str | None = None  # the language it was cast in (a kiosk's choice)
 
     def to_json(self) -> dict[str, Any]:
         choice: Any = (dict(self.choice) if isinstance(self.choice, Mapping)
@@ -51,7 +52,7 @@ class HeldBallot:
         return {"id": self.id, "kind": self.kind, "site": self.site,
                 "workshop": self.workshop, "participant_id": self.participant_id,
                 "code": self.code, "choice": choice, "source": self.source,
-                "received_at": self.received_at}
+                "received_at": self.received_at, "lang": self.lang}
 
 
 def _from_json(raw: Mapping[str, Any]) -> HeldBallot:
@@ -66,7 +67,8 @@ def _from_json(raw: Mapping[str, Any]) -> HeldBallot:
                       workshop=int(raw.get("workshop") or 0),
                       participant_id=str(raw["participant_id"]), code=str(raw["code"]),
                       choice=choice, source=str(raw.get("source") or "phone"),
-                      received_at=str(raw.get("received_at") or ""))
+                      received_at=str(raw.get("received_at") or ""),
+                      lang=raw.get("lang") if raw.get("lang") in ballots.LANGS else None)
 
 
 def _load(store: Store) -> list[HeldBallot]:
@@ -106,14 +108,15 @@ def pending(store: Store, site: str | None = None) -> list[HeldBallot]:
 
 def hold(store: Store, *, record_id: str, kind: BallotKind, site: str, workshop: int,
          participant_id: str, code: str, choice: Sequence[str] | Mapping[str, int],
-         source: str = "phone") -> HeldBallot:
-    """Put a ballot in the queue (the same id twice is held once). Committed."""
+         source: str = "phone", lang: str | None = None) -> HeldBallot:
+    """Put a ballot in the queue (the same id twice is held once). Committed.
+    ``lang``: the language it was cast in, kept for when it is counted."""
     frozen: tuple[str, ...] | dict[str, int] = (
         tuple(str(u) for u in choice) if kind == "ranking"
         else {str(k): int(v) for k, v in dict(choice).items()})  # type: ignore[arg-type]
     ballot = HeldBallot(id=record_id, kind=kind, site=site, workshop=int(workshop),
                         participant_id=participant_id, code=code, choice=frozen,
-                        source=source, received_at=now_iso())
+                        source=source, received_at=now_iso(), lang=lang)
     with store.transaction(cause="held"):
         queue = _load(store)
         for existing in queue:
@@ -143,7 +146,7 @@ def accept(store: Store, pack: SessionPack, record_id: str) -> HeldBallot:
             ballots.cast_ballot(store, pack, site=ballot.site, workshop=ballot.workshop,
                                 ranking=list(ballot.choice),
                                 participant_id=ballot.participant_id,
-                                source=ballot.source, replace=True)
+                                source=ballot.source, replace=True, lang=ballot.lang)
             if closed:
                 ballots.set_voting(store, ballot.site, ballot.workshop, False)
         else:
@@ -151,7 +154,7 @@ def accept(store: Store, pack: SessionPack, record_id: str) -> HeldBallot:
             assert isinstance(choice, Mapping)
             advice.cast_dots(store, pack, site=ballot.site, allocations=choice,
                              participant_id=ballot.participant_id, source=ballot.source,
-                             replace=True)
+                             replace=True, lang=ballot.lang)
         _save(store, rest)
     return ballot
 

@@ -260,6 +260,28 @@ class HandoffResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def format_printed(store: Store, data: HandoffData, suffix: str) -> list[Printed]:
+    """Every string the analysis file of kind ``suffix`` prints."""
+    if suffix == ".qdc":
+        return [Printed(t.label, "theme label", record_id=t.id) for t in data.themes]
+    if suffix == ".xlsx":
+        from facilitator.core.advice import advice_items
+
+        return printed_strings(data, advice=advice_items(store, data.pack))
+    return printed_strings(data)
+
+
+def handoff_hits(store: Store, pack: SessionPack, suffix: str, *,
+                 sites: Sequence[Site] | None = None, workshop: int | None = None
+                 ) -> list[Any]:
+    """The unconfirmed privacy hits in what the analysis file would print: what the
+    app's review dialog shows before writing it."""
+    from facilitator.core import privacy
+
+    data = gather(store, pack, sites, workshop=workshop)
+    return privacy.check_printed(store, format_printed(store, data, suffix.lower()))
+
+
 def write_handoff(store: Store, pack: SessionPack, path: Any, *,
                   sites: Sequence[Site] | None = None, workshop: int | None = None,
                   accept_flagged: bool = False) -> HandoffResult:
@@ -286,15 +308,7 @@ def write_handoff(store: Store, pack: SessionPack, path: Any, *,
                               workshop=workshop, accept_flagged=accept_flagged)
         return HandoffResult(result.path, FORMATS[suffix], result.bytes, result.accepted_hits)
     data = gather(store, pack, sites, workshop=workshop)
-    if suffix == ".qdc":
-        printed = [Printed(t.label, "theme label", record_id=t.id) for t in data.themes]
-    elif suffix == ".xlsx":
-        from facilitator.core.advice import advice_items
-
-        printed = printed_strings(data, advice=advice_items(store, pack))
-    else:
-        printed = printed_strings(data)
-    accepted = gate(store, printed, accept_flagged)
+    accepted = gate(store, format_printed(store, data, suffix), accept_flagged)
     from facilitator.export import report_qdpx
 
     if suffix == ".qdpx":

@@ -223,10 +223,11 @@ def rank_chart(chart: model.RankChart, width: float = TEXT_WIDTH) -> Drawing:
                  fontSize=LABEL_PT, fillColor=INK))
     _axis(d, label_w, axis_w, y_top, y_bottom, _t("longer bar = more acceptable"))
     # legend under the stacked bars, spread across their width (never past the margin)
-    items = [9 + pdfmetrics.stringWidth(label, FONT, LABEL_PT) for label in model.ORDINALS]
+    ordinals = [_t(label) for label in model.ORDINALS]
+    items = [9 + pdfmetrics.stringWidth(label, FONT, LABEL_PT) for label in ordinals]
     spacing = max(3.0, (stack_w - sum(items)) / (len(items) - 1))
     swatch_x = min(stack_x, width - sum(items) - spacing * (len(items) - 1))
-    for p, label in enumerate(model.ORDINALS):
+    for p, label in enumerate(ordinals):
         d.add(Rect(swatch_x, 12, 7, 7, fillColor=colors.HexColor(POSITION_COLOURS[p % 6]),
                    strokeColor=INK, strokeWidth=0.3))
         d.add(String(swatch_x + 9, 12.5, label, fontName=FONT, fontSize=LABEL_PT,

@@ -231,7 +231,7 @@ class DocxRenderer:
         separate.append(char)
         for element in (begin, instr_run, separate):
             paragraph._p.append(element)
-        headings = self.model.headings(2)
+        headings = [h for h in self.model.headings(2) if h.contents]
         for i, heading in enumerate(headings):
             indent = "    " if heading.level == 2 else ""
             run = paragraph.add_run(indent + text(heading.text))

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from facilitator import __version__
 from facilitator.core.analysis import GroupResult, RoundShift
+from facilitator.core.i18n import QT_TRANSLATE_NOOP
 from facilitator.core.pack import NOT_RECORDED, SessionPack, UseCase
 from facilitator.export.report_data import ADVICE, OTHER_THEME, Quote, ReportData
 
@@ -45,7 +46,9 @@ DATA_FILE_BANNER = ("Confidential research data — not for publication. This fi
 THEME_VARIABLES = ("trust_police", "ai_opinion", "age_band")
 # Quotes printed under a theme in the body; the rest go to the appendix.
 QUOTES_PER_THEME = 3
-ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th")
+ORDINALS = (QT_TRANSLATE_NOOP("Report", "1st"), QT_TRANSLATE_NOOP("Report", "2nd"),
+            QT_TRANSLATE_NOOP("Report", "3rd"), QT_TRANSLATE_NOOP("Report", "4th"),
+            QT_TRANSLATE_NOOP("Report", "5th"), QT_TRANSLATE_NOOP("Report", "6th"))
 
 
 def _t(text: str, *args: object) -> str:
@@ -100,7 +103,7 @@ class RankChart:
     rows: tuple[RankRow, ...]
 
     def as_table(self) -> Table:
-        return Table((_t("Use case"), _t("Mean rank"), *ORDINALS),
+        return Table((_t("Use case"), _t("Mean rank"), *(_t(o) for o in ORDINALS)),
                      tuple((r.label, f"{r.mean:.2f}", *map(str, r.positions))
                            for r in self.rows), (0.4, 0.12, *[0.08] * 6))
 
@@ -476,7 +479,7 @@ class DocumentBuilder:
                       str(result.borda[u]), str(tier_of[u]),
                       *[str(c) for c in result.positions[u]]) for u in order)
         add(Table((_t("Use case"), _t("Mean rank"), _t("Borda"), _t("Schulze tier"),
-                   *ORDINALS), rows, (0.34, 0.1, 0.08, 0.1, *[0.063] * 6)))
+                   *(_t(o) for o in ORDINALS)), rows, (0.34, 0.1, 0.08, 0.1, *[0.063] * 6)))
         notes = [_t("Workshop %1, n = %2 ballots; methods: mean rank, Borda count, "
                     "Schulze.", workshop, result.n)]
         for a, b in result.disagreements():

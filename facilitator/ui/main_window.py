@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
     venue_setup_requested = Signal()
     audience_requested = Signal()
     language_requested = Signal(str)  # "cy" or "en", from Settings → Language
+    audience_language_requested = Signal(str)  # "cy", "en" or "both", from View
     data_changed = Signal()
     closing = Signal()
 
@@ -386,6 +387,19 @@ class MainWindow(QMainWindow):
             self.tr("&Publication report — no data, for publishing (PDF)…"),
             lambda: self.exports.export_merged())
         self.export_menu.addAction(self.export_merged_action)
+        self.export_word_action = self._action(
+            self.tr("Publication report to &edit — no data (Word)…"),
+            lambda: self.exports.export_word())
+        self.export_menu.addAction(self.export_word_action)
+        self.export_menu.addSeparator()
+        self.export_workbook_action = self._action(
+            self.tr("Analysis &workbook — for the team's analysts (Excel)…"),
+            lambda: self.exports.export_analysis(".xlsx"))
+        self.export_menu.addAction(self.export_workbook_action)
+        self.export_qda_action = self._action(
+            self.tr("&QDA project — for NVivo, ATLAS.ti, MAXQDA (REFI-QDA)…"),
+            lambda: self.exports.export_analysis(".qdpx"))
+        self.export_menu.addAction(self.export_qda_action)
         self.export_menu.addSeparator()
         self.export_notes_action = self._action(self.tr("&Notes as CSV…"),
                                                 self.export_notes_dialog)
@@ -418,6 +432,10 @@ class MainWindow(QMainWindow):
         self.full_screen_action = self._action(self.tr("&Full screen"), self.toggle_full_screen,
                                                QKeySequence.StandardKey.FullScreen)
         self.view_menu.addAction(self.full_screen_action)
+        from facilitator.ui.common.language import AudienceLanguageMenu, audience_mode
+
+        self.audience_language_menu = AudienceLanguageMenu(self.view_menu, self, audience_mode())
+        self.audience_language_menu.chosen.connect(self.audience_language_requested)
 
         self._build_vote_menu(bar)
         self.show_priorities_action = self._action(

@@ -20,7 +20,7 @@ from facilitator.ui.common.palette import (
     YELLOW,
 )
 from facilitator.ui.console.priorities_slide import PrioritiesSlide
-from facilitator.ui.console.slide_kit import AdviceLine, Countdown, _label, tr
+from facilitator.ui.console.slide_kit import AdviceLine, Countdown, _label
 
 
 class AudienceSlides:
@@ -110,9 +110,9 @@ class AudienceSlides:
         columns = QHBoxLayout()
         columns.setSpacing(48)
         self.card_benefits_head, self.card_benefits = self._column(
-            columns, tr("Potential benefits"), GREEN, "+")
+            columns, self.tr("Potential benefits"), GREEN, "+")
         self.card_risks_head, self.card_risks = self._column(
-            columns, tr("Potential risks"), VERMILLION, "−")
+            columns, self.tr("Potential risks"), VERMILLION, "−")
         layout.addLayout(columns)
         layout.addStretch(1)
         example = QFrame()
@@ -122,7 +122,7 @@ class AudienceSlides:
         ex_layout = QVBoxLayout(example)
         ex_layout.setContentsMargins(24, 14, 24, 16)
         self.card_example_head = self.scaler.add(
-            _label(tr("Real example"), colour=SKY), 30, bold=True)
+            _label(self.tr("Real example"), colour=SKY), 30, bold=True)
         self.card_example = self.scaler.add(_label(""), 34)
         ex_layout.addWidget(self.card_example_head)
         ex_layout.addWidget(self.card_example)
@@ -190,7 +190,7 @@ class AudienceSlides:
         page, layout = self._page("results", margins=0.5)
         self.results_layout = layout
         self.results_placeholder = self.scaler.add(
-            _label(tr("Results will appear here"), align=Qt.AlignmentFlag.AlignCenter,
+            _label(self.tr("Results will appear here"), align=Qt.AlignmentFlag.AlignCenter,
                    colour=MUTED), 48)
         layout.addWidget(self.results_placeholder, 1)
         self.results_widget: QWidget | None = None
@@ -198,7 +198,7 @@ class AudienceSlides:
     def _build_advice(self) -> None:
         _page, layout = self._page("advice", margins=0)
         # Paints itself at any size, paging a long list: every item is shown.
-        self.advice_list = PrioritiesSlide()
+        self.advice_list = PrioritiesSlide(lang=getattr(self, "lang", ""))
         layout.addWidget(self.advice_list, 1)
 
     def _fill_advice(self) -> None:

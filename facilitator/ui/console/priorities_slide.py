@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from facilitator.ui.common.language import ChosenLanguage
 from facilitator.ui.common.palette import BACKGROUND, INK, MUTED, ORANGE, PANEL, SKY
 from facilitator.ui.console.slide_kit import AdviceLine
 
@@ -42,14 +43,15 @@ def dots_text(dots: int) -> str:
     return tr("1 dot") if dots == 1 else tr("{n} dots").format(n=dots)
 
 
-class PrioritiesSlide(QWidget):
+class PrioritiesSlide(ChosenLanguage, QWidget):
     """Paints the advice list; ``set_lines`` and ``set_revealed`` feed it.
 
     Signals: none.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, lang: str = "") -> None:
         super().__init__(parent)
+        self.lang = lang  # "" follows the app; one half of a bilingual screen otherwise
         self.setObjectName("prioritiesSlide")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 90)
@@ -91,26 +93,26 @@ class PrioritiesSlide(QWidget):
         return entries
 
     def title(self) -> str:
-        return tr("Advice for government and police forces")
+        return self.tr("Advice for government and police forces")
 
     def heading(self) -> str:
-        return tr("What matters most: the priorities") if self.revealed \
-            else tr("Spend your dots on what matters most")
+        return self.tr("What matters most: the priorities") if self.revealed \
+            else self.tr("Spend your dots on what matters most")
 
     def footer(self) -> str:
         if not self.lines:
             return ""
-        words = tr("Dots from every site · longest bar = most dots") if self.revealed \
-            else tr("Combined from the advice of every site")
+        words = self.tr("Dots from every site · longest bar = most dots") if self.revealed \
+            else self.tr("Combined from the advice of every site")
         if len(self.pages) > 1:
-            words += "   " + tr("Page {n} of {total}").format(n=self.page + 1,
+            words += "   " + self.tr("Page {n} of {total}").format(n=self.page + 1,
                                                                 total=len(self.pages))
         return words
 
     def text(self) -> str:
         """Everything on the slide, every page, as plain text (screen readers, tests)."""
         if not self.lines:
-            return tr("The combined advice will appear here.")
+            return self.tr("The combined advice will appear here.")
         return "\n".join(self._entry_text(e) for e in self.entries())
 
     def page_text(self, page: int) -> str:
@@ -121,7 +123,7 @@ class PrioritiesSlide(QWidget):
             return entry.line.theme
         text = f"{entry.number}. {entry.line.text}"
         if self.revealed:
-            text += f" — {entry.line.theme} · {entry.line.sites} — {dots_text(entry.line.dots)}"
+            text += f" — {entry.line.theme} · {entry.line.sites} — {self._dots_text(entry.line.dots)}"
         return text
 
     def next_page(self) -> None:
@@ -234,7 +236,7 @@ class PrioritiesSlide(QWidget):
             painter.setFont(self._font(44, True))
             painter.setPen(QColor(MUTED))
             painter.drawText(QRectF(x, top, width, height), int(Qt.AlignmentFlag.AlignCenter),
-                             tr("The combined advice will appear here."))
+                             self.tr("The combined advice will appear here."))
             painter.end()
             return
         top_dots = max([line.dots for line in self.lines] + [1])
@@ -294,4 +296,7 @@ class PrioritiesSlide(QWidget):
         painter.setPen(QColor(INK))
         painter.drawText(QRectF(bar_x + length + 10 * s, y, label_w, h),
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                         dots_text(entry.line.dots))
+                         self._dots_text(entry.line.dots))
+
+    def _dots_text(self, dots: int) -> str:
+        return self.tr("1 dot") if dots == 1 else self.tr("{n} dots").format(n=dots)

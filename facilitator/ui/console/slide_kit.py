@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from facilitator.core.agenda import RunnerStatus
 from facilitator.core.pack import AgendaStep
+from facilitator.ui.common.language import ChosenLanguage
 from facilitator.ui.common.palette import INK, MUTED, ORANGE, RED_TEXT
 
 TIMED_KINDS = ("discussion", "plenary", "advice", "prioritise", "ranking")
@@ -144,7 +145,7 @@ def _label(text: str = "", *, wrap: bool = True, align: Qt.AlignmentFlag | None 
     return label
 
 
-class Countdown(QFrame):
+class Countdown(ChosenLanguage, QFrame):
     """Time left in big digits with a word under it; colour is never the only signal."""
 
     def __init__(self, scaler: _Scaler, digits_px: float, caption_px: float,
@@ -167,18 +168,18 @@ class Countdown(QFrame):
     def show_status(self, status: RunnerStatus) -> None:
         level = status.warning
         if level == "overrun" or (level == "red" and status.step_remaining <= 0):
-            text, caption, colour = "00:00", tr("time's up"), RED_TEXT
+            text, caption, colour = "00:00", self.tr("time's up"), RED_TEXT
         elif level == "red":
             text, caption, colour = (format_countdown(status.step_remaining),
-                                     tr("last minute"), RED_TEXT)
+                                     self.tr("last minute"), RED_TEXT)
         elif level == "amber":
             text, caption, colour = (format_countdown(status.step_remaining),
-                                     tr("nearly time"), ORANGE)
+                                     self.tr("nearly time"), ORANGE)
         else:
             text, caption, colour = (format_countdown(status.step_remaining),
-                                     tr("minutes left"), INK)
+                                     self.tr("minutes left"), INK)
         if status.state == "paused":
-            caption = tr("paused")
+            caption = self.tr("paused")
         if (text, caption, colour) != self._shown:
             self._shown = (text, caption, colour)
             self.digits.setText(text)

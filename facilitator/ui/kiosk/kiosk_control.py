@@ -134,8 +134,9 @@ class KioskControlPanel(QWidget):
             ballots.set_voting(self.store, self.site, self.workshop, True)
         if self.kiosk is None:
             # Owned by this page, but a window of its own (full screen).
+            # Each ballot starts with the participant's Cymraeg / English choice.
             self.kiosk = KioskWindow(self.store, self.pack, self.site, self.workshop,
-                                     parent=self)
+                                     parent=self, ask_language=True)
             self.kiosk.lock_changed.connect(self.refresh)
             self.kiosk.ballot_held.connect(self.refresh)
             self.kiosk.left.connect(self._kiosk_left)
