@@ -22,6 +22,7 @@ from facilitator.core import advice, ballots, held, notes, venue
 from facilitator.core.notes import NoteFilter
 from facilitator.core.paths import resolve
 from facilitator.core.roster import participant_id
+from facilitator.ui.kiosk.kiosk_language import language_buttons
 from facilitator.ui.venue.venue_dialog import VenueSetupDialog
 
 LEFT = Qt.MouseButton.LeftButton
@@ -149,6 +150,11 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
     firsts: dict[str, list[str]] = {}
     for code, order in (("CDF-01", [0, 1, 2, 3, 4, 5]), ("CDF-02", [5, 4, 3, 2, 1, 0]),
                         ("CDF-01", [2, 0, 1, 5, 4, 3]), ("CDF-04", [1, 0, 2, 3, 5, 4])):
+        if kiosk.current_page() == "language":  # each ballot starts with Cymraeg / English
+            english = language_buttons(kiosk.pages["language"])["en"]
+            english.setFocus()
+            qtbot.keyClick(english, Qt.Key.Key_Return)
+        assert kiosk.current_page() == "ballot"
         qtbot.keyClicks(kiosk.code, code)
         wanted = [kiosk.board.order[i] for i in order]
         for use_case in wanted:
@@ -160,7 +166,7 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
         assert kiosk.current_page() == "thanks"
         firsts.setdefault(code, wanted)
         click(qtbot, kiosk.next_button)
-        assert kiosk.code.text() == "" and kiosk.board.places == [None] * 6
+        assert kiosk.code.text() == "" and all(p is None for p in kiosk.board.places)
     assert len(store.rows("ballots", "deleted = 0")) == 3
     counted = ballots.ballot_for(store, participant_id("cardiff", "CDF-01"), 2)
     assert ballots.ranking_of(counted) == tuple(firsts["CDF-01"])  # not overwritten
@@ -196,6 +202,8 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
     assert dots is not None
     qtbot.addWidget(dots)
     qtbot.waitUntil(dots.isFullScreen, timeout=3000)
+    if dots.stack.currentWidget() is dots.language_page:
+        click(qtbot, language_buttons(dots.language_page)["cy"])  # this voter: Cymraeg
     assert len(dots.rows) == 2
     for _ in range(pack.dot_allowance):
         row = dots.rows[0] if dots.rows[0].dots < pack.dot_cap else dots.rows[1]

@@ -345,10 +345,17 @@ class DotVotingWindow(ChosenLanguage, QWidget):
     def _fill(self) -> None:
         self.code.clear()
         for row in self.rows:
+            row.hide()  # gone from the screen now, not at the next turn of the loop
+            row.setParent(None)
             row.deleteLater()
         self.rows = []
         while self.list_layout.count():
-            self.list_layout.takeAt(0)
+            taken = self.list_layout.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:  # e.g. "no advice yet": it must not linger behind
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
         for item in advice.votable_items(self.store, self.pack):
             row = DotRow(item, self.pack.dot_cap, lang=self.lang)
             row.changed.connect(self._update)
