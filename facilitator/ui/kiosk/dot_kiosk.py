@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFocusEvent, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFocusEvent, QFont, QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -33,6 +33,7 @@ from facilitator.core.store import Store
 from facilitator.ui.console.audience import BACKGROUND, INK, MUTED, PANEL, SKY, YELLOW
 from facilitator.ui.kiosk.kiosk import KIOSK_STYLE
 from facilitator.ui.kiosk.kiosk_language import ChosenLanguage, language_page
+from facilitator.ui.kiosk.kiosk_style import fit_to_height
 from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
 
 FILLED, EMPTY = "●", "○"
@@ -446,6 +447,10 @@ class DotVotingWindow(ChosenLanguage, QWidget):
         self.stack.setCurrentWidget(self.thanks_page)
         self.thanks_timer.start()
         self.dots_cast.emit(str(rows[0]["sheet"]) if rows else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        fit_to_height(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.thanks_timer.stop()
