@@ -100,7 +100,7 @@ class _FloorNotes:
         self.table = self.db["notes"]
 
     def note(self, i: int) -> float:
-        row = {c: None for c in self.columns}
+        row: dict[str, object] = {}  # columns left out take their defaults
         row.update({"id": str(uuid.uuid4()), "origin_site": "cardiff", "device_id": "floor",
                     "origin_device": "floor", "created_at": "2025-03-08T10:00:00Z",
                     "updated_at": "2025-03-08T10:00:00Z", "revision": 1, "deleted": 0,
