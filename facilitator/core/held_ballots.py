@@ -115,7 +115,7 @@ def decide(store: Store, pack: SessionPack, held_id: str, *, replace: bool) -> R
         record: Record | None = None
         if replace:
             source = ballot.source if ballot.source in ballots.SOURCES else "kiosk"
-            if source == "kiosk" and ballots.voting_state(store, ballot.site,
+            if source in ballots.LIVE_SOURCES and ballots.voting_state(store, ballot.site,
                                                           ballot.workshop) != "open":
                 raise HeldBallotError(f"voting is closed for workshop {ballot.workshop}: "
                                       "open voting again to count this ballot",

@@ -6,7 +6,8 @@ a ballot (``submit``), which goes through the same record paths as the kiosk's
 (``core/ballots.py``, ``core/advice.py``) with ``source`` 'phone':
 
 - one ballot per participant code: a second, different one is *held* for the
-  facilitator (``core/held.py``), never decided by whoever holds the phone;
+  facilitator (``core/held_ballots.py``, dots ``core/held_dots.py``), never decided by
+  whoever holds the phone;
 - a code entered wrongly too often from one phone (address) is slowed down (429);
 - each page load gets a one-time token; a ballot sent again with the same token (a
   retry on flaky Wi-Fi) is recorded once. Tokens carry an HMAC, so they outlive a
@@ -32,7 +33,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-from facilitator.core import advice, ballots, held, participants
+from facilitator.core import advice, ballots, held_ballots, held_dots, participants
 from facilitator.core.errors import FacilitatorError, StoreError
 from facilitator.core.pack import SessionPack
 from facilitator.core.records import natural_id
@@ -427,11 +428,16 @@ class PhoneVote:
                     advice.cast_dots(store, self.pack, site=self.site, allocations=choice,
                                      participant_id=participant_id, source="phone",
                                      sheet=self._sheet_label(token))
-        except (ballots.DuplicateBallotError, advice.DuplicateSheetError):
+        except ballots.DuplicateBallotError:
             assert participant_id is not None
-            held.hold(store, record_id=held.held_id(token), kind=self.kind, site=self.site,
-                      workshop=self.workshop, participant_id=participant_id, code=code,
-                      choice=choice, source="phone")
+            held_ballots.hold(store, site=self.site, workshop=self.workshop,
+                              participant_id=participant_id, code=code, ranking=choice,
+                              source="phone")
+            return HELD
+        except advice.DuplicateSheetError:
+            assert participant_id is not None
+            held_dots.hold(store, record_id=held_dots.held_id(token), site=self.site,
+                           participant_id=participant_id, code=code, dots=choice)
             return HELD
         except ballots.VotingClosedError:
             return _error(409, "voting has closed")
