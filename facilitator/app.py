@@ -98,6 +98,7 @@ class FacilitatorApp:
         window.venue_setup_requested.connect(self.venue_setup)
         window.audience_requested.connect(self.raise_audience)
         window.language_requested.connect(self.switch_language)
+        window.audience_language_requested.connect(self.set_audience_language)
         window.show_priorities_action.toggled.connect(self.show_priorities)
         window.closing.connect(self.shut_down)
         self.window = window
@@ -125,7 +126,9 @@ class FacilitatorApp:
         self.model.snapshot_taken.connect(self.window.show_snapshot)
         self.model.snapshot_failed.connect(self.window.show_snapshot_problem)
         self.model.state_changed.connect(self._day_state)
-        self.audience = AudienceWindow(self.pack, rehearsal=self.rehearsal)
+        from facilitator.ui.common.language import audience_mode
+
+        self.audience = AudienceWindow(self.pack, rehearsal=self.rehearsal, mode=audience_mode())
         self.console = ConsolePanel(self.model, self.store, self.pack, self.audience,
                                     self.rehearsal)
         self.window.set_console(self.console)
@@ -313,6 +316,15 @@ class FacilitatorApp:
         language.install(lang)
         self.pack = self.base_pack.localised(lang)
         self._reopen()
+
+    def set_audience_language(self, mode: str) -> None:
+        """View → Audience language: Welsh, English or both side by side; remembered."""
+        from facilitator.core import i18n
+
+        with contextlib.suppress(OSError):
+            i18n.remember_audience_mode(mode)
+        if self.audience is not None:
+            self.audience.set_language_mode(mode)
 
     def raise_audience(self) -> None:
         if self.audience is not None:

@@ -82,7 +82,47 @@ def extract(root: Path = ROOT, ts: Path | None = None) -> list[Message]:
         for message in context.iter("message"):
             source = message.findtext("source") or ""
             messages.append(Message(name, source, message.get("numerus") == "yes"))
-    return messages
+    return messages + extra_messages(root)
+
+
+# Qt-free wordings the reports mark with a helper lupdate does not know: the name of the
+# helper, the context it translates in, and which arguments are source texts.
+EXTRA_CALLS: dict[str, tuple[str, tuple[int, ...]]] = {
+    "_t": ("Report", (0,)),
+    "_plural": ("Report", (1, 2)),
+}
+
+
+def extra_messages(root: Path = ROOT) -> list[Message]:
+    """Source texts given to EXTRA_CALLS helpers (a literal, or a module-level constant)."""
+    found: list[Message] = []
+    for name in source_files(root):
+        try:
+            tree = ast.parse((root / name).read_text(encoding="utf-8"), filename=name)
+        except SyntaxError:
+            continue
+        constants = {t.id: node.value.value for node in tree.body
+                     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                     and isinstance(node.value.value, str)
+                     for t in node.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else (
+                func.id if isinstance(func, ast.Name) else None)
+            if called not in EXTRA_CALLS:
+                continue
+            context, indexes = EXTRA_CALLS[called]
+            for index in indexes:
+                if index >= len(node.args):
+                    continue
+                arg = node.args[index]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.append(Message(context, arg.value, False))
+                elif isinstance(arg, ast.Name) and arg.id in constants:
+                    found.append(Message(context, constants[arg.id], False))
+    return found
 
 
 def needs_plural(message: Message) -> bool:
@@ -151,9 +191,10 @@ def formatted_tr_calls(root: Path = ROOT) -> list[str]:
             func = node.func
             called = func.attr if isinstance(func, ast.Attribute) else (
                 func.id if isinstance(func, ast.Name) else None)
-            if called not in TRANSLATE_NAMES:
+            if called not in TRANSLATE_NAMES and called not in EXTRA_CALLS:
                 continue
-            index = TRANSLATE_NAMES[called]
+            index = TRANSLATE_NAMES[called] if called in TRANSLATE_NAMES \
+                else EXTRA_CALLS[called][1][0]
             if called == "translate" and len(node.args) < 2:
                 continue
             if len(node.args) <= index:

@@ -55,7 +55,7 @@ def test_the_prioritise_step_shows_the_combined_list(day, default_pack, qtbot):
     qtbot.waitUntil(lambda: "Independent audits" in view.advice_list.text(), timeout=5000)
     text = view.advice_list.text()
     assert "Independent audits before and after use" in text
-    assert "Publish each force&#x27;s list of AI tools &lt;b&gt;&amp;&lt;/b&gt;" in text
+    assert "Publish each force's list of AI tools <b>&</b>" in text  # painted as plain text
     assert "Audit every tool before it is used" not in text  # combined: not votable alone
     assert "dots" not in text  # no tallies while people are still voting
 
@@ -83,3 +83,49 @@ def test_an_empty_list_says_so(qtbot, default_pack):
     view.set_advice_shown(True)
     assert view.current_page() == "advice"
     assert "will appear here" in view.advice_list.text()
+
+
+def test_twelve_items_all_reach_the_room_a_page_at_a_time(qtbot, default_pack):
+    from facilitator.ui.console.audience import AdviceLine
+
+    lines = [AdviceLine("Oversight and accountability" if i < 6 else "Accuracy and bias",
+                        f"Item {i + 1}: " + "an independent body with the power to stop a "
+                        "tool, reporting every year to the public and to Parliament " * 2,
+                        "Cardiff, Durham, London", 12 - i) for i in range(12)]
+    for width, height in ((1920, 1080), (1366, 768)):
+        view = AudienceView(default_pack)
+        qtbot.addWidget(view)
+        view.resize(width, height)
+        with qtbot.waitExposed(view):
+            view.show()
+        view.set_advice(lines)
+        view.set_advice_shown(True)
+        slide = view.advice_list
+        assert slide.width() > 0.9 * width
+        pages = len(slide.pages)
+        shown = "\n".join(slide.page_text(p) for p in range(pages))
+        for i in range(12):
+            assert f"Item {i + 1}:" in shown, (width, i)  # none cut off, none missing
+        # Each page fits the slide: nothing painted below its foot.
+        _x, top, list_width, list_height = slide._geometry()
+        for page in slide.pages:
+            used = sum(slide.entry_height(e, list_width) for e in page)
+            assert used <= list_height + 1 or len(page) == 1
+        assert pages > 1 and "Page 1 of" in slide.footer()
+        assert slide.timer.isActive()  # the pages turn by themselves
+        slide.next_page()
+        assert "Page 2 of" in slide.footer()
+        view.close()
+
+
+def test_a_short_list_stays_on_one_page(qtbot, default_pack):
+    from facilitator.ui.console.audience import AdviceLine
+
+    view = AudienceView(default_pack)
+    qtbot.addWidget(view)
+    view.resize(1366, 768)
+    view.show()
+    view.set_advice([AdviceLine("Oversight", f"Short item {i}", "Cardiff", i) for i in range(4)])
+    view.set_advice_shown(True)
+    assert len(view.advice_list.pages) == 1 and not view.advice_list.timer.isActive()
+    assert "Page" not in view.advice_list.footer()

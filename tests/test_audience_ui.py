@@ -282,3 +282,29 @@ def test_page_for_before_and_after_the_day(model: RunnerModel) -> None:
     model.start()
     model.next()
     assert page_for(model.status) == "finished"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
+def test_the_countdown_on_a_card_reads_from_the_back(size, audience: AudienceWindow,
+                                                     model: RunnerModel, clock: FakeClock,
+                                                     qtbot) -> None:
+    audience.resize(*size)
+    model.runner.start()
+    model.runner.jump(1)  # the discussion card, with its countdown
+    model.refresh()
+    assert audience.current_page() == "card"
+    qtbot.waitUntil(lambda: audience.view.height() >= size[1] - 2, timeout=3000)
+    digits = audience.view.card_countdown.digits
+    assert digits.isVisible()
+    # At least 8 % of the screen's height (it was 6 %), the long card notwithstanding.
+    assert digits.fontInfo().pixelSize() >= 0.08 * audience.view.height()
+    corner = digits.mapTo(audience, digits.rect().bottomRight())
+    assert corner.x() <= size[0] and corner.y() <= size[1]
+    # The last minute is red, and time's up says so in words.
+    clock.advance(20 * 60 - 30)
+    model.refresh()
+    assert audience.view.card_countdown.caption.text() == "last minute"
+    assert "#ff5a5a" in digits.styleSheet().lower()
+    clock.advance(60)
+    model.refresh()
+    assert audience.view.card_countdown.caption.text() == "time's up"

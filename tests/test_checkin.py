@@ -50,10 +50,19 @@ def test_type_a_code_and_press_enter_to_tick_someone_present(panel: CheckInPanel
     assert panel.search.text() == "" and panel.search.hasFocus()
     assert "CDF-03 is here" in panel.feedback.text()
     assert panel.count.text() == "1 of 4 here"
-    # Lower case and a prefix work too; the row says so in words, not only colour.
+    # A prefix that matches several asks which one (it used to tick the first silently).
     qtbot.keyClicks(panel.search, "cdf-0")
     qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    assert "4 participants match" in panel.feedback.text()
+    assert not here(store, "CDF-01") and panel.table.hasFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Space)  # the first row is chosen: CDF-01
     assert here(store, "CDF-01")
+    panel.focus_search()
+    panel.search.clear()
+    # Lower case works; the row says so in words, not only colour.
+    qtbot.keyClicks(panel.search, "cdf-04")
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    assert here(store, "CDF-04")
     row = codes(panel).index("CDF-01")
     assert "here" in panel.table.item(row, 1).text()
     # Ticking the same person again changes nothing and says so.
@@ -64,7 +73,7 @@ def test_type_a_code_and_press_enter_to_tick_someone_present(panel: CheckInPanel
     qtbot.keyClicks(panel.search, "XYZ")
     qtbot.keyClick(panel.search, Qt.Key.Key_Return)
     assert "No participant" in panel.feedback.text()
-    assert len(store.rows("attendance")) == 2
+    assert len(store.rows("attendance")) == 3
 
 
 def test_arrows_and_space_in_the_list(panel: CheckInPanel, store: Store, qtbot) -> None:
@@ -167,3 +176,30 @@ def test_the_participants_page_offers_the_same_confirmed_actions(
     assert store.get("participants", person["id"])["withdrawn"] == 1
     assert page.selected()["code"] == "CDF-02" and not page.withdraw_button.isEnabled()
     assert page.erase_button.isEnabled()
+
+
+def test_the_empty_roster_banner_goes_once_people_are_imported(qtbot, tmp_path: Path,
+                                                             default_pack: SessionPack) -> None:
+    from test_kiosk import ROSTER
+
+    from facilitator.core.paths import resolve
+    from facilitator.ui.common.tasks import TaskRunner
+    from facilitator.ui.main_window import MainWindow
+
+    store = Store(tmp_path / "venue.db")
+    store.set_setting("site", "durham")
+    store.set_setting("workshop", "2")
+    window = MainWindow(store, default_pack, resolve(str(store.path), None),
+                        tasks=TaskRunner(None, synchronous=True))
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        window.show_checkin()
+        assert "No participants for Durham yet" in window.checkin.feedback.text()
+        roster = tmp_path / "roster.csv"
+        roster.write_text(ROSTER, encoding="utf-8")
+        window.import_roster_file(roster)
+        assert window.checkin.table.rowCount() == 1  # DUR-01
+        assert "No participants" not in window.checkin.feedback.text()
+    finally:
+        store.close()

@@ -181,11 +181,15 @@ def test_timer_shows_warnings_in_colour_and_words(day: Day, clock: FakeClock,
     day.model.refresh()
     assert c.timer_words.text().startswith("Wrap up")
     assert c.timer_box.property("level") == "red"
+    # Red is a red (not vermillion beside amber), with white type on it.
+    red = c.timer_box.palette().color(c.timer_box.backgroundRole())
+    assert red.red() > 150 and red.green() < 60 and red.blue() < 80, red.name()
+    assert c.timer_digits.palette().color(c.timer_digits.foregroundRole()).name() == "#ffffff"
     clock.advance(32 + 130)
     day.model.refresh()
     assert c.timer_digits.text() == "+02:10"
     assert c.timer_of.text() == "over · planned 20:00"
-    assert c.timer_words.text() == "Over time"
+    assert c.timer_words.text() == "Over time by 02:10"  # in words, not colour alone
     # Welcome was cut short by ten minutes; the discussion is 2:10 over.
     assert c.day_label.text() == "Day: 8 min ahead"
 

@@ -12,13 +12,14 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-from facilitator.core import ballots, held_ballots, venue
+from facilitator.core import ballots, held, venue
 from facilitator.core.pack import SessionPack
 from facilitator.core.roster import import_roster, participant_id
 from facilitator.core.store import Store
 from facilitator.ui.kiosk.held_view import HeldBallotsView
 from facilitator.ui.kiosk.kiosk import KioskWindow, RankingBoard
 from facilitator.ui.kiosk.kiosk_control import KioskControlPanel
+from facilitator.ui.kiosk.kiosk_language import language_buttons
 
 ROSTER = (
     "\ufeffcode,site,gender,age_band,ethnicity,area,seg,lgbtqia,trust_police,ai_opinion,"
@@ -295,8 +296,8 @@ def test_a_second_ballot_is_held_for_the_facilitator_never_decided_at_the_kiosk(
     # The kiosk is clean for the next person: no code, no cards, no order.
     assert kiosk.code.text() == "" and kiosk.board.places == [None] * 6
     assert all(not row.text() for row in kiosk.confirm_rows)
-    [held] = held_ballots.pending(store, "cardiff", 2)
-    assert held.code == "CDF-01" and held.ranking == tuple(second)
+    [waiting] = held.pending(store, "cardiff")
+    assert waiting.code == "CDF-01" and waiting.choice == tuple(second)
 
     # The facilitator decides on the console: keep, then (asked again) count the new one.
     view = HeldBallotsView(store, default_pack)
@@ -304,7 +305,7 @@ def test_a_second_ballot_is_held_for_the_facilitator_never_decided_at_the_kiosk(
     view.show_for("cardiff", 2)
     view.show()
     qtbot.mouseClick(view.findChild(QPushButton, "held_keep"), Qt.MouseButton.LeftButton)
-    assert held_ballots.pending(store) == []
+    assert held.pending(store) == []
     assert ballots.ranking_of(ballots.ballot_for(store, pid, 2)) == tuple(first)
     qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
     second = _vote(qtbot, kiosk, "CDF-01", [5, 4, 3, 2, 1, 0])
@@ -314,7 +315,7 @@ def test_a_second_ballot_is_held_for_the_facilitator_never_decided_at_the_kiosk(
     replaced = ballots.ballot_for(store, pid, 2)
     assert replaced is not None and ballots.ranking_of(replaced) == tuple(second)
     assert replaced["id"] == kept["id"] and replaced["revision"] == 2
-    assert len(store.rows("ballots")) == 1 and held_ballots.pending(store) == []
+    assert len(store.rows("ballots")) == 1 and held.pending(store) == []
 
 
 def test_enter_and_space_press_the_focused_kiosk_button(kiosk_factory, store: Store,
@@ -386,6 +387,10 @@ def test_the_facilitator_locks_the_kiosk_and_closes_voting(store: Store,
     qtbot.waitUntil(kiosk.isActiveWindow, timeout=3000)
     assert ballots.voting_state(store, "cardiff", 2) == "open"
     assert "open" in panel.state_label.text()
+    # The app's kiosk starts each ballot with the participant's language.
+    assert kiosk.current_page() == "language"
+    qtbot.mouseClick(language_buttons(kiosk.pages["language"])["en"], Qt.MouseButton.LeftButton)
+    assert kiosk.current_page() == "ballot"
     for use_case in kiosk.board.order[:3]:
         tap(qtbot, kiosk.board, use_case)
 
@@ -411,9 +416,9 @@ def test_the_facilitator_locks_the_kiosk_and_closes_voting(store: Store,
         ballots.cast_ballot(store, default_pack, site="cardiff", workshop=2,
                             ranking=default_pack.use_case_ids)
 
-    # Reopening from the panel shows a fresh ballot again.
+    # Reopening from the panel shows a fresh ballot again, from the language choice.
     qtbot.mouseClick(panel.voting_button, Qt.MouseButton.LeftButton)
-    assert kiosk.current_page() == "ballot"
+    assert kiosk.current_page() == "language"
     panel.shut_down()
 
 

@@ -327,3 +327,20 @@ def test_a_bad_star_is_named(store, default_pack, tmp_path):
         import_notes(store, default_pack, path)
     assert caught.value.problems[0].line == 2 and caught.value.problems[0].field == "starred"
     assert store.count("notes") == 0
+
+
+def test_hostile_text_and_people_whose_words_must_not_leave(default_pack, tmp_path):
+    """Markup, control characters, emoji, Welsh and 45,000 characters come out exactly
+    as stored; refused, withdrawn and erased participants' words do not come out."""
+    from handoff_data import HOSTILE, build
+
+    words = build(tmp_path / "venue.db", default_pack)
+    out = tmp_path / "notes.csv"
+    with Store(tmp_path / "venue.db") as store:
+        export_notes(store, default_pack, out)
+    text = out.read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert HOSTILE in [r["text"] for r in rows]
+    for key, value in words.items():
+        assert (value in text) == key.startswith("ok_"), key
+    assert WITHHELD in [r["text"] for r in rows if r["participant"] == "CDF-02"]

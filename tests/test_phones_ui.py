@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from serve_support import SHOTS, Phone, roster
 
-from facilitator.core import ballots, held_ballots
+from facilitator.core import ballots, held
 from facilitator.core.paths import resolve
 from facilitator.ui.console.audience import AudienceWindow
 from facilitator.ui.kiosk.kiosk_control import KioskControlPanel
@@ -99,7 +99,7 @@ def test_a_second_ballot_is_decided_on_the_phones_page(qtbot, panel, store, defa
     qtbot.waitUntil(lambda: len(panel.held_rankings.rows) == 1, timeout=5000)
     row = next(iter(panel.held_rankings.rows.values()))
     click(qtbot, row.findChild(type(panel.start_button), "held_replace"))
-    assert held_ballots.pending(store) == []
+    assert held.pending(store) == []
     counted = store.rows("ballots", "deleted = 0")
     assert len(counted) == 1 and json.loads(counted[0]["ranking"]) == IDS[::-1]
 

@@ -174,8 +174,10 @@ def test_charts_have_readable_labels_and_contrast(report):
         if isinstance(chart, report_model.RankChart | report_model.DotChart):
             assert {"1", "6"} <= texts  # the 1–6 axis
             assert any("1 = most acceptable" in t for t in texts)
+            assert any("more acceptable" in t for t in texts) or isinstance(
+                chart, report_model.DotChart)
         if isinstance(chart, report_model.RankChart):
             assert set(report_model.ORDINALS) <= texts  # the legend
-    for fill in pdf_report.PALETTE:
+    for fill in (*pdf_report.PALETTE, *pdf_report.POSITION_COLOURS):
         assert pdf_report.contrast(pdf_report.ink_on(fill), fill) >= 4.5, fill
     assert pdf_report.ink_on("#D55E00") != "#FFFFFF"  # never white on vermillion

@@ -44,8 +44,9 @@ def test_demo_workbook_dates_and_counts(demo_db, tmp_path):
     out = tmp_path / "dialogue.xlsx"
     assert cli_main(["--db", str(demo_db), "report", "-o", str(out)]) == 0
     book = load_workbook(out)
-    assert book.sheetnames == ["About", "Notes", "Rankings", "Themes by site",
-                               "Themes by variable", "Advice", "Participants"]
+    assert book.sheetnames == ["About", "Notes", "Rankings", "Before and after",
+                               "Themes by site", "Themes by variable", "Advice",
+                               "Participants"]
     notes = book["Notes"]
     assert notes["F2"].data_type == "d" and notes["F2"].is_date
     assert notes["G2"].data_type == "d" and isinstance(notes["G2"].value, datetime)
@@ -86,6 +87,27 @@ def test_demo_workbook_dates_and_counts(demo_db, tmp_path):
     by_site = rows(book["Themes by site"])
     assert sum(r["All sites"] for r in by_site) == sum(
         len(json.loads(r["themes"])) for r in expected.values())
+    # Before and after, recomputed from the ballots: each round's mean rank per use case.
+    with Store(demo_db) as store:
+        ballots_by = {}
+        for site, workshop, ranking in store.db.execute(
+                "SELECT s.site, b.workshop, b.ranking FROM ballots b JOIN (SELECT 'cardiff' "
+                "AS id, 'Cardiff' AS site UNION SELECT 'durham', 'Durham' UNION SELECT "
+                "'london', 'London') s ON s.id = b.site WHERE b.deleted = 0 AND b.entry NOT "
+                "IN ('first', 'second') AND COALESCE(b.participant_id, '') NOT IN (SELECT id "
+                "FROM participants WHERE withdrawn = 1 OR erased = 1)"):
+            ballots_by.setdefault((site, int(workshop)), []).append(json.loads(ranking))
+    titles = {u.id: u.title for u in pack.use_cases}
+    shifts = rows(book["Before and after"])
+    twice = {s for s, _ in ballots_by if sum(1 for s2, _ in ballots_by if s2 == s) > 1}
+    assert twice == {"Cardiff"} and {r["Site"] for r in shifts} == twice
+    for r in shifts:
+        for when, column in ((r["From workshop"], "Mean rank before"),
+                             (r["To workshop"], "Mean rank after")):
+            ballots = ballots_by[(r["Site"], when)]
+            use_case = next(u for u, t in titles.items() if t == r["Use case"])
+            mean = sum(b.index(use_case) + 1 for b in ballots) / len(ballots)
+            assert r[column] == round(mean, 2)
     advice = rows(book["Advice"])
     assert [r["Dots"] for r in advice] == sorted((r["Dots"] for r in advice), reverse=True)
 

@@ -13,7 +13,7 @@ import socket
 import pytest
 from serve_support import Phone, database_bytes, roster, serving
 
-from facilitator.core import advice, ballots, held_ballots, held_dots, participants
+from facilitator.core import advice, ballots, held, participants
 from facilitator.core.analysis import results
 from facilitator.serve import vote as vote_module
 
@@ -114,19 +114,17 @@ def test_a_second_ballot_for_a_code_is_held_for_the_facilitator(store, default_p
         assert second.send(ranking=shuffled(7), code="CDF-01") == (202, {"held": True})
         assert server.vote.stats.held == 1
     assert database_bytes(store) != before  # the queue is kept
-    waiting = held_ballots.pending(store, "cardiff", 2)
-    assert len(waiting) == 1 and waiting[0].code == "CDF-01"
-    assert list(waiting[0].ranking) == shuffled(7) and waiting[0].source == "phone"
+    waiting = held.pending(store, "cardiff")
+    assert len(waiting) == 1 and waiting[0].code == "CDF-01" and waiting[0].kind == "ranking"
+    assert list(waiting[0].choice) == shuffled(7) and waiting[0].source == "phone"
     assert ballots.ranking_of(ballots.ballot_for(store, pid, 2)) == tuple(shuffled(6))
-    # Decided after voting closed: voting must be open again to count it.
+    # Decided after voting closed: the decision still counts it, and voting stays closed.
     ballots.set_voting(store, "cardiff", 2, False)
-    with pytest.raises(held_ballots.HeldBallotError):
-        held_ballots.decide(store, default_pack, waiting[0].id, replace=True)
-    ballots.set_voting(store, "cardiff", 2, True)
-    held_ballots.decide(store, default_pack, waiting[0].id, replace=True)
+    held.accept(store, default_pack, waiting[0].id)
+    assert ballots.voting_state(store, "cardiff", 2) == "closed"
     counted = ballots.ballot_for(store, pid, 2)
     assert ballots.ranking_of(counted) == tuple(shuffled(7)) and counted["source"] == "phone"
-    assert held_ballots.pending(store) == [] and ballots.counted_ballots(store) == 1
+    assert held.pending(store) == [] and ballots.counted_ballots(store) == 1
 
 
 def test_keeping_the_earlier_ballot_drops_the_held_one(store, default_pack, tmp_path):
@@ -138,8 +136,8 @@ def test_keeping_the_earlier_ballot_drops_the_held_one(store, default_pack, tmp_
         phone.send(ranking=shuffled(8), code="CDF-01")
         phone.open_page()
         assert phone.send(ranking=shuffled(9), code="CDF-01")[0] == 202
-    held_ballots.decide(store, default_pack, held_ballots.pending(store)[0].id, replace=False)
-    assert held_ballots.pending(store) == []
+    held.keep_earlier(store, held.pending(store)[0].id)
+    assert held.pending(store) == []
     assert ballots.ranking_of(ballots.ballot_for(store, pid, 2)) == tuple(shuffled(8))
 
 
@@ -224,12 +222,12 @@ def test_a_second_sheet_of_dots_for_a_code_is_held(store, default_pack, tmp_path
         phone.open_page()
         assert phone.send(dots={watchdog: 2, bias: 1}, code="CDF-01")[0] == 202
     assert list(advice.participant_sheets(store, pid).values()) == [{bias: 1, combo: 2}]
-    assert held_ballots.pending(store) == []  # dots wait in their own queue
-    waiting = held_dots.pending(store, "cardiff")
-    assert [(h.code, dict(h.dots)) for h in waiting] == [("CDF-01", {watchdog: 2, bias: 1})]
-    held_dots.decide(store, default_pack, waiting[0].id, replace=True)
+    waiting = held.pending(store, "cardiff")
+    assert [(h.kind, h.code, dict(h.choice)) for h in waiting] == [
+        ("dots", "CDF-01", {watchdog: 2, bias: 1})]
+    held.accept(store, default_pack, waiting[0].id)
     assert list(advice.participant_sheets(store, pid).values()) == [{bias: 1, watchdog: 2}]
-    assert held_dots.pending(store) == []
+    assert held.pending(store) == []
 
 
 # -- hostile and careless requests leave the database as it was ---------------------------------

@@ -138,3 +138,129 @@ def test_a_wrong_lang_is_a_clear_error(capsys):
     assert cli.main(["check", "--lang", "fr"]) == 1
     err = capsys.readouterr().err
     assert "--lang" in err and "cy or en" in err and "Traceback" not in err
+
+
+# -- the kiosks: the participant chooses ----------------------------------------------
+
+
+def _tap_card(qtbot, board, use_case):
+    qtbot.mouseClick(board, Qt.MouseButton.LeftButton, pos=board.card_rect(use_case).center().toPoint())
+
+
+def test_a_ranking_ballot_cast_in_welsh_records_cy(qtbot, store, default_pack):
+    from facilitator.core import ballots
+    from facilitator.ui.kiosk.kiosk_control import KioskControlPanel
+    from facilitator.ui.kiosk.kiosk_language import language_buttons
+
+    venue.set_pin(store, "4321")  # the facilitator's PIN, set at venue set-up
+    panel = KioskControlPanel(store, default_pack)  # the app is in English
+    qtbot.addWidget(panel)
+    panel.site_box.setCurrentIndex(panel.site_box.findData("cardiff"))
+    panel.workshop_box.setCurrentIndex(panel.workshop_box.findData(2))
+    kiosk = panel.open_kiosk()
+    qtbot.addWidget(kiosk)
+    assert kiosk.current_page() == "language"
+    buttons = language_buttons(kiosk.pages["language"])
+    assert [b.text() for b in buttons.values()] == ["Cymraeg", "English"]  # Welsh first
+    qtbot.mouseClick(buttons["cy"], Qt.MouseButton.LeftButton)
+
+    assert kiosk.current_page() == "ballot"
+    assert kiosk.ballot_title.text() == "Rhestrwch y chwe defnydd o AI mewn plismona"
+    assert kiosk.submit.text() == "Cyflwyno fy nhrefn"
+    assert set(kiosk.board.titles.values()) == {u.title for u in default_pack.localised("cy").use_cases}
+    assert "dim wedi’u gosod eto" in kiosk.missing.text()
+    for use_case in list(kiosk.board.order):
+        _tap_card(qtbot, kiosk.board, use_case)
+    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    assert kiosk.current_page() == "confirm"
+    assert kiosk.cast_button.text() == "Ie, bwrw fy mhleidlais"
+    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    assert kiosk.current_page() == "thanks"
+    [ballot] = store.rows("ballots")
+    assert ballot["lang"] == "cy" and ballot["source"] == "kiosk"
+
+    # The next person starts from the choice again, and may choose English.
+    qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+    assert kiosk.current_page() == "language"
+    qtbot.mouseClick(language_buttons(kiosk.pages["language"])["en"], Qt.MouseButton.LeftButton)
+    assert kiosk.ballot_title.text() == "Rank the six uses of AI in policing"
+    for use_case in list(kiosk.board.order):
+        _tap_card(qtbot, kiosk.board, use_case)
+    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    assert sorted(b["lang"] for b in store.rows("ballots")) == ["cy", "en"]
+    assert ballots.counted_ballots(store) == 2
+    panel.shut_down()
+
+
+def test_dots_cast_in_welsh_record_cy(qtbot, store, default_pack):
+    from facilitator.core import advice
+    from facilitator.core.notes import Attribution, save_note
+    from facilitator.ui.kiosk.dot_kiosk import DotVotingWindow
+    from facilitator.ui.kiosk.kiosk_language import language_buttons
+
+    theme = default_pack.themes_for("advice")[0].id
+    for text in ("Cofrestr gyhoeddus o offer AI", "An independent watchdog"):
+        save_note(store, Attribution("cardiff", 4, table_name="Table 1"), "advice", text,
+                  [theme], None)
+    window = DotVotingWindow(store, default_pack, "cardiff", ask_language=True)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.current_page() == "language"
+    qtbot.mouseClick(language_buttons(window.language_page)["cy"], Qt.MouseButton.LeftButton)
+    assert window.current_page() == "vote"
+    assert window.submit_button.text() == "Cyflwyno fy nhotiau"
+    assert "o 3 dot ar ôl" in window.remaining.text()
+    # The advice stays in the words people wrote; its theme label is Welsh.
+    assert {r.item.text for r in window.rows} == {"Cofrestr gyhoeddus o offer AI",
+                                                  "An independent watchdog"}
+    assert "Goruchwyliaeth ac atebolrwydd" in window.rows[0].meta.text()
+    first, second = window.rows
+    for row in (first, first, second):
+        qtbot.mouseClick(row.plus, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
+    assert window.current_page() == "thanks"
+    rows = store.rows("priorities")
+    assert rows and {r["lang"] for r in rows} == {"cy"}
+    assert advice.tallies(store).by_site["cardiff"]
+
+
+# -- the audience screen: Welsh, English or both ----------------------------------------
+
+
+def test_the_audience_shows_welsh_english_or_both_welsh_first(make_app, qtbot, tmp_path,
+                                                             default_pack):
+    from facilitator.ui.console.audience import AudienceWindow
+
+    db = tmp_path / "venue.db"
+    configure(db, default_pack)
+    app = make_app(db)
+    with qtbot.waitActive(app.window):
+        app.window.show()
+        app.window.activateWindow()
+    audience: AudienceWindow = app.audience
+    qtbot.addWidget(audience)
+    audience.resize(1366, 768)
+    audience.show()
+    assert audience.mode == "en"
+    qtbot.mouseClick(app.console.start_button, Qt.MouseButton.LeftButton)  # the welcome step
+    while audience.current_page() != "card":  # on to the first use-case card
+        qtbot.mouseClick(app.console.next_button, Qt.MouseButton.LeftButton)
+    english = audience.view.card_title.text()
+    assert english == "Summarising large information sets"
+
+    choose(qtbot, app.window, "&View", "Audience &language",
+           "Cymraeg and English, side by side")
+    assert audience.mode == "both" and i18n.remembered_audience_mode() == "both"
+    welsh, second = audience.view, audience.second
+    assert welsh.lang == "cy" and second.lang == "en"
+    assert welsh.isVisible() and second.isVisible()
+    assert welsh.x() < second.x()  # Welsh first, on the left
+    assert welsh.card_title.text() == "Crynhoi setiau mawr o wybodaeth"
+    assert second.card_title.text() == english
+    assert "Manteision posibl" in [w.text() for w in welsh.findChildren(type(welsh.card_title))]
+    assert welsh.card_badge.text() == "ACHOS DEFNYDD SYLFAENOL"
+
+    choose(qtbot, app.window, "&View", "Audience &language", "Cymraeg")
+    assert audience.mode == "cy" and not audience.views["en"].isVisible()
+    assert audience.view.card_title.text() == "Crynhoi setiau mawr o wybodaeth"

@@ -43,7 +43,10 @@ def cmd_export(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
         return cmd_export_advice(args, resolved)
     if not args.site:
         raise FacilitatorError("say which site to export with --site SITE", field="--site")
-    pack = load_pack(resolved.pack)
+    from facilitator.core import i18n
+
+    # Headings in --lang; the pack's titles too (the records stay as they are).
+    pack = load_pack(resolved.pack).localised(i18n.language())
     with Store(resolved.db) as store:
         try:
             result = export_site(store, pack, args.site, args.output,

@@ -41,20 +41,24 @@ def cmd_report(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     from facilitator.commands.common import print_privacy_hits
     from facilitator.core.pack import load_pack
     from facilitator.core.store import Store
+    from facilitator.export.report import WRITERS
     from facilitator.export.site_export import PrivacyHitsError
 
     target = Path(args.output)
-    pdf = target.suffix.lower() == ".pdf"
+    pdf = target.suffix.lower() in WRITERS  # a publication report: .pdf or .docx
     if not pdf:
         from facilitator.export.handoff import FORMATS
         from facilitator.export.report import ReportFormatError
 
         if target.suffix.lower() not in FORMATS:
-            known = ", ".join(sorted([".pdf", *FORMATS]))
+            known = ", ".join(sorted({*WRITERS, *FORMATS}))
             what = f"the extension {target.suffix}" if target.suffix else "no extension"
             raise ReportFormatError(f"{what} names no report format: end the file name "
                                     f"with one of {known}", file=str(target), field="-o")
-    pack = load_pack(resolved.pack)
+    from facilitator.core import i18n
+
+    # Titles, definitions and theme labels in the report's language (--lang).
+    pack = load_pack(resolved.pack).localised(i18n.language())
     with Store(resolved.db) as store:
         try:
             if pdf:
@@ -64,7 +68,8 @@ def cmd_report(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
                                       workshop=args.workshop,
                                       lang=getattr(args, "lang", None),
                                       accept_flagged=args.accept_flagged)
-                path, size, kind = result.path, result.bytes, "publication report"
+                kind = "publication report" + (" (Word)" if result.format == ".docx" else "")
+                path, size = result.path, result.bytes
                 accepted = result.accepted_hits
             else:
                 from facilitator.export.handoff import write_handoff

@@ -520,8 +520,11 @@ def _allocation(allocations: Mapping[str, int]) -> dict[str, int]:
 
 def cast_dots(store: Store, pack: SessionPack, *, site: str, allocations: Mapping[str, int],
               participant_id: str | None = None, source: str = "kiosk",
-              sheet: str | None = None, replace: bool = False) -> list[Record]:
+              sheet: str | None = None, replace: bool = False,
+              lang: str | None = None) -> list[Record]:
     """Record one voter's dots (all of them or none) and return the rows written.
+
+    ``lang``: the language the dots were cast in (``cy`` or ``en``) at a kiosk.
 
     ``sheet``: a paper sheet's number, so keying it twice reaches the same sheet.
     A known participant has one sheet: different dots for them raise
@@ -564,15 +567,17 @@ def cast_dots(store: Store, pack: SessionPack, *, site: str, allocations: Mappin
         for sheet_key in existing:
             for row in sheet_rows(store, sheet_key):
                 store.mark_deleted(PRIORITIES_TABLE, str(row["id"]))
-        return [_put_row(store, site_id, participant_id, sheet_id, item, dots, source, stamp)
-                for item, dots in wanted.items()]
+        return [_put_row(store, site_id, participant_id, sheet_id, item, dots, source, stamp,
+                         lang) for item, dots in wanted.items()]
 
 
 def _put_row(store: Store, site_id: str, participant_id: str | None, sheet_id: str,
-             item: str, dots: int, source: str, stamp: str) -> Record:
+             item: str, dots: int, source: str, stamp: str,
+             lang: str | None = None) -> Record:
     record_id = natural_id("priority", sheet_id, item)
     fields = {"site": site_id, "participant_id": participant_id or None, "item_id": item,
-              "dots": dots, "source": source, "sheet": sheet_id, "cast_at": stamp}
+              "dots": dots, "source": source, "sheet": sheet_id, "cast_at": stamp,
+              "lang": lang}
     current = store.get(PRIORITIES_TABLE, record_id)
     if current is None:
         return store.create(PRIORITIES_TABLE, fields, record_id=record_id)

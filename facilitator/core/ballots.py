@@ -48,6 +48,8 @@ COUNTED_B_SQL = (
 
 VotingState = Literal["open", "closed"]
 
+LANGS = ("cy", "en")  # a ballot's language: the one it was cast in (kiosks)
+
 
 class BallotError(FacilitatorError):
     """A ballot that cannot be accepted: incomplete, a rank twice, unknown voter."""
@@ -157,8 +159,10 @@ def _voter(store: Store, pack: SessionPack, participant_id: str, site_id: str) -
 def cast_ballot(store: Store, pack: SessionPack, *, site: str, workshop: int,
                 ranking: Sequence[str], participant_id: str | None = None,
                 source: str = "kiosk", replace: bool = False,
-                record_id: str | None = None) -> Record:
+                record_id: str | None = None, lang: str | None = None) -> Record:
     """Record a ballot and return it, committed.
+
+    ``lang``: the language the ballot was cast in (``cy`` or ``en``) at a kiosk.
 
     A known participant's second, different ballot for the workshop raises
     DuplicateBallotError unless ``replace`` (then it is a new revision of the same
@@ -169,14 +173,16 @@ def cast_ballot(store: Store, pack: SessionPack, *, site: str, workshop: int,
     """
     return _cast(store, pack, site=site, workshop=workshop, ranking=ranking,
                  participant_id=participant_id, source=source, replace=replace,
-                 record_id=record_id)
+                 record_id=record_id, lang=lang)
 
 
 def _cast(store: Store, pack: SessionPack, *, site: str, workshop: int,
           ranking: Sequence[str], participant_id: str | None, source: str,
           replace: bool, entry: str = "single", sheet: str | None = None,
-          record_id: str | None = None) -> Record:
+          record_id: str | None = None, lang: str | None = None) -> Record:
     order = validate_ranking(pack, ranking)
+    if lang is not None and lang not in LANGS:
+        raise BallotError(f"unknown language {lang!r} (expected cy or en)", field="lang")
     site_id = _site_id(pack, site)
     number = _workshop(pack, workshop)
     if source not in SOURCES:
@@ -188,7 +194,7 @@ def _cast(store: Store, pack: SessionPack, *, site: str, workshop: int,
     fields: dict[str, Any] = {
         "site": site_id, "workshop": number, "participant_id": participant_id or None,
         "ranking": ranking_text(order), "source": source, "entry": entry, "sheet": sheet,
-        "cast_at": now_iso(),
+        "cast_at": now_iso(), "lang": lang,
     }
     with store.transaction():
         if not participant_id:

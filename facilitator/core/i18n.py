@@ -126,6 +126,29 @@ def chosen(flag: str | None = None, env: Mapping[str, str] | None = None) -> str
     return remembered_choice()
 
 
+AUDIENCE_FILE = "audience-language"
+AUDIENCE_MODES = ("cy", "en", "both")
+
+
+def remembered_audience_mode() -> str | None:
+    """The audience screen's language chosen on this laptop: cy, en or both."""
+    try:
+        mode = (paths.config_dir() / AUDIENCE_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return mode if mode in AUDIENCE_MODES else None
+
+
+def remember_audience_mode(mode: str) -> None:
+    if mode not in AUDIENCE_MODES:
+        raise LanguageError(f"unknown audience language {mode!r} (use cy, en or both)")
+    path = paths.config_dir() / AUDIENCE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{AUDIENCE_FILE}.{os.getpid()}.tmp")
+    tmp.write_text(mode + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def resolve(flag: str | None = None, env: Mapping[str, str] | None = None) -> str:
     """--lang, then $FACILITATOR_LANG, then the remembered choice, then the system."""
     return chosen(flag, env) or system_language(env)
@@ -327,6 +350,12 @@ def _english_plural(text: str, n: int) -> str:
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
     """``text`` in the run's language (English when no Welsh is known)."""
     return Words(_current).translate(context, text, disambiguation, n)
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - Qt's marker
+    """Marks ``text`` for translation where it is defined (lupdate finds it); translate
+    it where it is shown: ``translate(context, value)``."""
+    return text
 
 
 def both(context: str, text: str) -> dict[str, str]:

@@ -255,6 +255,7 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "exports", schema_exports.apply, schema_exports.TABLES),
     Migration(8, "advice", schema_advice.apply, schema_advice.TABLES),
     Migration(9, "phone_source", schema_advice.allow_phone_source),
+    Migration(10, "ballot_language", schema_votes.add_language),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -189,6 +189,8 @@ class SessionPack:
     cy: Mapping[str, Any] = field(default_factory=dict, compare=False)
     # The language of the texts: "en", or "cy" for a pack.localised("cy") copy.
     lang: str = "en"
+    # A localised copy's pack as written (so it can go back to English).
+    written: SessionPack | None = field(default=None, compare=False, repr=False)
 
     @property
     def file(self) -> Path:
@@ -242,14 +244,16 @@ class SessionPack:
 
     @property
     def has_welsh(self) -> bool:
-        return bool(self.cy) or any(u.cy for u in self.use_cases)
+        return bool((self.written or self).cy) or any(u.cy for u in (self.written or self).use_cases)
 
     def localised(self, lang: str) -> SessionPack:
         """This pack with its texts in ``lang`` ("cy" or "en"): ids, theme ids, theme keys,
         categories and quotas stay the English ones, so data matches either way. A text
         with no Welsh keeps its English. A site keeps its English name as an alias."""
-        if lang != "cy" or self.lang == "cy":
+        if lang == self.lang:
             return self
+        if lang != "cy":
+            return self.written or self
 
         def welsh(item: Any, **extra: Any) -> Any:
             return replace(item, **{**dict(item.cy), **extra})
@@ -261,7 +265,7 @@ class SessionPack:
         workshops = tuple(welsh(w, steps=tuple(welsh(step) for step in w.steps))
                           for w in self.workshops)
         return replace(
-            self, **dict(self.cy), lang="cy", sites=sites, workshops=workshops,
+            self, **dict(self.cy), lang="cy", written=self, sites=sites, workshops=workshops,
             use_cases=tuple(welsh(u) for u in self.use_cases),
             videos=tuple(welsh(v) for v in self.videos),
             themes=tuple(welsh(t) for t in self.themes),

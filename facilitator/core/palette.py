@@ -23,14 +23,41 @@ RED_TEXT = "#FF5A5A"  # red type on the dark ground (6:1)
 
 LEVEL_COLOURS = {"basic": SKY, "complex": ORANGE}  # a use case's level badge
 
-# Ranking charts, in the app and in the PDF alike: one bar per use case, most acceptable
-# at the top, a longer bar for a better (lower) mean rank; places 1st..6th in these.
-RANK_BAR = SKY
-POSITION_COLOURS = (GREEN, SKY, YELLOW, ORANGE, VERMILLION, PURPLE)
+# Ranking charts, in the app and in the PDF alike: most acceptable at the top, a longer
+# mean-rank bar for a more acceptable use case (the scale runs 6 … 1), places 1st..6th in
+# these colours (each segment numbered too).
+RANK_BAR = BLUE
+POSITION_COLOURS = (BLUE, SKY, GREEN, YELLOW, ORANGE, VERMILLION)
+WHITE = "#FFFFFF"
+BLACK = "#000000"
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def ink_on(fill: str) -> str:
+    """White or black, whichever reads better on ``fill``."""
+    return WHITE if contrast(WHITE, fill) > contrast(BLACK, fill) else BLACK
+
+
+def rank_fraction(mean_rank: float, places: int = 6) -> float:
+    """Where a mean rank sits on the 1 … ``places`` scale: 1 → 0.0, last → 1.0."""
+    if places <= 1:
+        return 0.0
+    return max(0.0, min(1.0, (mean_rank - 1) / (places - 1)))
 
 
 def acceptability(mean_rank: float, places: int = 6) -> float:
     """How much of a bar a mean rank fills: 1 (most acceptable) → 1.0, last → 0.0."""
-    if places <= 1:
-        return 1.0
-    return max(0.0, min(1.0, (places - mean_rank) / (places - 1)))
+    return 1.0 - rank_fraction(mean_rank, places)

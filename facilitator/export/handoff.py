@@ -12,13 +12,15 @@ erased. The rules live here so every format applies them the same way:
 - participants appear by code with their roster variables, never withdrawn or
   erased ones.
 
-``gate`` is the privacy gate for these files: every string a file prints — the notes'
-words, theme labels, table names, site names, agenda step titles, use-case titles,
-participant codes, advice wording — is scanned before anything is written.
+``gate`` passes every string a file prints — the notes' words, theme labels, table
+names, site names, agenda step titles, use-case titles, participant codes, combined
+advice wording — through the one privacy gate (``core/privacy.check_printed``)
+before anything is written.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +30,7 @@ from zoneinfo import ZoneInfo
 from facilitator.core.notes import themes_of
 from facilitator.core.notes_csv import WITHHELD
 from facilitator.core.pack import ADVICE_GROUP, ROSTER_VARIABLES, SessionPack, Site
+from facilitator.core.privacy import Printed
 from facilitator.core.records import canonical_time
 from facilitator.core.store import Store
 from facilitator.core.themes import GENERAL_GROUP, ThemeChoice, all_themes
@@ -188,92 +191,57 @@ def gather(store: Store, pack: SessionPack, sites: Sequence[Site] | None = None,
 # -- text that XML, Word and Excel can hold ----------------------------------------------
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def clean(text: str, *, newlines: bool = True) -> str:
     """``text`` without what XML 1.0 (and so Word and Excel) cannot hold: control
     characters other than tab and newline, lone surrogates, U+FFFE/U+FFFF. Line breaks
     become ``\\n`` (or spaces when ``newlines`` is false)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    out = []
-    for char in text:
-        code = ord(char)
-        if char == "\n":
-            out.append(char if newlines else " ")
-        elif char == "\t":
-            out.append(char)
-        elif code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code <= 0xDFFF or code in (
-                0xFFFE, 0xFFFF):
-            continue
-        else:
-            out.append(char)
-    return "".join(out)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _NOT_XML.sub("", text)
+    return text if newlines else text.replace("\n", " ")
 
 
 # -- the privacy gate --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Printed:
-    """One string a file prints: its text, the note it came from, where it shows."""
-
-    text: str
-    where: str
-    note_id: str | None = None
-
-
-def printed_strings(data: HandoffData, *, advice: Iterable[Any] = (),
-                    extra: Iterable[Printed] = ()) -> list[Printed]:
-    """Every free-text string an analysis file of ``data`` prints."""
+def printed_strings(data: HandoffData, *, advice: Iterable[Any] = ()) -> list[Printed]:
+    """Every free-text string an analysis file of ``data`` prints, with its source, for
+    the one privacy gate (``core/privacy.check_printed``)."""
     out: list[Printed] = []
     for note in data.notes:
         if not note.withheld:
-            out.append(Printed(note.text, f"{KIND_WORDS[note.kind].lower()} "
-                               f"({note.attribution})", note.id))
+            out.append(Printed(note.text, note.kind, record_id=note.id, site=note.site_id,
+                               site_name=note.site, workshop=note.workshop, table=note.table))
         if note.table:
-            out.append(Printed(note.table, f"table name ({note.site})"))
+            out.append(Printed(note.table, "table name", site_name=note.site))
         if note.step:
-            out.append(Printed(note.step, "agenda step title"))
+            out.append(Printed(note.step, "agenda title"))
     for theme in data.themes:
-        out.append(Printed(theme.label, "theme label"))
+        out.append(Printed(theme.label, "theme label", record_id=theme.id))
     for person in data.participants:
-        out.append(Printed(person.code, f"participant code ({person.site})"))
+        out.append(Printed(person.code, "participant code", site_name=person.site))
     for site in data.sites:
         out.append(Printed(site.name, "site name"))
     out.extend(Printed(u.title, "use-case title") for u in data.pack.use_cases)
     out.append(Printed(data.pack.title, "programme title"))
     for item in advice:
         if item.is_combination:
-            out.append(Printed(str(item.text), "combined advice"))
-    out.extend(extra)
+            out.append(Printed(str(item.text), "combined advice", record_id=str(item.id)))
     return out
 
 
 def gate(store: Store, printed: Sequence[Printed], accept_flagged: bool) -> int:
-    """Scan every printed string; stop with every hit listed unless accepted.
-
-    A hit the user already confirmed in the app's privacy review (a merged record
-    per note and matched text) is not reported again. Returns the hits accepted.
-    """
+    """The one privacy gate over every printed string: stop with every hit listed
+    unless accepted (a hit confirmed in the app's privacy review is not listed again).
+    Returns the hits accepted."""
     from facilitator.core import privacy
 
-    names = privacy.name_badges(store)
-    confirmed: dict[str, set[str]] = {}
-    hits: list[str] = []
-    seen: set[tuple[str, str]] = set()
-    for item in printed:
-        if (item.text, item.where) in seen:
-            continue
-        seen.add((item.text, item.where))
-        for finding in privacy.find_personal_data(item.text, names):
-            if item.note_id is not None:
-                if item.note_id not in confirmed:
-                    confirmed[item.note_id] = {
-                        str(r["matched"]) for r in privacy.confirmations(store, item.note_id)}
-                if privacy.fingerprint(item.note_id, finding.matched) in confirmed[item.note_id]:
-                    continue
-            label = privacy.KIND_LABELS[finding.kind]
-            hits.append(f"{item.where}: {label} “{finding.matched}”")
+    hits = privacy.check_printed(store, printed)
     if hits and not accept_flagged:
-        raise PrivacyHitsError(hits, hits)
+        raise PrivacyHitsError(hits, [privacy.describe(h) for h in hits])
     return len(hits)
 
 
@@ -283,35 +251,6 @@ FORMATS = {".qdpx": "REFI-QDA project", ".qdc": "REFI-QDA codebook",
            ".xlsx": "Excel workbook", ".docx": "Word report"}
 
 
-def report_sites(store: Store, pack: SessionPack) -> list[Site]:
-    """The sites a whole-database report covers: those with any data, else all."""
-    return [s for s in pack.sites
-            if store.count("notes", "site = ?", [s.id]) or store.count(
-                "participants", "site = ?", [s.id]) or store.count(
-                "step_events", "site = ?", [s.id])] or list(pack.sites)
-
-
-def report_printed(data: Any) -> list[Printed]:
-    """Every free-text string the report (``report_data.ReportData``) prints."""
-    out: list[Printed] = []
-    for quote in data.quotes:
-        if not quote.withheld:
-            out.append(Printed(quote.text, f"{quote.kind} ({quote.attribution})", quote.id))
-        if quote.table:
-            out.append(Printed(quote.table, f"table name ({quote.site})"))
-        out.extend(Printed(theme, "theme label") for theme in quote.themes)
-    for item in data.advice:
-        out.append(Printed(item.text, "advice" if not item.is_combination
-                           else "combined advice", None if item.is_combination else item.id))
-        out.append(Printed(item.theme, "advice theme label"))
-    for day in data.days:
-        out.append(Printed(day.laptop, "laptop label"))
-        out.extend(Printed(step.title, "agenda step title") for step in day.steps)
-    out.extend(Printed(label, "laptop label") for _, label in data.laptops)
-    out.extend(Printed(site.name, "site name") for site in data.sites)
-    return out
-
-
 @dataclass
 class HandoffResult:
     path: Any
@@ -319,6 +258,28 @@ class HandoffResult:
     bytes: int
     accepted_hits: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+
+
+def format_printed(store: Store, data: HandoffData, suffix: str) -> list[Printed]:
+    """Every string the analysis file of kind ``suffix`` prints."""
+    if suffix == ".qdc":
+        return [Printed(t.label, "theme label", record_id=t.id) for t in data.themes]
+    if suffix == ".xlsx":
+        from facilitator.core.advice import advice_items
+
+        return printed_strings(data, advice=advice_items(store, data.pack))
+    return printed_strings(data)
+
+
+def handoff_hits(store: Store, pack: SessionPack, suffix: str, *,
+                 sites: Sequence[Site] | None = None, workshop: int | None = None
+                 ) -> list[Any]:
+    """The unconfirmed privacy hits in what the analysis file would print: what the
+    app's review dialog shows before writing it."""
+    from facilitator.core import privacy
+
+    data = gather(store, pack, sites, workshop=workshop)
+    return privacy.check_printed(store, format_printed(store, data, suffix.lower()))
 
 
 def write_handoff(store: Store, pack: SessionPack, path: Any, *,
@@ -338,27 +299,16 @@ def write_handoff(store: Store, pack: SessionPack, path: Any, *,
         known = ", ".join(sorted(FORMATS))
         raise FacilitatorError(f"cannot tell what to write from {target.suffix or 'no'} "
                                f"extension (expected one of {known})", file=target)
-    if suffix == ".docx":
-        from facilitator.export import report_data, report_docx
-        from facilitator.export.site_export import MERGED_RESULTS_BY
+    if suffix == ".docx":  # a publication report: the same content and gate as the PDF
+        from facilitator.export.report import write_report
 
-        chosen = list(sites) if sites else report_sites(store, pack)
-        report = report_data.gather(store, pack, chosen, results_by=MERGED_RESULTS_BY,
-                                    cross_site=True)
-        accepted = gate(store, report_printed(report), accept_flagged)
-        written = report_docx.write_docx(report, target, cross_site=True)
-        return HandoffResult(written, FORMATS[suffix], written.stat().st_size, accepted,
-                             {"notes": len(report.quotes)})
+        if sites is not None and len(sites) > 1:
+            raise FacilitatorError("a report covers one site or all of them", file=target)
+        result = write_report(store, pack, target, site=sites[0].id if sites else None,
+                              workshop=workshop, accept_flagged=accept_flagged)
+        return HandoffResult(result.path, FORMATS[suffix], result.bytes, result.accepted_hits)
     data = gather(store, pack, sites, workshop=workshop)
-    if suffix == ".qdc":
-        printed = [Printed(t.label, "theme label") for t in data.themes]
-    elif suffix == ".xlsx":
-        from facilitator.core.advice import advice_items
-
-        printed = printed_strings(data, advice=advice_items(store, pack))
-    else:
-        printed = printed_strings(data)
-    accepted = gate(store, printed, accept_flagged)
+    accepted = gate(store, format_printed(store, data, suffix), accept_flagged)
     from facilitator.export import report_qdpx
 
     if suffix == ".qdpx":

@@ -43,6 +43,7 @@ from reportlab.platypus import (
 
 from facilitator import __version__
 from facilitator.core.errors import Progress
+from facilitator.core.palette import POSITION_COLOURS, RANK_BAR, acceptability
 from facilitator.core.paths import fonts_dir
 from facilitator.export import report_model as model
 from facilitator.export.report_data import ReportData
@@ -110,6 +111,8 @@ def styles() -> dict[str, ParagraphStyle]:
                                    leading=10),
         "cellheadr": ParagraphStyle("cellheadr", parent=base, fontName=FONT_BOLD, fontSize=8,
                                     leading=10, alignment=TA_RIGHT),
+        "aside": ParagraphStyle("aside", parent=base, fontSize=8, leading=10.5,
+                                textColor=MUTED, leftIndent=24),
         "caption": ParagraphStyle("caption", parent=base, fontName=FONT_BOLD, fontSize=9,
                                   leading=12, spaceBefore=4, spaceAfter=2),
         "warning": ParagraphStyle("warning", parent=base, fontName=FONT_BOLD,
@@ -182,11 +185,17 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def _rank_x(x0: float, width: float, mean: float) -> float:
+    """Where a mean rank sits on the axis: 6 (least acceptable) at the left, 1 (most) at
+    the right, so a longer bar is more acceptable, as on the app's screens."""
+    return x0 + width * acceptability(mean, 6)
+
+
 def _axis(drawing: Drawing, x0: float, width: float, y_top: float, y_bottom: float,
           caption: str) -> None:
-    """A mean-rank axis 1 … 6 along the bottom, with grid lines up to the top."""
+    """A mean-rank axis 6 … 1 along the bottom, with grid lines up to the top."""
     for tick in range(1, 7):
-        x = x0 + width * (tick - 1) / 5
+        x = _rank_x(x0, width, tick)
         drawing.add(Line(x, y_bottom, x, y_top, strokeColor=RULE, strokeWidth=0.4))
         drawing.add(String(x, y_bottom - 10, str(tick), fontName=FONT, fontSize=LABEL_PT,
                            fillColor=INK, textAnchor="middle"))
@@ -203,33 +212,34 @@ def rank_chart(chart: model.RankChart, width: float = TEXT_WIDTH) -> Drawing:
     stack_x = label_w + axis_w + gap
     stack_w = width - stack_x - 2
     rows = chart.rows
-    top_pad, bottom_pad = 30.0, 36.0
+    top_pad, bottom_pad = 20.0, 36.0
     height = top_pad + row_h * len(rows) + bottom_pad
     d = Drawing(width, height)
     y_top = height - top_pad
     y_bottom = bottom_pad
-    d.add(String(label_w, height - 10, _t("Mean rank"), fontName=FONT_BOLD,
-                 fontSize=LABEL_PT, fillColor=INK))
+    d.add(String(label_w, height - 10, _t("Mean rank (1 = most acceptable)"),
+                 fontName=FONT_BOLD, fontSize=LABEL_PT, fillColor=INK))
     d.add(String(stack_x, height - 10, _t("Placed 1st … 6th (ballots)"), fontName=FONT_BOLD,
                  fontSize=LABEL_PT, fillColor=INK))
-    _axis(d, label_w, axis_w, y_top, y_bottom, _t("1 = most acceptable, 6 = least"))
-    # legend under the stacked bars
-    swatch_x = stack_x
-    for p, label in enumerate(model.ORDINALS):
-        d.add(Rect(swatch_x, 12, 8, 8, fillColor=colors.HexColor(PALETTE[p]),
+    _axis(d, label_w, axis_w, y_top, y_bottom, _t("longer bar = more acceptable"))
+    # legend under the stacked bars, spread across their width (never past the margin)
+    ordinals = [_t(label) for label in model.ORDINALS]
+    items = [9 + pdfmetrics.stringWidth(label, FONT, LABEL_PT) for label in ordinals]
+    spacing = max(3.0, (stack_w - sum(items)) / (len(items) - 1))
+    swatch_x = min(stack_x, width - sum(items) - spacing * (len(items) - 1))
+    for p, label in enumerate(ordinals):
+        d.add(Rect(swatch_x, 12, 7, 7, fillColor=colors.HexColor(POSITION_COLOURS[p % 6]),
                    strokeColor=INK, strokeWidth=0.3))
-        d.add(String(swatch_x + 10, 13, label, fontName=FONT, fontSize=LABEL_PT,
+        d.add(String(swatch_x + 9, 12.5, label, fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
-        swatch_x += stack_w / 6
+        swatch_x += items[p] + spacing
     for i, row in enumerate(rows):
         y = y_top - (i + 1) * row_h
         d.add(String(0, y + 5, _clip(row.label, 40), fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
-        x_mean = label_w + axis_w * (row.mean - 1) / 5
-        d.add(Line(label_w, y + 8, x_mean, y + 8, strokeColor=colors.HexColor(PALETTE[0]),
-                   strokeWidth=2))
-        d.add(Circle(x_mean, y + 8, 3.5, fillColor=colors.HexColor(PALETTE[0]),
-                     strokeColor=colors.white, strokeWidth=0.5))
+        x_mean = _rank_x(label_w, axis_w, row.mean)
+        d.add(Rect(label_w, y + 2, max(1.0, x_mean - label_w), row_h - 5,
+                   fillColor=colors.HexColor(RANK_BAR), strokeColor=None))
         d.add(String(x_mean + 6, y + 5, f"{row.mean:.2f}", fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         total = max(sum(row.positions), 1)
@@ -237,7 +247,7 @@ def rank_chart(chart: model.RankChart, width: float = TEXT_WIDTH) -> Drawing:
         for p, count in enumerate(row.positions):
             w = stack_w * count / total
             if w > 0:
-                fill = PALETTE[p]
+                fill = POSITION_COLOURS[p % len(POSITION_COLOURS)]
                 d.add(Rect(x, y + 2, w, row_h - 5, fillColor=colors.HexColor(fill),
                            strokeColor=colors.white, strokeWidth=0.6))
                 if w > 14:
@@ -278,19 +288,20 @@ def dot_chart(chart: model.DotChart, width: float = TEXT_WIDTH) -> Drawing:
         d.add(String(x + 11, height - 10, name, fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         x += 14 + pdfmetrics.stringWidth(name, FONT, LABEL_PT) + 14
-    _axis(d, label_w, axis_w, y_top, y_bottom, _t("Mean rank: 1 = most acceptable, "
-                                                  "6 = least"))
+    _axis(d, label_w, axis_w, y_top, y_bottom, _t("Mean rank: 6 = least acceptable, "
+                                                  "1 = most acceptable (right)"))
     for i, (label, values) in enumerate(chart.rows):
         y = y_top - (i + 1) * row_h + 8
         d.add(String(0, y - 3, _clip(label, 44), fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
-        xs = [label_w + axis_w * (v - 1) / 5 for v in values if v is not None]
+        xs = [_rank_x(label_w, axis_w, v) for v in values if v is not None]
         if len(xs) > 1:
             d.add(Line(min(xs), y, max(xs), y, strokeColor=MUTED, strokeWidth=0.8))
         for k, v in enumerate(values):
-            if v is not None:
+            if v is not None:  # each series a little apart, so equal means stay visible
                 colour, shape = SERIES[k % len(SERIES)]
-                _marker(d, shape, label_w + axis_w * (v - 1) / 5, y, colour)
+                nudge = (k - (len(values) - 1) / 2) * 3.2
+                _marker(d, shape, _rank_x(label_w, axis_w, v), y + nudge, colour)
     return d
 
 
@@ -327,11 +338,42 @@ def bar_chart(chart: model.BarChart, width: float = TEXT_WIDTH) -> Drawing:
 
 
 class _Forms:
-    """Numbers known only at the end (page totals, contents pages), drawn as PDF forms."""
+    """Numbers known only at the end (page totals, contents pages), drawn as PDF forms,
+    and the files to embed."""
 
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
         self.pages = 0
+        self.files: dict[str, bytes] = {}
+
+
+def embed_files(canvas: Any, files: dict[str, bytes]) -> None:
+    """Standard PDF file attachments (the catalog's EmbeddedFiles name tree), written
+    by reportlab with the pages: no second parse of the PDF to attach a file."""
+    from reportlab.pdfbase.pdfdoc import (
+        PDFArray,
+        PDFDictionary,
+        PDFName,
+        PDFStream,
+        PDFString,
+    )
+
+    if not files:
+        return
+    doc = canvas._doc
+    names: list[Any] = []
+    for name in sorted(files):
+        data = files[name]
+        stream = PDFStream(PDFDictionary({"Type": PDFName("EmbeddedFile"),
+                                          "Params": PDFDictionary({"Size": len(data)})}),
+                           data, filters=[])
+        stream.dictionary["Filter"] = PDFArray([])  # stored as given (already gzip)
+        spec = PDFDictionary({"Type": PDFName("Filespec"), "F": PDFString(name),
+                              "UF": PDFString(name),
+                              "EF": PDFDictionary({"F": doc.Reference(stream)})})
+        names += [PDFString(name), doc.Reference(spec)]
+    doc.Catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary(
+        {"Names": PDFArray(names)})})
 
 
 class _Canvas(Canvas):
@@ -340,6 +382,7 @@ class _Canvas(Canvas):
     forms: _Forms
 
     def save(self) -> None:
+        embed_files(self, self.forms.files)
         self.forms.values["pages"] = " " + str(self.forms.pages)
         for name, text in self.forms.values.items():
             self.beginForm(name, lowerx=-200, lowery=-4, upperx=200, uppery=20)
@@ -473,7 +516,7 @@ class PdfRenderer:
             return [CondPageBreak(30 * mm), flowable]
         if isinstance(block, model.Para):
             return [Paragraph(safe(block.text), s[{"body": "body", "small": "small",
-                                                   "lead": "subtitle",
+                                                   "lead": "subtitle", "aside": "aside",
                                                    "warning": "warning"}[block.style]])]
         if isinstance(block, model.QuoteBlock):
             star = "★ " if block.starred else ""
@@ -502,7 +545,7 @@ class PdfRenderer:
     def contents(self) -> list[Flowable]:
         out: list[Flowable] = [Paragraph(safe(_t("Contents")), self.s["h1"])]
         for i, block in enumerate(self.document.blocks):
-            if isinstance(block, model.Heading) and block.level <= 2:
+            if isinstance(block, model.Heading) and block.level <= 2 and block.contents:
                 index = len(self.toc)
                 self.toc[self.keys[i]] = index
                 out.append(_TocLine(index, block.text, block.level, self.keys[i],
@@ -531,10 +574,11 @@ class PdfRenderer:
 
 
 def render_document(document: model.ReportDocument, *, progress: Progress | None = None,
-                    keywords: str = "") -> bytes:
+                    keywords: str = "", attachments: dict[str, bytes] | None = None) -> bytes:
     """The document's PDF bytes: outline, contents, "page N of M", title, language."""
     out = io.BytesIO()
     forms = _Forms()
+    forms.files = dict(attachments or {})
     renderer = PdfRenderer(document)
     story = renderer.flowables(progress)
     template = _ReportTemplate(out, document, forms, renderer.toc)
@@ -552,9 +596,14 @@ def render_document(document: model.ReportDocument, *, progress: Progress | None
 
 
 def render(data: ReportData, *, cross_site: bool, progress: Progress | None = None,
-           publication: bool = False, keywords: str = "") -> bytes:
-    """The report's PDF bytes (without the data attachment). ``publication``: the
-    publication report (no appendix of files and records); otherwise the pages of a
-    data file, headed "Confidential research data — not for publication"."""
+           publication: bool = False, keywords: str = "",
+           attachments: dict[str, bytes] | None = None) -> bytes:
+    """The report's PDF bytes, with ``attachments`` embedded (a data file's bundle).
+    ``publication``: the publication report (no appendix of files and records, never
+    an attachment); otherwise the pages of a data file, headed "Confidential research
+    data — not for publication"."""
+    if publication and attachments:
+        raise ValueError("a publication report never carries data")
     document = model.build_document(data, cross_site=cross_site, publication=publication)
-    return render_document(document, progress=progress, keywords=keywords)
+    return render_document(document, progress=progress, keywords=keywords,
+                           attachments=attachments)

@@ -9,10 +9,11 @@ erased — and only text that passed the privacy gate (``core/privacy.py``).
 
 The format follows the output file's extension. Each format is a *writer*: a
 function from the gathered, already gated ``ReportContent`` to the file's bytes,
-listed in ``WRITERS`` (``.pdf``; the command sends ``.docx``, ``.xlsx``, ``.qdpx``
-and ``.qdc`` to ``export/handoff.py``). ``write_report`` does the rest for every format: it gathers the
-content once, runs the gate over every string the report prints
-(``report_texts``), calls the writer and writes the file atomically.
+listed in ``WRITERS`` (``.pdf``, ``.docx``; the command sends the analysis files,
+``.xlsx``, ``.qdpx`` and ``.qdc``, to ``export/handoff.py``). ``write_report`` does
+the rest for every format: it gathers the content once, runs the gate over every
+string the report prints (``report_texts``), calls the writer and writes the file
+atomically.
 
 The *data file* (site export, advice exchange file, bundle) is another kind of
 file: see ``site_export.py`` and ``docs/exports.md``.
@@ -61,9 +62,10 @@ Writer = Callable[[ReportContent, Progress | None], bytes]
 # load only for the format asked for). A helper adding a format adds one line here.
 WRITERS: dict[str, str] = {
     ".pdf": "facilitator.export.report:write_pdf",
+    ".docx": "facilitator.export.report_docx:write_content",
 }
-# Formats ``facilitator report`` writes through ``export/handoff.py`` (not ``merge -o``).
-HANDOFF = (".docx", ".xlsx", ".qdpx", ".qdc")
+# Analysis files ``facilitator report`` writes through ``export/handoff.py`` (not ``merge -o``).
+HANDOFF = (".xlsx", ".qdpx", ".qdc")
 
 
 @dataclass

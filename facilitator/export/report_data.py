@@ -20,14 +20,18 @@ from typing import Any
 
 from facilitator.core import analysis, quotas
 from facilitator.core.agenda import AgendaRunner, epoch_from_iso
+from facilitator.core.i18n import QT_TRANSLATE_NOOP, translate
 from facilitator.core.pack import SessionPack, Site
 from facilitator.core.records import Record, canonical_time
 from facilitator.core.store import Store
 from facilitator.core.themes import labels as theme_labels
 
 ADVICE = "advice"
-OUTCOME_WORDS = {"done": "done", "skipped": "skipped", "current": "in progress",
-                 "pending": "not reached", "passed": "passed over"}
+OUTCOME_WORDS = {"done": QT_TRANSLATE_NOOP("Report", "done"),
+                 "skipped": QT_TRANSLATE_NOOP("Report", "skipped"),
+                 "current": QT_TRANSLATE_NOOP("Report", "in progress"),
+                 "pending": QT_TRANSLATE_NOOP("Report", "not reached"),
+                 "passed": QT_TRANSLATE_NOOP("Report", "passed over")}
 
 
 def local_time(epoch: float) -> str:
@@ -320,7 +324,7 @@ def _day_run(store: Store, pack: SessionPack, names: dict[str, str], labels: dic
     status = runner.status()
     steps = tuple(
         StepRow(step.title, step.minutes, status.actual_minutes[i],
-                OUTCOME_WORDS.get(status.outcomes[i], status.outcomes[i]))
+                translate("Report", OUTCOME_WORDS.get(status.outcomes[i], status.outcomes[i])))
         for i, step in enumerate(runner.workshop.steps))
     started = local_time(status.day_started_at) if status.day_started_at else None
     titles = {v.id: v.title for v in pack.videos}

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from facilitator import __version__
 from facilitator.core.analysis import GroupResult, RoundShift
+from facilitator.core.i18n import QT_TRANSLATE_NOOP
 from facilitator.core.pack import NOT_RECORDED, SessionPack, UseCase
 from facilitator.export.report_data import ADVICE, OTHER_THEME, Quote, ReportData
 
@@ -45,7 +46,9 @@ DATA_FILE_BANNER = ("Confidential research data — not for publication. This fi
 THEME_VARIABLES = ("trust_police", "ai_opinion", "age_band")
 # Quotes printed under a theme in the body; the rest go to the appendix.
 QUOTES_PER_THEME = 3
-ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th")
+ORDINALS = (QT_TRANSLATE_NOOP("Report", "1st"), QT_TRANSLATE_NOOP("Report", "2nd"),
+            QT_TRANSLATE_NOOP("Report", "3rd"), QT_TRANSLATE_NOOP("Report", "4th"),
+            QT_TRANSLATE_NOOP("Report", "5th"), QT_TRANSLATE_NOOP("Report", "6th"))
 
 
 def _t(text: str, *args: object) -> str:
@@ -67,12 +70,13 @@ def _t(text: str, *args: object) -> str:
 class Heading:
     text: str
     level: int  # 1 chapter, 2 section, 3 sub-section
+    contents: bool = True  # listed on the contents page (levels 1–2)
 
 
 @dataclass(frozen=True)
 class Para:
     text: str
-    style: Literal["body", "small", "lead", "warning"] = "body"
+    style: Literal["body", "small", "lead", "warning", "aside"] = "body"  # aside: indented
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ class RankChart:
     rows: tuple[RankRow, ...]
 
     def as_table(self) -> Table:
-        return Table((_t("Use case"), _t("Mean rank"), *ORDINALS),
+        return Table((_t("Use case"), _t("Mean rank"), *(_t(o) for o in ORDINALS)),
                      tuple((r.label, f"{r.mean:.2f}", *map(str, r.positions))
                            for r in self.rows), (0.4, 0.12, *[0.08] * 6))
 
@@ -169,6 +173,8 @@ class ReportDocument:
         self.blocks.extend(blocks)
 
     def headings(self, max_level: int = 2) -> list[Heading]:
+        """Every heading up to ``max_level``, in order (``contents`` says which of them
+        the contents page lists)."""
         return [b for b in self.blocks if isinstance(b, Heading) and b.level <= max_level]
 
 
@@ -211,8 +217,8 @@ class DocumentBuilder:
         self.doc = ReportDocument(
             title=data.programme, subtitle=subtitle, language=_language(),
             subject=_t("%1 — %2", data.programme, subtitle),
-            footer=_t("%1 — %2", data.programme, subtitle if publication else _t(
-                "%1 (confidential, not for publication)", subtitle)))
+            footer=_t("%1 — %2", data.programme, subtitle) if publication else _t(
+                "%1 — confidential, not for publication", subtitle))
         self.appendix: list[Block] = []
         self._appendix_case: list[str | None] = []
 
@@ -439,8 +445,8 @@ class DocumentBuilder:
         self.shifts()
 
     def _site_chart(self, workshop: int, shown: Sequence[tuple[str, GroupResult]]) -> None:
-        first = shown[0][1]
-        order = first.mean_rank_order()
+        ids = shown[0][1].use_case_ids
+        order = sorted(ids, key=lambda u: (sum(r.mean_rank[u] for _n, r in shown), ids.index(u)))
         rows = tuple((self.titles.get(u, u), tuple(r.mean_rank[u] for _n, r in shown))
                      for u in order)
         self.doc.add(DotChart(_t("Mean rank by site, Workshop %1 (1 = most acceptable)",
@@ -473,7 +479,7 @@ class DocumentBuilder:
                       str(result.borda[u]), str(tier_of[u]),
                       *[str(c) for c in result.positions[u]]) for u in order)
         add(Table((_t("Use case"), _t("Mean rank"), _t("Borda"), _t("Schulze tier"),
-                   *ORDINALS), rows, (0.34, 0.1, 0.08, 0.1, *[0.063] * 6)))
+                   *(_t(o) for o in ORDINALS)), rows, (0.34, 0.1, 0.08, 0.1, *[0.063] * 6)))
         notes = [_t("Workshop %1, n = %2 ballots; methods: mean rank, Borda count, "
                     "Schulze.", workshop, result.n)]
         for a, b in result.disagreements():
@@ -496,7 +502,8 @@ class DocumentBuilder:
                     3))
         add(Para(_t("Workshop %1: %2; Workshop %3: %4; %5 ranked in both, paired by "
                     "their participant code. Moved up: ranked more acceptable in the later "
-                    "workshop.", shift.before,
+                    "workshop. Change: the later mean rank minus the earlier; below zero is "
+                    "more acceptable.", shift.before,
                     _plural(shift.ballots_before, "%1 ballot", "%1 ballots"), shift.after,
                     _plural(shift.ballots_after, "%1 ballot", "%1 ballots"),
                     _plural(shift.paired, "%1 participant", "%1 participants")), "small"))
@@ -601,11 +608,18 @@ class DocumentBuilder:
             for q in printable[:QUOTES_PER_THEME]:
                 add(self._quote(q))
             rest = printable[QUOTES_PER_THEME:]
+            # Few quotes: the table notes fill the theme's place, starred first.
+            notes = sorted(notes, key=lambda q: (not q.starred, q.noted_at))
+            room = max(0, QUOTES_PER_THEME - len(printable))
+            for q in notes[:room]:
+                add(self._quote(q))
+            notes = notes[room:]
             extra = []
             if rest or notes:
                 if not self._appendix_case or self._appendix_case[-1] != use_case:
                     self._appendix_case.append(use_case)
-                    self.appendix.append(Heading(self._case_title(use_case), 2))
+                    self.appendix.append(Heading(self._case_title(use_case), 2,
+                                                 contents=False))
                 self.appendix.append(Heading(theme, 3))
             if rest:
                 extra.append(_plural(len(rest), "%1 more quote in the appendix",
@@ -653,14 +667,20 @@ class DocumentBuilder:
         else:
             add(Table((_t("Theme"), _t("Notes and quotes")),
                       tuple((theme, str(count)) for theme, count in themes), (0.7, 0.3)))
-        for variable in THEME_VARIABLES:
-            self._theme_by_variable(variable, themes, items)
+        hidden = [label for label in (self._theme_by_variable(v, themes, items)
+                                      for v in THEME_VARIABLES) if label]
+        if hidden:
+            self.doc.add(Para(_t("By %1: every count is under %2, so none is shown.",
+                                 ", ".join(hidden), self.threshold), "small"))
 
     def _theme_by_variable(self, variable: str, themes: list[tuple[str, int]],
-                           items: Sequence[Quote]) -> None:
+                           items: Sequence[Quote]) -> str:
+        """Adds the table of themes by ``variable``; returns the variable's label
+        instead when every count in it would be suppressed (a table of "<5" says
+        nothing)."""
         d, pack = self.data, self.pack
         if pack is None or not any(v.id == variable for v in pack.variables):
-            return
+            return ""
         categories = [*pack.variable(variable).categories, NOT_RECORDED]
         counts: dict[str, dict[str, int]] = {}
         for q in items:
@@ -672,14 +692,18 @@ class DocumentBuilder:
                 counts.setdefault(theme, {}).setdefault(category, 0)
                 counts[theme][category] += 1
         if not counts:
-            return
+            return ""
         used = [c for c in categories if any(c in per for per in counts.values())]
         label = d.variable_labels.get(variable, variable)
+        if all(n < self.threshold for per in counts.values() for n in per.values()):
+            return label[:1].lower() + label[1:]
         header = (_t("Theme, by %1", label[:1].lower() + label[1:]), *used)
         rows = tuple((theme, *[_cell(counts.get(theme, {}).get(c, 0), self.threshold)
                                for c in used]) for theme, _n in themes if theme in counts)
-        rest = 0.45 / max(len(used), 1)
-        self.doc.add(Table(header, rows, (0.55, *[rest] * len(used))))
+        first = 0.55 if len(used) <= 4 else 0.34
+        rest = (1 - first) / max(len(used), 1)
+        self.doc.add(Table(header, rows, (first, *[rest] * len(used))))
+        return ""
 
     def _compare(self, basic: str, complex_: str,
                  by_case: dict[str | None, list[Quote]]) -> None:
@@ -794,12 +818,14 @@ class DocumentBuilder:
                     original = texts.get(original_id)
                     if original is not None:
                         add(Para(_t("Combined from: %1 — %2", original.text,
-                                    ", ".join(original.sites)), "small"))
+                                    ", ".join(original.sites)), "aside"))
 
     # -- the agenda as run, appendices -------------------------------------------------
 
     def agenda(self, level: int = 1) -> None:
         d, add = self.data, self.doc.add
+        if not d.days:
+            return  # no empty chapter: the method chapter says how the day was planned
         add(PageBreak(), Heading(_t("Appendix: the agenda as run") if self.cross else
                                  _t("The agenda as run"), level))
         if not d.days:

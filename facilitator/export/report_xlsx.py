@@ -10,6 +10,8 @@ An analysis file for the team's analysts (DESIGN §4), one sheet each:
 - **Rankings**: per workshop, never pooled: overall, by site and by every roster
   variable, with the ballots counted, mean rank, Borda score, Schulze tier and how
   often each use case came 1st…6th; groups under the pack's threshold suppressed;
+- **Before and after**: each site that ranked in two workshops, each use case's mean
+  rank in both and how many participants (paired by code) moved it up or down;
 - **Themes by site**: notes tagged with each theme, per site;
 - **Themes by variable**: the same per roster category (participants' notes only);
   a count under the threshold shows as "<5", a category with fewer participants than
@@ -120,7 +122,8 @@ def _about(sheet: Worksheet, data: HandoffData, counts: dict[str, int]) -> None:
          f"{data.pack.suppression_threshold} shows as '<{data.pack.suppression_threshold}' "
          "and a category with fewer participants is suppressed whole.", False),
         ("Sheets: Notes (one column per theme, 1 or blank), Rankings (per workshop), "
-         "Themes by site, Themes by variable, Advice (by dots), Participants.", False),
+         "Before and after (sites that ranked twice), Themes by site, Themes by variable, "
+         "Advice (by dots), Participants.", False),
     ]
     for row, (text, bold) in enumerate(lines, start=1):
         cell = _put(sheet, row, 1, text)
@@ -190,24 +193,55 @@ def ranking_rows(store: Store, data: HandoffData) -> list[list[Any]]:
                 if by == "site" and value not in chosen:
                     continue
                 grouping = "Overall" if by is None else labels.get(by, by)
+                known = int(info.get("participants", 0))
                 if result is None:
                     if info["n"]:
-                        rows.append([workshop, grouping, value, info["n"],
+                        rows.append([workshop, grouping, value, info["n"], known,
                                      f"suppressed (fewer than {pack.suppression_threshold})"]
                                     + [None] * 9)
                     continue
                 tiers = {u: i + 1 for i, tier in enumerate(result.schulze) for u in tier}
                 for use_case in result.mean_rank_order():
-                    rows.append([workshop, grouping, value, result.n, titles[use_case],
+                    rows.append([workshop, grouping, value, result.n, known, titles[use_case],
                                  round(result.mean_rank[use_case], 2), result.borda[use_case],
                                  tiers.get(use_case), *result.positions[use_case]])
     return rows
 
 
 def _rankings(sheet: Worksheet, store: Store, data: HandoffData) -> None:
-    header = ["Workshop", "Grouping", "Group", "Ballots", "Use case", "Mean rank (1 = most "
-              "acceptable)", "Borda", "Schulze tier", *[f"Ranked {o}" for o in ORDINALS]]
-    _table(sheet, header, ranking_rows(store, data), widths={3: 18, 5: 38, 6: 16})
+    header = ["Workshop", "Grouping", "Group", "Ballots", "From participants on the roster",
+              "Use case", "Mean rank (1 = most acceptable)", "Borda", "Schulze tier",
+              *[f"Ranked {o}" for o in ORDINALS]]
+    _table(sheet, header, ranking_rows(store, data), widths={3: 18, 5: 16, 6: 38, 7: 16})
+
+
+def shift_rows(store: Store, data: HandoffData) -> list[list[Any]]:
+    """Each site that ranked in two workshops: mean ranks in each round and how many
+    participants (paired by code) moved each use case up or down."""
+    pack = data.pack
+    titles = {u.id: u.title for u in pack.use_cases}
+    names = {s.id: s.name for s in pack.sites}
+    rows: list[list[Any]] = []
+    for shift in analysis.site_shifts(store, pack, sites=[s.id for s in data.sites],
+                                      threshold=pack.suppression_threshold):
+        head = [names.get(shift.site or "", "All sites"), shift.before, shift.after,
+                shift.ballots_before, shift.ballots_after, shift.paired]
+        if shift.suppressed:
+            rows.append([*head, f"suppressed (fewer than {pack.suppression_threshold} "
+                                "ballots in a workshop)"])
+            continue
+        for c in sorted(shift.shifts, key=lambda c: c.mean_after):
+            rows.append([*head, titles.get(c.use_case, c.use_case), round(c.mean_before, 2),
+                         round(c.mean_after, 2), round(c.change, 2), c.moved_up,
+                         c.moved_down, c.unchanged])
+    return rows
+
+
+def _shifts(sheet: Worksheet, store: Store, data: HandoffData) -> None:
+    header = ["Site", "From workshop", "To workshop", "Ballots before", "Ballots after",
+              "Paired participants", "Use case", "Mean rank before", "Mean rank after",
+              "Change", "Moved up", "Moved down", "Same"]
+    _table(sheet, header, shift_rows(store, data), widths={7: 38})
 
 
 def theme_counts(data: HandoffData) -> tuple[list[tuple[str, str, str]], Counter[tuple[str, str]]]:
@@ -324,6 +358,7 @@ def workbook_bytes(store: Store, data: HandoffData) -> bytes:
     _about(about, data, {"notes": len(data.notes), "participants": len(data.participants)})
     _notes(book.create_sheet("Notes"), data)
     _rankings(book.create_sheet("Rankings"), store, data)
+    _shifts(book.create_sheet("Before and after"), store, data)
     _themes_by_site(book.create_sheet("Themes by site"), data)
     _themes_by_variable(book.create_sheet("Themes by variable"), data)
     _advice(book.create_sheet("Advice"), store, data)

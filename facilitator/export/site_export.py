@@ -111,11 +111,13 @@ def export_site(store: Store, pack: SessionPack, site: str, path: str | Path, *,
     if hits and not accept_flagged:
         raise PrivacyHitsError(hits, [privacy.describe(h) for h in hits])
     accepted = len(hits)
-    pdf = pdf_report.render(data, cross_site=False, progress=progress)
     bundle = build_bundle(store, sites=(chosen.id,),
                           extra={"kind": "site-export", "site": chosen.id,
                                  **_site_dates_note(data)})
-    final = attach_bundle(pdf, bundle)
+    # The bundle is embedded as reportlab writes the pages: no second pass over the PDF.
+    final = pdf_report.render(data, cross_site=False, progress=progress,
+                              attachments={BUNDLE_NAME: bundle})
+    del bundle
     if progress is not None:
         progress(9, 10)
     target = write_atomic(path, final)

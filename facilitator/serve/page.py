@@ -331,7 +331,8 @@ SCRIPT = r"""
     });
   }
   function ballot() {
-    var body = {token: state.data.token, code: state.data.needs_code ? state.code : null};
+    var body = {token: state.data.token, code: state.data.needs_code ? state.code : null,
+                lang: lang};
     if (state.data.ballot === 'ranking') { body.ranking = state.places.slice(); }
     else {
       body.dots = {};

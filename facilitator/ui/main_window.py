@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths, Qt, QTime, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -58,6 +65,7 @@ class MainWindow(QMainWindow):
     venue_setup_requested = Signal()
     audience_requested = Signal()
     language_requested = Signal(str)  # "cy" or "en", from Settings → Language
+    audience_language_requested = Signal(str)  # "cy", "en" or "both", from View
     data_changed = Signal()
     closing = Signal()
 
@@ -77,7 +85,9 @@ class MainWindow(QMainWindow):
         if rehearsal:
             title = self.tr("REHEARSAL — {title}").format(title=title)
         self.setWindowTitle(title)
+        self._fitted = False
         self.resize(1280, 800)
+        self.fit_to_screen()  # a 1366×768 laptop (or 125 % scaling) must see it all
 
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
@@ -388,6 +398,19 @@ class MainWindow(QMainWindow):
             self.tr("&Publication report — no data, for publishing (PDF)…"),
             lambda: self.exports.export_merged())
         self.export_menu.addAction(self.export_merged_action)
+        self.export_word_action = self._action(
+            self.tr("Publication report to &edit — no data (Word)…"),
+            lambda: self.exports.export_word())
+        self.export_menu.addAction(self.export_word_action)
+        self.export_menu.addSeparator()
+        self.export_workbook_action = self._action(
+            self.tr("Analysis &workbook — for the team's analysts (Excel)…"),
+            lambda: self.exports.export_analysis(".xlsx"))
+        self.export_menu.addAction(self.export_workbook_action)
+        self.export_qda_action = self._action(
+            self.tr("&QDA project — for NVivo, ATLAS.ti, MAXQDA (REFI-QDA)…"),
+            lambda: self.exports.export_analysis(".qdpx"))
+        self.export_menu.addAction(self.export_qda_action)
         self.export_menu.addSeparator()
         self.export_notes_action = self._action(self.tr("&Notes as CSV…"),
                                                 self.export_notes_dialog)
@@ -420,6 +443,10 @@ class MainWindow(QMainWindow):
         self.full_screen_action = self._action(self.tr("&Full screen"), self.toggle_full_screen,
                                                QKeySequence.StandardKey.FullScreen)
         self.view_menu.addAction(self.full_screen_action)
+        from facilitator.ui.common.language import AudienceLanguageMenu, audience_mode
+
+        self.audience_language_menu = AudienceLanguageMenu(self.view_menu, self, audience_mode())
+        self.audience_language_menu.chosen.connect(self.audience_language_requested)
 
         self._build_vote_menu(bar)
         self.show_priorities_action = self._action(
@@ -444,6 +471,9 @@ class MainWindow(QMainWindow):
         self.language_menu.chosen.connect(self.language_requested)
 
         self.help_menu = bar.addMenu(self.tr("&Help"))
+        self.shortcuts_action = self._action(self.tr("&Keyboard shortcuts"),
+                                             self.show_shortcuts, QKeySequence("F1"))
+        self.help_menu.addAction(self.shortcuts_action)
         self.help_menu.addAction(self._action(self.tr("Where is my data?"), self.show_data_location))
         self.open_log_action = self._action(self.tr("Open &log folder"), self.open_log_folder)
         self.help_menu.addAction(self.open_log_action)
@@ -535,6 +565,34 @@ class MainWindow(QMainWindow):
             problem=problem))
 
     # -- actions ----------------------------------------------------------------------
+
+    def fit_to_screen(self) -> None:
+        """Keep the window on its screen: no larger than the space the desktop leaves,
+        its title bar and status bar in view."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = min(self.width(), max(area.width() - frame.width(), 320))
+        height = min(self.height(), max(area.height() - frame.height(), 240))
+        self.resize(width, height)
+        x = min(max(self.x(), area.left()), area.right() - self.frameGeometry().width() + 1)
+        y = min(max(self.y(), area.top()), area.bottom() - self.frameGeometry().height() + 1)
+        self.move(max(x, area.left()), max(y, area.top()))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.fit_to_screen()
+
+    def show_shortcuts(self) -> None:
+        from facilitator.ui.common.shortcuts_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.menuBar(), self)
+        self.shortcuts_dialog = dialog
+        dialog.show()
 
     def toggle_full_screen(self) -> None:
         self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)

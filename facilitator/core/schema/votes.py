@@ -26,6 +26,13 @@ TABLES: tuple[TableSpec, ...] = (
 )
 
 
+def add_language(db: sqlite_utils.Database) -> None:
+    """The language a ballot or a dot was cast in: ``cy`` or ``en`` at a kiosk, NULL for
+    paper, imports and everything cast before this column existed."""
+    for table in ("ballots", "priorities"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN lang TEXT")
+
+
 def apply(db: sqlite_utils.Database) -> None:
     # Imported here: migrations imports this module for its TABLES.
     from facilitator.core.migrations import RECORD_ENVELOPE_SQL

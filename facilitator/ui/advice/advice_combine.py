@@ -538,7 +538,9 @@ class AdviceMenu(QObject):
         if not ensure_pin(self.window, self.window.store):
             return None
         if self.kiosk is None or self.kiosk.store is not self.window.store:
-            self.kiosk = DotVotingWindow(self.window.store, self.window.pack, site)
+            # Each voter starts with their Cymraeg / English choice.
+            self.kiosk = DotVotingWindow(self.window.store, self.window.pack, site,
+                                         ask_language=True)
         else:
             self.kiosk.next_voter()
         self.kiosk.show_kiosk()  # full screen: it belongs to the participants

@@ -37,6 +37,18 @@ class CatalogTranslator(QTranslator):
         return found if found is not None else ""
 
 
+class ChosenLanguage:
+    """Mixed into a widget: its ``self.tr("…")`` answers in ``self.lang`` (a kiosk's
+    participant's choice, one half of a bilingual audience screen) instead of the app's
+    language; ``""`` means the app's. Same dictionary, and lupdate still sees a tr()."""
+
+    lang: str = ""
+
+    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+        words = i18n.Words(self.lang or _current)
+        return words.translate(type(self).__name__, text, disambiguation, n)
+
+
 _installed: list[QTranslator] = []
 _current = i18n.ENGLISH
 
@@ -79,11 +91,45 @@ def current() -> str:
     return _current
 
 
+def audience_mode() -> str:
+    """The audience screen's language: as chosen on this laptop, else the app's."""
+    return i18n.remembered_audience_mode() or _current
+
+
 def locale_for(lang: str) -> QLocale:
     """Dates and times in ``lang``: ``QLocale("cy_GB")`` says "Dydd Sadwrn, 14 Mawrth"."""
     if i18n.normalise(lang) == i18n.WELSH:
         return WELSH_LOCALE
     return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+
+
+class AudienceLanguageMenu(QObject):
+    """View → Audience language: Cymraeg, English, or both side by side (Welsh first).
+
+    ``chosen(str)`` carries ``cy``, ``en`` or ``both``."""
+
+    chosen = Signal(str)
+
+    def __init__(self, menu: QMenu, parent: QWidget, current: str) -> None:
+        super().__init__(parent)
+        self.menu = menu.addMenu(self.tr("Audience &language"))
+        self.group = QActionGroup(self)
+        self.actions: dict[str, QAction] = {}
+        names = {"cy": "Cymraeg", "en": "English",
+                 "both": self.tr("Cymraeg and English, side by side")}
+        for mode in i18n.AUDIENCE_MODES:
+            action = QAction(names[mode], self)
+            action.setCheckable(True)
+            action.setChecked(mode == current)
+            action.setData(mode)
+            self.group.addAction(action)
+            self.menu.addAction(action)
+            self.actions[mode] = action
+        self.group.triggered.connect(lambda action: self.chosen.emit(str(action.data())))
+
+    def set_current(self, mode: str) -> None:
+        if mode in self.actions:
+            self.actions[mode].setChecked(True)
 
 
 class LanguageMenu(QObject):

@@ -18,4 +18,7 @@ from facilitator.core.palette import (  # noqa: F401 - the palette, re-exported
     VERMILLION,
     YELLOW,
     acceptability,
+    contrast,
+    ink_on,
+    rank_fraction,
 )

@@ -14,10 +14,11 @@ from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent, QScreen, QShortcut
-from PySide6.QtWidgets import QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from facilitator.core.agenda import RunnerStatus
 from facilitator.core.pack import AgendaStep, SessionPack
+from facilitator.ui.common.language import ChosenLanguage
 from facilitator.ui.common.palette import (  # noqa: F401 - re-exported for the screens
     BACKGROUND,
     BLUE,
@@ -53,17 +54,20 @@ from facilitator.ui.console.slide_kit import (  # noqa: F401 - re-exported for t
 )
 
 
-class AudienceView(AudienceSlides, QWidget):
+class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
     """What the room sees. Fed a ``RunnerStatus``; fonts follow the view's height.
 
     ``preview=True`` is the console's miniature: video and results show a placeholder
-    there, since a widget can only live in one window.
+    there, since a widget can only live in one window. ``lang``: "cy" or "en" shows the
+    pack and the words in that language whatever the app's (one half of a bilingual
+    screen); "" follows the app.
     """
 
     def __init__(self, pack: SessionPack, preview: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, lang: str = "") -> None:
         super().__init__(parent)
-        self.pack = pack
+        self.lang = lang
+        self.pack = pack.localised(lang) if lang else pack
         self.preview = preview
         self.scaler = _Scaler()
         self.site_name = ""
@@ -88,7 +92,7 @@ class AudienceView(AudienceSlides, QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         self.rehearsal_strip = _label(
-            tr("REHEARSAL — practice run, not real data"), wrap=False,
+            self.tr("REHEARSAL — practice run, not real data"), wrap=False,
             align=Qt.AlignmentFlag.AlignCenter, colour="#000000")
         self.rehearsal_strip.setStyleSheet(f"color: #000000; background: {ORANGE};"
                                            "padding: 2px;")
@@ -109,6 +113,8 @@ class AudienceView(AudienceSlides, QWidget):
         self._build_phones()
         self.pages["waiting"] = self.pages["title"]
         self.pages["finished"] = self.pages["title"]
+        for countdown in self.findChildren(Countdown):
+            countdown.lang = lang
         self.show_page("waiting")
 
     # -- pages ------------------------------------------------------------------------
@@ -199,8 +205,18 @@ class AudienceView(AudienceSlides, QWidget):
     def show_step(self, step: AgendaStep | None, pack: SessionPack,
                   status: RunnerStatus) -> None:
         """Show ``step`` of ``pack`` as it stands in ``status`` (the runner's snapshot)."""
-        self.pack = pack
+        self.pack = pack.localised(self.lang) if self.lang else pack
         self.show_status(status)
+
+    def _local(self, step: AgendaStep | None) -> AgendaStep | None:
+        """The runner's step in this view's language."""
+        if step is None or not self.lang:
+            return step
+        for workshop in self.pack.workshops:
+            for candidate in workshop.steps:
+                if candidate.id == step.id:
+                    return candidate
+        return step
 
     def show_status(self, status: RunnerStatus) -> None:
         self._status = status
@@ -217,17 +233,17 @@ class AudienceView(AudienceSlides, QWidget):
             self._update_timers(page, status)
 
     def _fill(self, page: str, status: RunnerStatus) -> None:
-        step = status.step
+        step = self._local(status.step)
         place = " · ".join(p for p in (self.site_name, self.workshop_title) if p)
         if page == "waiting":
             self.title_kicker.setText(self.pack.title)
-            self.title_main.setText(tr("Welcome"))
-            self.title_sub.setText(tr("We will begin shortly."))
+            self.title_main.setText(self.tr("Welcome"))
+            self.title_sub.setText(self.tr("We will begin shortly."))
             self.title_footer.setText(place)
         elif page == "finished":
             self.title_kicker.setText(self.pack.title)
-            self.title_main.setText(tr("Thank you"))
-            self.title_sub.setText(tr("Thank you for taking part today."))
+            self.title_main.setText(self.tr("Thank you"))
+            self.title_sub.setText(self.tr("Thank you for taking part today."))
             self.title_footer.setText(place)
         elif page == "title" and step is not None:
             self.title_kicker.setText(self.workshop_title or self.pack.title)
@@ -238,7 +254,7 @@ class AudienceView(AudienceSlides, QWidget):
         elif page == "card" and step is not None and step.use_case:
             case = self.pack.use_case(step.use_case)
             badge = LEVEL_COLOURS.get(case.level, SKY)
-            level = tr("Basic use case") if case.level == "basic" else tr("Complex use case")
+            level = self.tr("Basic use case") if case.level == "basic" else self.tr("Complex use case")
             self.card_badge.setText(level.upper())
             self.card_badge.setStyleSheet(f"color: #000000; background: {badge};"
                                           "padding: 4px 12px; border-radius: 6px;")
@@ -255,14 +271,14 @@ class AudienceView(AudienceSlides, QWidget):
             self.prompt_text.setText(self.tr("“{prompt}”").format(prompt=step.prompt))
         elif page == "break" and step is not None:
             self.break_title.setText(step.title if step.title.strip().casefold()
-                                     not in ("break", "") else tr("Break"))
+                                     not in ("break", "") else self.tr("Break"))
         elif page == "video" and step is not None:
             title = step.title
             if step.video:
                 video = self.pack.video(step.video)
                 title = video.title + (f"\n{video.speaker}" if video.speaker else "")
             if self.preview:
-                title = tr("Film on the projector:") + "\n" + title
+                title = self.tr("Film on the projector:") + "\n" + title
             self.video_placeholder.setText(title)
         self._title_timed = page == "title" and shows_countdown(step)
         self._card_timed = page == "card" and shows_countdown(step)
@@ -288,7 +304,7 @@ class AudienceView(AudienceSlides, QWidget):
             self.break_countdown.show_status(status)
             scheduled = status.scheduled(status.index)
             back = format_clock(scheduled.end) if scheduled else ""
-            text = tr("Back at {time}").format(time=back) if back else ""
+            text = self.tr("Back at {time}").format(time=back) if back else ""
             if self.break_back.text() != text:
                 self.break_back.setText(text)
 
@@ -325,13 +341,18 @@ class AudienceView(AudienceSlides, QWidget):
                 if needed <= available or factor < base * 0.8:
                     break
                 factor *= 0.92
-                self.scaler.rescale(factor)
+                self.scaler.rescale(factor, base)
         page.layout().invalidate()
         page.layout().activate()
 
 
 class AudienceWindow(QWidget):
     """The second top-level window, on the projector.
+
+    It speaks Welsh, English, or both side by side, Welsh first (``set_language_mode``:
+    "cy", "en" or "both"); it starts in the app's language. ``view`` is the first view
+    on show (it hosts the video and the results chart; in "both" mode those pages fill
+    the screen alone).
 
     Signals:
         display_changed(): blanking or the results region was switched on or off.
@@ -341,19 +362,36 @@ class AudienceWindow(QWidget):
 
     display_changed = Signal()
     placed = Signal(bool)
+    MODES = ("cy", "en", "both")
+    FULL_WIDTH_PAGES = ("video", "results", "blank")
 
     def __init__(self, pack: SessionPack, rehearsal: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, mode: str | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
+        from facilitator.ui.common import language
+
         self.pack = pack
         self.setWindowTitle(self.tr("Facilitator — audience screen"))
         self.setObjectName("audienceWindow")
         self.setStyleSheet(f"#audienceWindow {{ background: {BACKGROUND}; }}")
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.view = AudienceView(pack)
-        layout.addWidget(self.view)
-        self.view.set_rehearsal(rehearsal)
+        layout.setSpacing(0)
+        # Welsh first, on the left, as the Welsh Language Standards expect.
+        self.views = {lang: AudienceView(pack, lang=lang) for lang in ("cy", "en")}
+        self.divider = QFrame()
+        self.divider.setFixedWidth(4)
+        self.divider.setStyleSheet(f"background: {MUTED};")
+        layout.addWidget(self.views["cy"], 1)
+        layout.addWidget(self.divider)
+        layout.addWidget(self.views["en"], 1)
+        for view in self.views.values():
+            view.set_rehearsal(rehearsal)
+        self.mode = mode if mode in self.MODES else language.current()
+        self._video: QWidget | None = None
+        self._results: QWidget | None = None
+        self._host: AudienceView | None = None
+        self._apply_mode()
         self.resize(1280, 720)
         self._model: RunnerModel | None = None
         self._following = False
@@ -361,36 +399,94 @@ class AudienceWindow(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F11), self, self.toggle_full_screen)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.leave_full_screen)
 
+    # -- languages -------------------------------------------------------------------
+
+    @property
+    def view(self) -> AudienceView:
+        return self.views["en" if self.mode == "en" else "cy"]
+
+    @property
+    def second(self) -> AudienceView | None:
+        return self.views["en"] if self.mode == "both" else None
+
+    def shown_views(self) -> list[AudienceView]:
+        return [v for v in (self.view, self.second) if v is not None and not v.isHidden()]
+
+    def set_language_mode(self, mode: str) -> None:
+        """Welsh ("cy"), English ("en") or both side by side ("both"), Welsh first."""
+        if mode not in self.MODES or mode == self.mode:
+            return
+        self.mode = mode
+        self._apply_mode()
+
+    def _apply_mode(self) -> None:
+        host = self.view
+        if host is not self._host:
+            if self._host is not None:
+                self._host.set_video_widget(None)
+                self._host.set_results_widget(None)
+            host.set_video_widget(self._video)
+            host.set_results_widget(self._results)
+            self._host = host
+        self._sync()
+
+    def _sync(self) -> None:
+        """Show the views the mode wants; a video or a chart fills the screen alone."""
+        both = self.mode == "both" and self.view.current_page() not in self.FULL_WIDTH_PAGES
+        self.views["cy"].setVisible(self.mode in ("cy", "both"))
+        self.views["en"].setVisible(self.mode == "en" or both)
+        self.divider.setVisible(both)
+
+    def _each(self) -> list[AudienceView]:
+        return list(self.views.values())
+
     # -- driving ---------------------------------------------------------------------
 
     def attach(self, model: RunnerModel) -> None:
         """Follow a RunnerModel: show its status on every change."""
         self._model = model
-        site = self.pack.site(model.site_id)
-        self.view.set_context(site.name, model.workshop.title)
+        for view in self._each():
+            view.set_context(view.pack.site(model.site_id).name,
+                             view.pack.workshop(model.workshop.number).title)
         model.changed.connect(self._on_changed)
         self._on_changed()
 
     def _on_changed(self) -> None:
         if self._model is not None:
-            self.view.show_status(self._model.status)
+            self.show_status(self._model.status)
 
     def show_step(self, step: AgendaStep | None, pack: SessionPack,
                   status: RunnerStatus) -> None:
-        self.view.show_step(step, pack, status)
+        for view in self._each():
+            view.show_step(step, pack, status)
+        self._sync()
 
     def show_status(self, status: RunnerStatus) -> None:
-        self.view.show_status(status)
+        for view in self._each():
+            view.show_status(status)
+        self._sync()
 
     def set_context(self, site_name: str, workshop_title: str) -> None:
-        self.view.set_context(site_name, workshop_title)
+        """The place, named in each view's language (given in any of them)."""
+        base = self.pack.written or self.pack
+        site_id = next((s.id for s in base.sites
+                        if site_name.casefold() in {n.casefold() for n in (
+                            s.name, s.cy.get("name", s.name), *s.aliases)}), None)
+        number = next((w.number for w in base.workshops
+                       if workshop_title in (w.title, w.cy.get("title", w.title))), None)
+        for view in self._each():
+            view.set_context(view.pack.site(site_id).name if site_id else site_name,
+                             view.pack.workshop(number).title if number else workshop_title)
 
     def set_rehearsal(self, on: bool) -> None:
-        self.view.set_rehearsal(on)
+        for view in self._each():
+            view.set_rehearsal(on)
 
     def set_blank(self, on: bool) -> None:
         if on != self.view.is_blank():
-            self.view.set_blank(on)
+            for view in self._each():
+                view.set_blank(on)
+            self._sync()
             self.display_changed.emit()
 
     def is_blank(self) -> bool:
@@ -401,7 +497,9 @@ class AudienceWindow(QWidget):
 
     def set_results_shown(self, on: bool) -> None:
         if on != self.view.results_shown():
-            self.view.set_results_shown(on)
+            for view in self._each():
+                view.set_results_shown(on)
+            self._sync()
             self.display_changed.emit()
 
     def results_shown(self) -> bool:
@@ -420,21 +518,26 @@ class AudienceWindow(QWidget):
         self.view.set_phones_widget(widget)
 
     def set_advice(self, lines: Sequence[AdviceLine]) -> None:
-        self.view.set_advice(lines)
+        for view in self._each():
+            view.set_advice(lines)
 
     def set_advice_shown(self, on: bool) -> None:
         """Reveal the priorities (dots per item), whatever the agenda shows."""
         if on != self.view.advice_shown():
-            self.view.set_advice_shown(on)
+            for view in self._each():
+                view.set_advice_shown(on)
+            self._sync()
             self.display_changed.emit()
 
     def advice_shown(self) -> bool:
         return self.view.advice_shown()
 
     def set_video_widget(self, widget: QWidget | None) -> None:
+        self._video = widget
         self.view.set_video_widget(widget)
 
     def set_results_widget(self, widget: QWidget | None) -> None:
+        self._results = widget
         self.view.set_results_widget(widget)
 
     def current_page(self) -> str:
@@ -475,11 +578,13 @@ class AudienceWindow(QWidget):
             if self.isFullScreen():
                 self.showNormal()
             home = primary or QGuiApplication.primaryScreen()
+            self.show()  # the frame's size is known once shown: the whole window must fit
             if home is not None:
                 area = home.availableGeometry()
-                self.resize(min(1280, area.width()), min(720, area.height()))
+                frame = self.frameGeometry().size() - self.geometry().size()
+                self.resize(min(1280, area.width() - frame.width()),
+                            min(720, area.height() - frame.height()))
                 self.move(area.topLeft())
-            self.show()
             self.placed.emit(False)
         return target
 

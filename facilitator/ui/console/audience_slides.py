@@ -5,7 +5,6 @@ video, results and the priorities of the combined advice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLay
 
 from facilitator.ui.common.palette import (
     GREEN,
-    INK,
     MUTED,
     ORANGE,
     PANEL,
@@ -21,7 +19,8 @@ from facilitator.ui.common.palette import (
     VERMILLION,
     YELLOW,
 )
-from facilitator.ui.console.slide_kit import AdviceLine, Countdown, _label, tr
+from facilitator.ui.console.priorities_slide import PrioritiesSlide
+from facilitator.ui.console.slide_kit import AdviceLine, Countdown, _label
 
 
 class AudienceSlides:
@@ -63,7 +62,7 @@ class AudienceSlides:
         self.title_main = self.scaler.add(_label(""), 96, bold=True)
         self.title_sub = self.scaler.add(_label("", colour=MUTED), 40)
         self.title_footer = self.scaler.add(_label("", colour=MUTED, wrap=False), 30)
-        self.title_countdown = Countdown(self.scaler, 88, 30)
+        self.title_countdown = Countdown(self.scaler, 104, 30)
         layout.addStretch(3)
         layout.addWidget(self.title_kicker)
         layout.addSpacing(16)
@@ -100,7 +99,8 @@ class AudienceSlides:
         heading.addWidget(self.card_badge, 0, Qt.AlignmentFlag.AlignLeft)
         heading.addWidget(self.card_title)
         header.addLayout(heading, 1)
-        self.card_countdown = Countdown(self.scaler, 72, 28)
+        # Legible from the back of the room: the digits are over 8 % of the screen's height.
+        self.card_countdown = Countdown(self.scaler, 108, 30)
         header.addWidget(self.card_countdown, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
         layout.addSpacing(20)
@@ -110,9 +110,9 @@ class AudienceSlides:
         columns = QHBoxLayout()
         columns.setSpacing(48)
         self.card_benefits_head, self.card_benefits = self._column(
-            columns, tr("Potential benefits"), GREEN, "+")
+            columns, self.tr("Potential benefits"), GREEN, "+")
         self.card_risks_head, self.card_risks = self._column(
-            columns, tr("Potential risks"), VERMILLION, "−")
+            columns, self.tr("Potential risks"), VERMILLION, "−")
         layout.addLayout(columns)
         layout.addStretch(1)
         example = QFrame()
@@ -122,7 +122,7 @@ class AudienceSlides:
         ex_layout = QVBoxLayout(example)
         ex_layout.setContentsMargins(24, 14, 24, 16)
         self.card_example_head = self.scaler.add(
-            _label(tr("Real example"), colour=SKY), 30, bold=True)
+            _label(self.tr("Real example"), colour=SKY), 30, bold=True)
         self.card_example = self.scaler.add(_label(""), 34)
         ex_layout.addWidget(self.card_example_head)
         ex_layout.addWidget(self.card_example)
@@ -166,7 +166,7 @@ class AudienceSlides:
             _label("", align=Qt.AlignmentFlag.AlignCenter), 150, bold=True)
         self.break_back = self.scaler.add(
             _label("", align=Qt.AlignmentFlag.AlignCenter, colour=SKY), 72, bold=True)
-        self.break_countdown = Countdown(self.scaler, 56, 28)
+        self.break_countdown = Countdown(self.scaler, 96, 30)
         layout.addStretch(3)
         layout.addWidget(self.break_title)
         layout.addSpacing(12)
@@ -190,7 +190,7 @@ class AudienceSlides:
         page, layout = self._page("results", margins=0.5)
         self.results_layout = layout
         self.results_placeholder = self.scaler.add(
-            _label(tr("Results will appear here"), align=Qt.AlignmentFlag.AlignCenter,
+            _label(self.tr("Results will appear here"), align=Qt.AlignmentFlag.AlignCenter,
                    colour=MUTED), 48)
         layout.addWidget(self.results_placeholder, 1)
         self.results_widget: QWidget | None = None
@@ -199,70 +199,21 @@ class AudienceSlides:
         page, layout = self._page("phones", margins=0)
         self.phones_layout = layout
         self.phones_placeholder = self.scaler.add(
-            _label(tr("Vote on your phone: the address and QR code show here"),
+            _label(self.tr("Vote on your phone: the address and QR code show here"),
                    align=Qt.AlignmentFlag.AlignCenter, colour=MUTED), 48)
         layout.addWidget(self.phones_placeholder, 1)
         self.phones_widget: QWidget | None = None
 
     def _build_advice(self) -> None:
-        _page, layout = self._page("advice", margins=0.6)
-        self.advice_title = self.scaler.add(_label("", colour=ORANGE), 36, bold=True)
-        self.advice_heading = self.scaler.add(_label(""), 56, bold=True)
-        self.advice_list = QLabel()
-        self.advice_list.setWordWrap(True)
-        self.advice_list.setTextFormat(Qt.TextFormat.RichText)
-        self.advice_list.setStyleSheet(f"color: {INK}; background: transparent;")
-        self.scaler.add(self.advice_list, 34)
-        self.advice_footer = self.scaler.add(_label("", colour=MUTED), 24)
-        layout.addWidget(self.advice_title)
-        layout.addWidget(self.advice_heading)
-        layout.addSpacing(16)
-        layout.addWidget(self.advice_list)
-        layout.addStretch(1)
-        layout.addWidget(self.advice_footer)
-        self._accent(layout)
+        _page, layout = self._page("advice", margins=0)
+        # Paints itself at any size, paging a long list: every item is shown.
+        self.advice_list = PrioritiesSlide(lang=getattr(self, "lang", ""))
+        layout.addWidget(self.advice_list, 1)
 
     def _fill_advice(self) -> None:
         """The combined list: by theme while people vote; by dots once revealed."""
-        revealed = self._advice_shown
-        self.advice_title.setText(tr("Advice for government and police forces"))
-        self.advice_heading.setText(tr("What matters most: the priorities") if revealed
-                                    else tr("Spend your dots on what matters most"))
-        lines = list(self._advice)
-        if not lines:
-            self.advice_list.setText(escape(tr("The combined advice will appear here.")))
-            self.advice_footer.setText("")
-            return
-        rows = []
-        if revealed:
-            lines.sort(key=lambda line: -line.dots)
-            top = max(1, lines[0].dots)
-            for rank, line in enumerate(lines, start=1):
-                bar = round(24 * line.dots / top)
-                dots = tr("{n} dots").format(n=line.dots) if line.dots != 1 else tr("1 dot")
-                rows.append(
-                    f"<tr><td style='padding:6px 18px 6px 0; color:{ORANGE}'><b>{rank}.</b>"
-                    f"</td><td style='padding:6px 18px 6px 0'>{escape(line.text)}"
-                    f"<br/><span style='color:{MUTED}; font-size:small'>"
-                    f"{escape(line.theme)} · {escape(line.sites)}</span></td>"
-                    f"<td style='padding:6px 0; white-space:nowrap'>"
-                    f"<span style='color:{SKY}'>{'█' * bar}</span> <b>{escape(dots)}</b>"
-                    f"</td></tr>")
-            self.advice_footer.setText(tr("Dots from every site · longest bar = most dots"))
-        else:
-            theme = None
-            for number, line in enumerate(lines, start=1):
-                if line.theme != theme:
-                    theme = line.theme
-                    rows.append(f"<tr><td></td><td style='padding-top:14px; color:{SKY}'>"
-                                f"<b>{escape(theme)}</b></td></tr>")
-                rows.append(f"<tr><td style='padding:4px 18px 4px 0; color:{ORANGE}'>"
-                            f"<b>{number}.</b></td><td style='padding:4px 0'>"
-                            f"{escape(line.text)}</td></tr>")
-            self.advice_footer.setText(tr("Combined from the advice of every site"))
-        width = " width='100%'" if revealed else ""  # the bars sit at the right edge
-        table = f"<table cellspacing='0'{width}>{''.join(rows)}</table>"  # texts above: tr()
-        self.advice_list.setText(table)
+        self.advice_list.set_lines(self._advice)
+        self.advice_list.set_revealed(self._advice_shown)
 
     def set_advice(self, lines: Sequence[AdviceLine]) -> None:
         """The combined advice list (from the composition root; no store here)."""

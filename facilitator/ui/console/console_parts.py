@@ -9,10 +9,10 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from facilitator.core.agenda import RunnerStatus
+from facilitator.ui.common.palette import RED, ink_on
 from facilitator.ui.console.audience import (
     GREEN,
     ORANGE,
-    PURPLE,
     SKY,
     VERMILLION,
     AudienceView,
@@ -71,11 +71,12 @@ def timer_text(status: RunnerStatus) -> tuple[str, str, str, str]:
     level = status.warning
     if level == "overrun":
         digits = "+" + format_duration(status.overrun)
-        words, colour = tr("Over time"), PURPLE
+        words = tr("Over time by {time}").format(time=format_duration(status.overrun))
+        colour = RED
         of = tr("over · planned {planned}").format(planned=planned)
     elif level == "red":
         digits, words, colour = format_countdown(status.step_remaining), \
-            tr("Wrap up — under 5 % left"), VERMILLION
+            tr("Wrap up — under 5 % left"), RED
     elif level == "amber":
         digits, words, colour = format_countdown(status.step_remaining), \
             tr("Nearly time — under 20 % left"), ORANGE
@@ -87,8 +88,8 @@ def timer_text(status: RunnerStatus) -> tuple[str, str, str, str]:
 
 
 def _text_on(colour: str) -> str:
-    # Okabe–Ito accents take black text (≥ 5:1); the dark header takes white.
-    return "#FFFFFF" if colour == HEADER else "#000000"
+    # The dark header and red take white text; amber and green take black (≥ 4.5:1).
+    return ink_on(colour)
 
 
 class PreviewFrame(QWidget):
@@ -100,7 +101,7 @@ class PreviewFrame(QWidget):
         self.view = view
         self.aspect = aspect
         view.setParent(self)
-        self.setMinimumSize(240, 135)
+        self.setMinimumSize(160, 90)  # a laptop at 125 % scaling is 614 px high
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from facilitator.core.agenda import RunnerStatus
 from facilitator.core.pack import AgendaStep
-from facilitator.ui.common.palette import INK, MUTED, ORANGE, VERMILLION
+from facilitator.ui.common.language import ChosenLanguage
+from facilitator.ui.common.palette import INK, MUTED, ORANGE, RED_TEXT
 
 TIMED_KINDS = ("discussion", "plenary", "advice", "prioritise", "ranking")
 PAGES = ("blank", "waiting", "title", "card", "prompt", "break", "video", "results",
@@ -106,27 +107,31 @@ def format_clock(epoch: float) -> str:
 
 
 class _Scaler:
-    """Keeps each label's pixel size proportional to the view's height."""
+    """Keeps each label's pixel size proportional to the view's height. A label added
+    with ``keep=True`` (a countdown) never takes part in shrinking a long slide."""
 
     def __init__(self) -> None:
-        self.items: list[tuple[QWidget, float, bool]] = []
+        self.items: list[tuple[QWidget, float, bool, bool]] = []
         self.factor = 1.0
+        self.base = 1.0
 
-    def add(self, widget: QWidget, px: float, bold: bool = False) -> QWidget:
-        self.items.append((widget, px, bold))
-        self._apply(widget, px, bold)
+    def add(self, widget: QWidget, px: float, bold: bool = False,
+            keep: bool = False) -> QWidget:
+        self.items.append((widget, px, bold, keep))
+        self._apply(widget, px, bold, keep)
         return widget
 
-    def _apply(self, widget: QWidget, px: float, bold: bool) -> None:
+    def _apply(self, widget: QWidget, px: float, bold: bool, keep: bool) -> None:
         font = QFont(widget.font())
-        font.setPixelSize(max(6, round(px * self.factor)))
+        font.setPixelSize(max(6, round(px * (self.base if keep else self.factor))))
         font.setBold(bold)
         widget.setFont(font)
 
-    def rescale(self, factor: float) -> None:
+    def rescale(self, factor: float, base: float | None = None) -> None:
         self.factor = factor
-        for widget, px, bold in self.items:
-            self._apply(widget, px, bold)
+        self.base = factor if base is None else base
+        for widget, px, bold, keep in self.items:
+            self._apply(widget, px, bold, keep)
 
 
 def _label(text: str = "", *, wrap: bool = True, align: Qt.AlignmentFlag | None = None,
@@ -142,7 +147,7 @@ def _label(text: str = "", *, wrap: bool = True, align: Qt.AlignmentFlag | None 
     return label
 
 
-class Countdown(QFrame):
+class Countdown(ChosenLanguage, QFrame):
     """Time left in big digits with a word under it; colour is never the only signal."""
 
     def __init__(self, scaler: _Scaler, digits_px: float, caption_px: float,
@@ -155,7 +160,7 @@ class Countdown(QFrame):
         self.digits = _label("", wrap=False, align=Qt.AlignmentFlag.AlignCenter)
         self.caption = _label("", wrap=False, align=Qt.AlignmentFlag.AlignCenter,
                               colour=MUTED)
-        scaler.add(self.digits, digits_px, bold=True)
+        scaler.add(self.digits, digits_px, bold=True, keep=True)
         scaler.add(self.caption, caption_px)
         layout.addWidget(self.digits)
         layout.addWidget(self.caption)
@@ -165,18 +170,18 @@ class Countdown(QFrame):
     def show_status(self, status: RunnerStatus) -> None:
         level = status.warning
         if level == "overrun" or (level == "red" and status.step_remaining <= 0):
-            text, caption, colour = "00:00", tr("time's up"), VERMILLION
+            text, caption, colour = "00:00", self.tr("time's up"), RED_TEXT
         elif level == "red":
             text, caption, colour = (format_countdown(status.step_remaining),
-                                     tr("last minute"), VERMILLION)
+                                     self.tr("last minute"), RED_TEXT)
         elif level == "amber":
             text, caption, colour = (format_countdown(status.step_remaining),
-                                     tr("nearly time"), ORANGE)
+                                     self.tr("nearly time"), ORANGE)
         else:
             text, caption, colour = (format_countdown(status.step_remaining),
-                                     tr("minutes left"), INK)
+                                     self.tr("minutes left"), INK)
         if status.state == "paused":
-            caption = tr("paused")
+            caption = self.tr("paused")
         if (text, caption, colour) != self._shown:
             self._shown = (text, caption, colour)
             self.digits.setText(text)

@@ -1,4 +1,5 @@
-"""File → Export: the site data file and the publication report, off the GUI thread.
+"""File → Export: the site data file, the publication report (PDF or Word) and the
+analysis files (Excel workbook, REFI-QDA project), off the GUI thread.
 
 Two kinds of file, never confused (DESIGN §4): the *site data file* (a PDF carrying
 the site's records, confidential research data for the dialogue team) and the
@@ -48,12 +49,17 @@ class ExportController(QObject):
     # -- questions -----------------------------------------------------------------------
 
     def _ask_path(self, title: str, suggested: str) -> str | None:
+        suffix = Path(suggested).suffix.lower() or ".pdf"
+        filters = {".pdf": self.tr("PDF files (*.pdf)"),
+                   ".docx": self.tr("Word documents (*.docx)"),
+                   ".xlsx": self.tr("Excel workbooks (*.xlsx)"),
+                   ".qdpx": self.tr("REFI-QDA projects (*.qdpx)")}
         name, _ = QFileDialog.getSaveFileName(
             self.parent_widget, title, str(Path(self.documents()) / suggested),
-            self.tr("PDF files (*.pdf)"))
+            filters.get(suffix, filters[".pdf"]))
         if not name:
             return None
-        return name if name.lower().endswith(".pdf") else name + ".pdf"
+        return name if name.lower().endswith(suffix) else name + suffix
 
     def _review(self, hits: list[Any]) -> bool:
         from facilitator.ui.exchange.privacy_dialog import PrivacyReviewDialog
@@ -82,16 +88,58 @@ class ExportController(QObject):
             return
         self._gate(None, lambda: self._run_merged(Path(path)))
 
+    def export_word(self) -> None:
+        """The publication report as a Word document, for the team to edit."""
+        suggested = f"publication-report-{date.today().isoformat()}.docx"
+        path = self.ask_path(self.tr(
+            "Publication report to edit in Word — for people outside the team; it "
+            "carries no data"), suggested)
+        if path is None:
+            return
+        self._gate(None, lambda: self._run_merged(Path(path)))
+
+    def export_analysis(self, suffix: str) -> None:
+        """An analysis file for the team's analysts: ``.xlsx`` (workbook) or ``.qdpx``
+        (REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder)."""
+        stem = "analysis-workbook" if suffix == ".xlsx" else "qda-project"
+        path = self.ask_path(self.tr(
+            "Analysis file — pseudonymous codes with roster variables, for the dialogue "
+            "team's analysts, not for publication"), f"{stem}-{date.today().isoformat()}"
+                                                     f"{suffix}")
+        if path is None:
+            return
+
+        def hits() -> list[Any]:
+            from facilitator.export.handoff import handoff_hits
+
+            return handoff_hits(self.store, self.pack, suffix)
+
+        self._gate(None, lambda: self._run_analysis(Path(path)), hits=hits)
+
+    def _run_analysis(self, path: Path) -> None:
+        def work(progress: Progress) -> Any:
+            from facilitator.export.handoff import write_handoff
+
+            progress(0, 1)
+            # Every hit has been edited away or confirmed in the review.
+            return write_handoff(self.store, self.pack, path, accept_flagged=True)
+
+        self.tasks.run(self.tr("Writing the analysis file…"), work, self._done,
+                       self._failed, modal=False)
+
     # Imports happen inside the work functions: on the worker thread, not the GUI's
     # (reportlab and pypdf take a noticeable moment to import the first time).
 
-    def _gate(self, site: str | None, then: Callable[[], None]) -> None:
+    def _gate(self, site: str | None, then: Callable[[], None], *,
+              hits: Callable[[], list[Any]] | None = None) -> None:
         def work(progress: Progress) -> list[Any]:
             from facilitator.export.report import report_content, report_hits
             from facilitator.export.site_export import site_hits
 
             progress(0, 1)
             # Every string the file will print: notes, advice, theme labels, tables…
+            if hits is not None:
+                return hits()
             if site is None:
                 return report_hits(self.store, report_content(self.store, self.pack))
             return site_hits(self.store, self.pack, site)

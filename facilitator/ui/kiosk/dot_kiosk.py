@@ -32,6 +32,7 @@ from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
 from facilitator.ui.console.audience import BACKGROUND, INK, MUTED, PANEL, SKY, YELLOW
 from facilitator.ui.kiosk.kiosk import KIOSK_STYLE
+from facilitator.ui.kiosk.kiosk_language import ChosenLanguage, language_page
 from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
 
 FILLED, EMPTY = "●", "○"
@@ -50,7 +51,7 @@ def _font(widget: QWidget, px: int, bold: bool = False) -> QFont:
     return font
 
 
-class DotRow(QFrame):
+class DotRow(ChosenLanguage, QFrame):
     """One advice item with its dots. Signals: changed(), step(int) — move focus,
     enter() — Enter was pressed on the row (submit)."""
 
@@ -58,8 +59,10 @@ class DotRow(QFrame):
     step = Signal(int)
     enter = Signal()
 
-    def __init__(self, item: advice.AdviceItem, cap: int, parent: QWidget | None = None) -> None:
+    def __init__(self, item: advice.AdviceItem, cap: int, parent: QWidget | None = None,
+                 lang: str = "") -> None:
         super().__init__(parent)
+        self.lang = lang
         self.item = item
         self.cap = cap
         self.dots = 0
@@ -160,9 +163,12 @@ class DotRow(QFrame):
         super().focusOutEvent(event)
 
 
-class DotVotingWindow(QWidget):
+class DotVotingWindow(ChosenLanguage, QWidget):
     """The participants' screen, full screen at any resolution. Ctrl+Shift+X leaves it,
     behind the facilitator's PIN. Enter on a row submits; on a button, presses it.
+
+    ``ask_language``: each voter starts with a Cymraeg / English choice (the app's dot
+    kiosk always asks); their screen is then in that language and their dots record it.
 
     Signals: dots_cast(str sheet id) — a sheet was recorded; left() — closed.
     """
@@ -172,10 +178,15 @@ class DotVotingWindow(QWidget):
     THANKS_MS = 4000
 
     def __init__(self, store: Store, pack: SessionPack, site: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, ask_language: bool = False) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.store = store
-        self.pack = pack
+        from facilitator.ui.common import language
+
+        self.lang = language.current()
+        self.base_pack = pack
+        self.pack = pack.localised(self.lang)
+        self.ask_language = ask_language
         self.site = pack.site(site).id
         self.rows: list[DotRow] = []
         self.setObjectName("dot_kiosk")
@@ -185,8 +196,11 @@ class DotVotingWindow(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
-        self._build_vote()
-        self._build_thanks()
+        self.language_page = language_page(self.choose_language)
+        self.stack.addWidget(self.language_page)
+        self.vote_page: QWidget | None = None
+        self.thanks_page: QWidget | None = None
+        self._build_in_language()
         self.pin_gate = PinGate(store)
         self.stack.addWidget(self.pin_gate)
         self.pin_gate.accepted.connect(self.leave)
@@ -209,6 +223,29 @@ class DotVotingWindow(QWidget):
         label.setFont(_font(label, px, bold))
         label.setStyleSheet(f"color: {colour};")
         return label
+
+    def _build_in_language(self) -> None:
+        """The vote and thanks pages in ``self.lang`` (again, after the voter chose)."""
+        for page in (self.vote_page, self.thanks_page):
+            if page is not None:
+                self.stack.removeWidget(page)
+                page.deleteLater()
+        self.rows = []
+        self.setWindowTitle(self.tr("Facilitator — prioritise the advice"))
+        self._build_vote()
+        self._build_thanks()
+        self._before_pin = self.vote_page
+
+    def choose_language(self, lang: str) -> None:
+        """The voter chose Cymraeg or English: their screen in that language."""
+        if lang != self.lang:
+            self.lang = lang
+            self.pack = self.base_pack.localised(lang)
+            self._build_in_language()
+        self._fill()
+        self.stack.setCurrentWidget(self.vote_page)
+        if self.rows:
+            self.rows[0].setFocus()
 
     def _build_vote(self) -> None:
         page = QWidget()
@@ -286,13 +323,26 @@ class DotVotingWindow(QWidget):
     # -- state -----------------------------------------------------------------------------
 
     def current_page(self) -> str:
-        return "thanks" if self.stack.currentWidget() is self.thanks_page else "vote"
+        current = self.stack.currentWidget()
+        if current is self.language_page:
+            return "language"
+        return "thanks" if current is self.thanks_page else "vote"
 
     def next_voter(self) -> None:
-        """A clean sheet with the list as it stands now."""
+        """A clean sheet with the list as it stands now (after the language choice)."""
         self.thanks_timer.stop()
         if self.store.closed:
             return  # the window outlived its database
+        self._fill()
+        if self.ask_language:
+            self.stack.setCurrentWidget(self.language_page)
+            self.language_page.setFocus()
+            return
+        self.stack.setCurrentWidget(self.vote_page)
+        if self.rows:
+            self.rows[0].setFocus()
+
+    def _fill(self) -> None:
         self.code.clear()
         for row in self.rows:
             row.deleteLater()
@@ -300,7 +350,7 @@ class DotVotingWindow(QWidget):
         while self.list_layout.count():
             self.list_layout.takeAt(0)
         for item in advice.votable_items(self.store, self.pack):
-            row = DotRow(item, self.pack.dot_cap)
+            row = DotRow(item, self.pack.dot_cap, lang=self.lang)
             row.changed.connect(self._update)
             row.step.connect(self._mover(row))
             row.enter.connect(self.submit)
@@ -310,10 +360,7 @@ class DotVotingWindow(QWidget):
             self.list_layout.addWidget(self._label(self.tr("There is no advice to vote on "
                                                            "yet."), 26, colour=MUTED))
         self.list_layout.addStretch(1)
-        self.stack.setCurrentWidget(self.vote_page)
         self._update()
-        if self.rows:
-            self.rows[0].setFocus()
 
     def _mover(self, row: DotRow) -> Callable[[int], None]:
         def move(step: int) -> None:
@@ -379,7 +426,8 @@ class DotVotingWindow(QWidget):
         try:
             rows = advice.cast_dots(self.store, self.pack, site=self.site,
                                     allocations=self.allocation(),
-                                    participant_id=participant_id, source="kiosk")
+                                    participant_id=participant_id, source="kiosk",
+                                    lang=self.lang)
         except advice.DuplicateSheetError:
             self.missing.setText(self.tr("Code {code} has already put their dots. Ask the "
                                          "facilitator if you want to change them.")

@@ -1,7 +1,7 @@
 """Held ballots on the console: a code voted a second time (at the kiosk or, later, by
 phone) and the facilitator decides, with the participant, which ballot counts.
 
-The queue itself is ``core.held_ballots`` (Qt-free), so any way of voting can feed it.
+The queue itself is ``core.held`` (Qt-free): the kiosk and the phones both feed it.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from facilitator.core import ballots, held_ballots
+from facilitator.core import ballots, held
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Change, Store
@@ -53,7 +53,7 @@ class HeldBallotsView(QWidget):
         self.refresh()
 
     def store_changed(self, change: Change) -> None:
-        if change.tables & {held_ballots.CHANGE, "ballots"}:
+        if change.tables & {held.CHANGE, "ballots"}:
             self.refresh()
 
     def refresh(self) -> None:
@@ -64,33 +64,34 @@ class HeldBallotsView(QWidget):
         self.rows = {}
         if self.store.closed or not self.site:
             return
-        waiting = held_ballots.pending(self.store, self.site, self.workshop)
+        waiting = [h for h in held.pending(self.store, self.site)
+                   if h.kind == "ranking" and h.workshop == self.workshop]
         self.heading.setText(
             self.tr("%n ballot(s) held for your decision: the code had voted before. "
                     "Ask the participant which one should count.", "", len(waiting))
             if waiting else "")
         self.heading.setVisible(bool(waiting))
-        for held in waiting:
-            frame = self._row(held)
-            self.rows[held.id] = frame
+        for ballot in waiting:
+            frame = self._row(ballot)
+            self.rows[ballot.id] = frame
             self.list_box.addWidget(frame)
             frame.show()
 
-    def _row(self, held: held_ballots.HeldBallot) -> QFrame:
+    def _row(self, ballot: held.HeldBallot) -> QFrame:
         frame = QFrame()
         frame.setObjectName("held_row")
         frame.setStyleSheet("QFrame#held_row { background: #FFF3D6; border-left: 5px solid "
                             "#E69F00; } QFrame#held_row QLabel { color: #000000; }")
         column = QVBoxLayout(frame)
-        counted = ballots.ballot_for(self.store, held.participant_id, held.workshop)
+        counted = ballots.ballot_for(self.store, ballot.participant_id, ballot.workshop)
         who = QLabel(self.tr("{code} voted again at {time}").format(
-            code=held.code, time=local_time(held.held_at, "%H:%M")))
+            code=ballot.code, time=local_time(ballot.received_at, "%H:%M")))
         who.setStyleSheet("font-weight: bold;")
         earlier = QLabel(self.tr("Counted now: {ranking}").format(
             ranking=_ranking_text(self.pack, ballots.ranking_of(counted)) if counted
             else self.tr("(none)")))
         new = QLabel(self.tr("Held: {ranking}").format(
-            ranking=_ranking_text(self.pack, held.ranking)))
+            ranking=_ranking_text(self.pack, tuple(ballot.choice))))
         for label in (who, earlier, new):
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
@@ -100,8 +101,8 @@ class HeldBallotsView(QWidget):
         replace.setObjectName("held_replace")
         keep = QPushButton(self.tr("Keep the earlier ballot"))
         keep.setObjectName("held_keep")
-        replace.clicked.connect(self._decider(held.id, True))
-        keep.clicked.connect(self._decider(held.id, False))
+        replace.clicked.connect(self._decider(ballot.id, True))
+        keep.clicked.connect(self._decider(ballot.id, False))
         buttons.addWidget(replace)
         buttons.addWidget(keep)
         buttons.addStretch(1)
@@ -115,7 +116,10 @@ class HeldBallotsView(QWidget):
 
     def decide(self, held_id: str, replace: bool) -> None:
         try:
-            held_ballots.decide(self.store, self.pack, held_id, replace=replace)
+            if replace:
+                held.accept(self.store, self.pack, held_id)
+            else:
+                held.keep_earlier(self.store, held_id)
         except FacilitatorError as exc:
             show_error(self, exc)
         self.refresh()

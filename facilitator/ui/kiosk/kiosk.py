@@ -12,7 +12,9 @@ facilitator's page in the main window that opens, locks and closes it.
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -27,12 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.core import ballots, held_ballots, participants
+from facilitator.core import ballots, held, participants
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
 from facilitator.ui.common.errors import show_error
 from facilitator.ui.common.palette import INK, MUTED, PANEL, YELLOW
+from facilitator.ui.kiosk.kiosk_language import ChosenLanguage, language_page
 from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     CARD,
     EMPTY,
@@ -45,13 +48,16 @@ from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
 from facilitator.ui.kiosk.ranking_board import RankingBoard  # noqa: F401 - re-exported
 
 
-class KioskWindow(QWidget):
+class KioskWindow(ChosenLanguage, QWidget):
     """The participant's full-screen ballot window for one site and workshop.
 
     Facilitator keys, each behind the facilitator's PIN: Ctrl+Shift+L locks or unlocks
     it, Ctrl+Shift+X leaves it. A second ballot for a code that has voted is held for
-    the facilitator (``held_ballots``), never decided here. Enter and Space press the
+    the facilitator (``core.held``), never decided here. Enter and Space press the
     focused button.
+
+    ``ask_language``: each ballot starts with a Cymraeg / English choice (the app's
+    kiosk always asks); the ballot is then in that language and records it.
 
     Signals: ballot_cast(str record_id), ballot_held(str held id), lock_changed(bool
     locked), voting_closed(), left() — the facilitator closed the kiosk.
@@ -66,10 +72,17 @@ class KioskWindow(QWidget):
     THANKS_MS = 4000
 
     def __init__(self, store: Store, pack: SessionPack, site: str, workshop: int, *,
-                 rng: random.Random | None = None, parent: QWidget | None = None) -> None:
+                 rng: random.Random | None = None, parent: QWidget | None = None,
+                 ask_language: bool = False) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.store = store
-        self.pack = pack
+        from facilitator.ui.common import language
+
+        self.lang = language.current()
+        self.base_pack = pack
+        self.pack = pack.localised(self.lang)
+        self.ask_language = ask_language
+        self.rng = rng
         self.site = site
         self.workshop = workshop
         self.locked = False
@@ -83,16 +96,10 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.pages: dict[str, QWidget] = {}
-        self.board = RankingBoard(pack, rng)
-        self._build_ballot()
-        self._build_confirm()
-        self._build_thanks()
-        self._build_message("locked", self.tr("This screen is paused"),
-                            self.tr("The facilitator will unlock it in a moment."))
-        self._build_message("closed", self.tr("Voting has closed"),
-                            self.tr("Thank you for taking part."))
+        self.pages["language"] = language_page(self.choose_language)
+        self.stack.addWidget(self.pages["language"])
         self._build_pin()
-        self.board.changed.connect(self._update_submit)
+        self._build_in_language()
         self.thanks_timer = QTimer(self)
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(self.THANKS_MS)
@@ -108,6 +115,37 @@ class KioskWindow(QWidget):
             self.show_closed()
 
     # -- pages ----------------------------------------------------------------------------
+
+    def _build_in_language(self) -> None:
+        """The ballot's pages in ``self.lang`` (again, after the participant chose)."""
+        for name in [n for n in self.pages if n not in ("language", "pin")]:
+            page = self.pages.pop(name)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.setWindowTitle(self.tr("Facilitator — ballot kiosk"))
+        self.board = RankingBoard(self.pack, self.rng, lang=self.lang)
+        self._build_ballot()
+        self._build_confirm()
+        self._build_thanks()
+        self._build_message("locked", self.tr("This screen is paused"),
+                            self.tr("The facilitator will unlock it in a moment."))
+        self._build_message("closed", self.tr("Voting has closed"),
+                            self.tr("Thank you for taking part."))
+        self.board.changed.connect(self._update_submit)
+        self._thank()
+        self._update_submit()
+
+    def _first_page(self) -> str:
+        return "language" if self.ask_language else "ballot"
+
+    def choose_language(self, lang: str) -> None:
+        """The participant chose Cymraeg or English: their ballot in that language."""
+        if lang != self.lang:
+            self.lang = lang
+            self.pack = self.base_pack.localised(lang)
+            self._build_in_language()
+        self.board.new_ballot()
+        self.show_page("ballot")
 
     def _page(self, name: str) -> QVBoxLayout:
         page = QWidget()
@@ -291,7 +329,7 @@ class KioskWindow(QWidget):
         self._clear_ballot()
         self._thank()
         if not self.locked and self.current_page_or_none() not in ("closed", "pin"):
-            self.show_page("ballot")
+            self.show_page(self._first_page())
 
     def current_page_or_none(self) -> str | None:
         return self.current_page() if self.stack.currentWidget() is not None else None
@@ -330,9 +368,7 @@ class KioskWindow(QWidget):
             return
         ranking, participant_id, code = self._pending
         try:
-            outcome = held_ballots.cast_or_hold(
-                self.store, self.pack, site=self.site, workshop=self.workshop,
-                ranking=ranking, participant_id=participant_id, code=code, source="kiosk")
+            outcome = self._cast_or_hold(ranking, participant_id, code)
         except ballots.VotingClosedError:
             self.show_closed()
             return
@@ -341,7 +377,7 @@ class KioskWindow(QWidget):
             show_error(self, exc)
             return
         self._clear_ballot()
-        if isinstance(outcome, held_ballots.HeldBallot):
+        if isinstance(outcome, held.HeldBallot):
             # Whoever typed the code cannot replace anyone's vote: the facilitator decides.
             self.thanks_heading.setText(self.tr("Thank you — the facilitator will check "
                                                 "your ballot"))
@@ -352,10 +388,26 @@ class KioskWindow(QWidget):
             self._thank()
         self.show_page("thanks")
         self.thanks_timer.start()
-        if isinstance(outcome, held_ballots.HeldBallot):
+        if isinstance(outcome, held.HeldBallot):
             self.ballot_held.emit(outcome.id)
         else:
             self.ballot_cast.emit(str(outcome["id"]))
+
+    def _cast_or_hold(self, ranking: list[str], participant_id: str | None,
+                      code: str) -> dict[str, Any] | held.HeldBallot:
+        """Count the ballot, or hold it for the facilitator when this code has already
+        cast a different one (the same queue phone ballots join)."""
+        try:
+            return ballots.cast_ballot(self.store, self.pack, site=self.site,
+                                       workshop=self.workshop, ranking=ranking,
+                                       participant_id=participant_id, source="kiosk",
+                                       lang=self.lang)
+        except ballots.DuplicateBallotError:
+            assert participant_id is not None
+            return held.hold(self.store, record_id=held.held_id(uuid.uuid4().hex),
+                             kind="ranking", site=self.site, workshop=self.workshop,
+                             participant_id=participant_id, code=code, choice=ranking,
+                             source="kiosk", lang=self.lang)
 
     def _thank(self) -> None:
         self.thanks_heading.setText(self.tr("Thank you — your vote is recorded"))
@@ -387,7 +439,7 @@ class KioskWindow(QWidget):
             self.locked = False
             open_now = _voting_open(self.store, self.site, self.workshop)
             self.show_page(self._before_lock if open_now and self._before_lock != "closed"
-                           else ("ballot" if open_now else "closed"))
+                           else (self._first_page() if open_now else "closed"))
         self.lock_changed.emit(locked)
 
     def toggle_lock(self) -> None:
@@ -441,7 +493,7 @@ class KioskWindow(QWidget):
     def voting_reopened(self) -> None:
         if self.current_page() == "closed" and not self.locked:
             self.next_ballot()
-            self.show_page("ballot")
+            self.show_page(self._first_page())
 
     def leave(self) -> None:
         self.close()
@@ -457,6 +509,8 @@ class KioskWindow(QWidget):
         self.activateWindow()
         if self.current_page() == "ballot":
             self.board.setFocus()
+        elif self.current_page() == "language":
+            self.pages["language"].setFocus()
 
 
 def ask_facilitator_to_replace(parent: QWidget, code: str) -> bool:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.core import ballots, held_ballots
+from facilitator.core import ballots, held
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Change, Store
 from facilitator.ui.kiosk.held_view import HeldBallotsView
@@ -137,8 +137,9 @@ class KioskControlPanel(QWidget):
             self.voting_changed.emit(self.site, self.workshop, True)
         if self.kiosk is None:
             # Owned by this page, but a window of its own (full screen).
+            # Each ballot starts with the participant's Cymraeg / English choice.
             self.kiosk = KioskWindow(self.store, self.pack, self.site, self.workshop,
-                                     parent=self)
+                                     parent=self, ask_language=True)
             self.kiosk.lock_changed.connect(self.refresh)
             self.kiosk.ballot_held.connect(self.refresh)
             self.kiosk.left.connect(self._kiosk_left)
@@ -162,7 +163,7 @@ class KioskControlPanel(QWidget):
             question = self.tr("Close voting for this workshop? The kiosk stops taking "
                                "ballots and shows “Voting has closed”. You can open voting "
                                "again later.")
-            if held_ballots.pending(self.store, self.site, self.workshop):
+            if any(h.workshop == self.workshop for h in held.pending(self.store, self.site)):
                 question += "\n\n" + self.tr("Ballots are still held for your decision: "
                                               "decide them first, or open voting again "
                                               "later to count them.")

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.core import advice, ballots, held_ballots, held_dots
+from facilitator.core import advice, ballots, held
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
@@ -276,8 +276,8 @@ class PhonesPanel(QWidget):
         self.counts_label.setFont(counts_font)
         self.counts_label.setWordWrap(True)
         layout.addWidget(self.counts_label)
-        # Second rankings wait in the same queue as the kiosk's (decided here or on
-        # the Voting page); second sheets of dots in their own.
+        # Second ballots wait in the kiosk's queue (core.held): rankings are decided in
+        # its view (here or on the Voting page), sheets of dots in the list below.
         self.held_rankings = HeldBallotsView(store, pack)
         layout.addWidget(self.held_rankings)
         self.held_dots_label = QLabel(self.tr("Second sheets of dots held for your "
@@ -442,9 +442,8 @@ class PhonesPanel(QWidget):
         self._fill_held()
 
     def _waiting(self, vote: PhoneVote) -> int:
-        if vote.kind == "ranking":
-            return len(held_ballots.pending(self.store, vote.site, vote.workshop))
-        return len(held_dots.pending(self.store, vote.site))
+        return len([h for h in held.pending(self.store, vote.site) if h.kind == vote.kind
+                    and (vote.kind == "dots" or h.workshop == vote.workshop)])
 
     def _has_roster(self) -> bool:
         row = self.store.db.execute(
@@ -459,12 +458,12 @@ class PhonesPanel(QWidget):
         chosen = self.held_list.currentItem()
         chosen_id = chosen.data(Qt.ItemDataRole.UserRole) if chosen else None
         self.held_list.clear()
-        waiting = held_dots.pending(self.store, self.site)
+        waiting = [h for h in held.pending(self.store, self.site) if h.kind == "dots"]
         texts = ({i.id: i.text for i in advice.advice_items(self.store, self.pack)}
                  if waiting else {})
         for sheet in waiting:
             what = "; ".join(f"{advice.short_text(texts.get(i, i), 40)}: {d}"
-                             for i, d in sheet.dots.items())
+                             for i, d in dict(sheet.choice).items())
             item = QListWidgetItem(self.tr("{code}: {choice}").format(code=sheet.code,
                                                                      choice=what))
             item.setData(Qt.ItemDataRole.UserRole, sheet.id)
@@ -498,10 +497,14 @@ class PhonesPanel(QWidget):
         if record_id is None:
             return
         try:
-            held_dots.decide(self.store, self.pack, record_id, replace=replace)
+            if replace:
+                held.accept(self.store, self.pack, record_id)
+            else:
+                held.keep_earlier(self.store, record_id)
         except FacilitatorError as exc:
             show_error(self, exc)
         self.refresh()
 
-    def store_changed(self, _change: object) -> None:
+    def store_changed(self, change: object) -> None:
+        self.held_rankings.store_changed(change)  # type: ignore[arg-type]
         self._schedule_refresh()

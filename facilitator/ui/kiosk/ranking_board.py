@@ -14,10 +14,11 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from facilitator.core.pack import SessionPack
 from facilitator.ui.common.palette import BACKGROUND, INK, LEVEL_COLOURS, MUTED, SKY, YELLOW
+from facilitator.ui.kiosk.kiosk_language import ChosenLanguage
 from facilitator.ui.kiosk.kiosk_style import CARD, EMPTY, PLACES, _font
 
 
-class RankingBoard(QWidget):
+class RankingBoard(ChosenLanguage, QWidget):
     """Six cards and six numbered places; the ranking is complete when all are placed.
 
     Keyboard: arrows move the highlight between cards, 1–6 put the highlighted card
@@ -30,8 +31,9 @@ class RankingBoard(QWidget):
     changed = Signal()
 
     def __init__(self, pack: SessionPack, rng: random.Random | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, lang: str = "") -> None:
         super().__init__(parent)
+        self.lang = lang  # the participant's language ("" = the app's)
         self.pack = pack
         self.rng = rng or random.SystemRandom()
         self.titles = {u.id: u.title for u in pack.use_cases}

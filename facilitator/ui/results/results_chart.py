@@ -27,6 +27,7 @@ from facilitator.ui.common.palette import (
     SKY,
     YELLOW,
     acceptability,
+    ink_on,
 )
 
 DESIGN_WIDTH = 1920
@@ -278,7 +279,7 @@ class ResultsChart(QWidget):
         painter.drawText(QRectF(order_x, y, order_w, header_h), left, tr("Place by method"))
         y += header_h + 6 * s
         row_h = (height - header_h - 40 * s) / max(1, len(self.rows))
-        # The scale: 6 (least acceptable) at the left edge, 1 (most) at the right.
+        # The scale, as in the PDF: 6 (least acceptable) at the left, 1 (most) at the right.
         for i, row in enumerate(self.rows):
             top = y + i * row_h
             if i % 2 == 0:
@@ -338,7 +339,7 @@ class ResultsChart(QWidget):
             rect = QRectF(left, middle - height / 2, seg, height)
             painter.fillRect(rect, QColor(POSITION_COLOURS[place]))
             if seg >= 26 * s:
-                painter.setPen(QColor("#000000"))
+                painter.setPen(QColor(ink_on(POSITION_COLOURS[place])))
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
             left += seg
         painter.setPen(QPen(QColor(BACKGROUND), max(1.0, 2 * s)))
@@ -351,7 +352,7 @@ class ResultsChart(QWidget):
         for place in range(6):
             rect = QRectF(x + place * box, y, box - 4 * s, 28 * s)
             painter.fillRect(rect, QColor(POSITION_COLOURS[place]))
-            painter.setPen(QColor("#000000"))
+            painter.setPen(QColor(ink_on(POSITION_COLOURS[place])))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
                              tr("{n}th").format(n=place + 1) if place > 2 else
                              (tr("1st"), tr("2nd"), tr("3rd"))[place])

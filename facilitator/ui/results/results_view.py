@@ -67,7 +67,7 @@ class ResultsPanel(QWidget):
                                       workshop.number)
         self.group_box = QComboBox()
         self.group_box.setObjectName("results_group")
-        self.group_box.setMinimumContentsLength(24)
+        self.group_box.setMinimumContentsLength(18)
         self.reveal_button = QPushButton(self.tr("&Show on audience screen"))
         self.reveal_button.setObjectName("reveal_button")
         self.reveal_button.setCheckable(True)
@@ -92,11 +92,16 @@ class ResultsPanel(QWidget):
             controls.addWidget(label)
             controls.addWidget(box)
         controls.addStretch(1)
-        controls.addWidget(self.on_air)
-        controls.addWidget(self.reveal_button)
+        # The reveal on a row of its own: "on the audience screen" must not widen the page
+        # past a laptop's screen (it made the window 1295 px at least).
+        reveal = QHBoxLayout()
+        reveal.addWidget(self.on_air)
+        reveal.addStretch(1)
+        reveal.addWidget(self.reveal_button)
         self.chart = ResultsChart(pack)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addLayout(reveal)
         layout.addWidget(self.summary)
         layout.addWidget(self.chart, 1)
 

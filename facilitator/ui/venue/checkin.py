@@ -113,6 +113,7 @@ class CheckInPanel(QWidget):
         self.store = store
         self.pack = pack
         self._rows: list[dict[str, Any]] = []
+        self._empty_banner = False
         self._present: dict[str, bool] = {}
         self.setObjectName("checkin")
 
@@ -264,6 +265,10 @@ class CheckInPanel(QWidget):
             self.feedback.setText(tr("No participants for {site} yet. Import the recruiter's "
                                      "list first: File → Import → Participants.").format(
                 site=self.site_box.currentText()))
+            self._empty_banner = True
+        elif self._empty_banner and self._rows:
+            self.feedback.clear()  # an import (or a merge) has brought people in
+            self._empty_banner = False
 
     def _fill_row(self, row: int, person: dict[str, Any]) -> None:
         gone = bool(person["withdrawn"] or person["erased"])
@@ -329,9 +334,19 @@ class CheckInPanel(QWidget):
                 self.table.selectRow(0)
 
     def tick_first_match(self) -> None:
-        """Enter in the search box: the selected (first) match is here."""
+        """Enter in the search box: the one participant the code names is here. A code
+        that matches several asks which one: nobody is ticked by guesswork."""
         person = self.selected()
         code = self.search.text().strip()
+        exact = [p for p in self._rows if str(p["code"]).casefold() == code.casefold()]
+        if code and len(exact) == 1:
+            person = exact[0]
+        elif code and len(self._rows) > 1:
+            self.feedback.setText(tr("{n} participants match “{code}”: choose one with ↑ ↓ "
+                                     "and press Space, or type more of the code.").format(
+                n=len(self._rows), code=code))
+            self._into_table()
+            return
         if person is None:
             self.feedback.setText(tr("No participant at {site} has a code like “{code}”.")
                                   .format(site=self.site_box.currentText(), code=code)
