@@ -355,3 +355,29 @@ def test_results_and_withdrawal_treat_phone_ballots_like_kiosk_ones(store, defau
     assert results(store, default_pack, workshop=2, threshold=1)["groups"][0]["n"] == 2
     sources = {r["source"] for r in store.rows("ballots")}
     assert sources == {"phone", "kiosk"}
+
+
+def test_phone_ballots_merge_like_any_other(store, default_pack, tmp_path):
+    """A console laptop's phone ballots and dots reach the hub's database by merge, and
+    merging them twice adds nothing (the record laws, unchanged for phones)."""
+    from facilitator.core.merge import merge
+    from facilitator.core.store import Store
+
+    combo, _watchdog, bias, _ = advice_list(store, default_pack)
+    with serving(store, default_pack) as server:
+        phone = Phone(server)
+        phone.open_page()
+        assert phone.send(ranking=shuffled(40))[0] == 201
+    with serving(store, default_pack, ballot="dots") as server:
+        phone = Phone(server)
+        phone.open_page()
+        assert phone.send(dots={combo: 2, bias: 1})[0] == 201
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with Store(tmp_path / "hub.db", device_id="hub") as hub:
+        merge(hub, [store.path])
+        merge(hub, [store.path])
+        assert [(r["source"], json.loads(r["ranking"])) for r in hub.rows("ballots")] == [
+            ("phone", shuffled(40))]
+        assert sorted((r["source"], r["dots"]) for r in hub.rows("priorities")) == [
+            ("phone", 1), ("phone", 2)]
+        assert hub.get_setting("phones.secret") is None  # local settings stay local

@@ -33,7 +33,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-from facilitator.core import advice, ballots, held, participants
+from facilitator.core import advice, ballots, held, i18n, participants
 from facilitator.core.errors import FacilitatorError, StoreError
 from facilitator.core.pack import SessionPack
 from facilitator.core.records import natural_id
@@ -260,7 +260,8 @@ class PhoneVote:
         if not self._open:
             return _error(409, "no vote is open")
         body: dict[str, Any] = {"ballot": self.kind, "needs_code": self.needs_code,
-                                "use_cases": [], "items": [], "dots": 0, "per_item": 0}
+                                "use_cases": [], "items": [], "dots": 0, "per_item": 0,
+                                "lang": i18n.language()}  # the page starts in the app's
         if self.kind == "ranking":
             body["use_cases"] = [{"id": u.id, "title": u.title, "level": u.level,
                                   "title_cy": str(u.cy.get("title") or "")}
