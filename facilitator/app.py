@@ -410,6 +410,9 @@ def run_gui(resolved: paths.ResolvedPaths) -> int:
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 1
     prepare_process()
+    from facilitator.ui.common import qtlog
+
+    qtlog.install()  # Qt's warnings into the log file: a windowed build has no console
     from PySide6.QtWidgets import QApplication
 
     from facilitator.core.errors import FacilitatorError

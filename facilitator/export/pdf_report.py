@@ -77,13 +77,18 @@ def _glyphs() -> frozenset[int]:
     return frozenset(font.face.charWidths.keys())
 
 
-def safe(text: str) -> str:
-    """User text as Paragraph markup: escaped, line breaks kept, unknown glyphs marked."""
+def plain(text: str) -> str:
+    """User text as the font can draw it: no control characters, a replacement mark
+    for a glyph DejaVu lacks (for canvas strings, chart labels and outline titles)."""
     glyphs = _glyphs()
     cleaned = _CONTROL.sub("", text)
-    cleaned = "".join(ch if ord(ch) in glyphs or ch in "\n\t" else "\ufffd"
-                      if 0xFFFD in glyphs else "?" for ch in cleaned)
-    return escape(cleaned).replace("\n", "<br/>").replace("\t", " ")
+    return "".join(ch if ord(ch) in glyphs or ch in "\n\t" else "\ufffd"
+                   if 0xFFFD in glyphs else "?" for ch in cleaned)
+
+
+def safe(text: str) -> str:
+    """User text as Paragraph markup: escaped, line breaks kept, unknown glyphs marked."""
+    return escape(plain(text)).replace("\n", "<br/>").replace("\t", " ")
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -182,6 +187,7 @@ LABEL_PT = 8.0  # no chart label is smaller
 
 
 def _clip(text: str, limit: int) -> str:
+    text = " ".join(plain(text).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -285,6 +291,7 @@ def dot_chart(chart: model.DotChart, width: float = TEXT_WIDTH) -> Drawing:
     for k, name in enumerate(chart.series):
         colour, shape = SERIES[k % len(SERIES)]
         _marker(d, shape, x + 4, height - 7, colour)
+        name = _clip(name, 40)
         d.add(String(x + 11, height - 10, name, fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         x += 14 + pdfmetrics.stringWidth(name, FONT, LABEL_PT) + 14
@@ -476,7 +483,8 @@ class _ReportTemplate(BaseDocTemplate):
         canvas = self.canv
         canvas.bookmarkPage(key)
         wanted = min(level - 1, self._outline_level + 1)  # outlines cannot skip a level
-        canvas.addOutlineEntry(text, key, level=wanted, closed=level >= 2)
+        canvas.addOutlineEntry(" ".join(plain(text).split()), key, level=wanted,
+                               closed=level >= 2)
         self._outline_level = wanted
         if key in self.toc:
             self.forms.values[f"toc{self.toc[key]}"] = str(self.page)
