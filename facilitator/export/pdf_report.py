@@ -517,11 +517,18 @@ class PdfRenderer:
         s = self.s
         if isinstance(block, model.Heading):
             level = max(1, min(block.level, 3))
-            flowable = _Heading(safe(block.text), s[f"h{level}"])
+            blocks = self.document.blocks
+            before_table = i + 1 < len(blocks) and isinstance(blocks[i + 1], model.Table)
+            # A heading keeps with what follows; before a table (which splits across
+            # pages) the room reserved above is enough, so no half-empty page.
+            style = s[f"h{level}"]
+            if before_table:
+                style = ParagraphStyle(f"h{level}-split", parent=style, keepWithNext=0)
+            flowable = _Heading(safe(block.text), style)
             flowable.outline = (block.text, level, self.keys[i])
             if level == 1:
                 return [CondPageBreak(60 * mm), flowable]
-            return [CondPageBreak(30 * mm), flowable]
+            return [CondPageBreak(40 * mm if before_table else 30 * mm), flowable]
         if isinstance(block, model.Para):
             return [Paragraph(safe(block.text), s[{"body": "body", "small": "small",
                                                    "lead": "subtitle", "aside": "aside",

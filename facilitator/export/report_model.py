@@ -321,7 +321,7 @@ class DocumentBuilder:
             cards = tuple((u.title, self._level(u.level), u.definition)
                           for u in pack.use_cases)
             add(Table((_t("Use case"), _t("Level"), _t("Definition")), cards,
-                      (0.28, 0.1, 0.62), numeric_from=9))
+                      (0.27, 0.14, 0.59), numeric_from=9))
             add(Para(_t("Each basic use case is paired with the complex one on a similar "
                         "task. The real examples shown to participants:"), "small"))
             for u in pack.use_cases:
