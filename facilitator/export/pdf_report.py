@@ -70,6 +70,10 @@ def register_fonts() -> None:
                                   boldItalic=FONT_BOLD)
 
 
+FALLBACK_FONT = "Symbola"  # emoji and symbols DejaVu lacks (assets/fonts, free licence)
+_INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"))  # emoji selectors and joiners
+
+
 @cache
 def _glyphs() -> frozenset[int]:
     register_fonts()
@@ -77,18 +81,39 @@ def _glyphs() -> frozenset[int]:
     return frozenset(font.face.charWidths.keys())
 
 
+@cache
+def _fallback_glyphs() -> frozenset[int]:
+    path = fonts_dir() / f"{FALLBACK_FONT}.ttf"
+    if not path.exists():
+        return frozenset()
+    if FALLBACK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FALLBACK_FONT, str(path)))
+    return frozenset(pdfmetrics.getFont(FALLBACK_FONT).face.charWidths.keys())
+
+
 def plain(text: str) -> str:
     """User text as the font can draw it: no control characters, a replacement mark
     for a glyph DejaVu lacks (for canvas strings, chart labels and outline titles)."""
     glyphs = _glyphs()
-    cleaned = _CONTROL.sub("", text)
+    cleaned = _CONTROL.sub("", text).translate(_INVISIBLE)
     return "".join(ch if ord(ch) in glyphs or ch in "\n\t" else "\ufffd"
                    if 0xFFFD in glyphs else "?" for ch in cleaned)
 
 
 def safe(text: str) -> str:
-    """User text as Paragraph markup: escaped, line breaks kept, unknown glyphs marked."""
-    return escape(plain(text)).replace("\n", "<br/>").replace("\t", " ")
+    """User text as Paragraph markup: escaped, line breaks kept; a glyph DejaVu lacks
+    (an emoji) drawn in the fallback font, and one no font has shown as a visible mark."""
+    glyphs = _glyphs()
+    cleaned = _CONTROL.sub("", text).translate(_INVISIBLE)
+    parts: list[str] = []
+    for ch in cleaned:
+        if ord(ch) in glyphs or ch in "\n\t":
+            parts.append(escape(ch))
+        elif ord(ch) in _fallback_glyphs():
+            parts.append(f"<font name='{FALLBACK_FONT}'>{escape(ch)}</font>")
+        else:
+            parts.append("\ufffd" if 0xFFFD in glyphs else "?")
+    return "".join(parts).replace("\n", "<br/>").replace("\t", " ")
 
 
 def styles() -> dict[str, ParagraphStyle]:

@@ -336,9 +336,10 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
         if page is None or page.layout() is None:
             return
         if available > 0 and self._page_name in ("card", "prompt"):
-            for _ in range(8):
+            for _ in range(14):
                 needed = page.layout().totalHeightForWidth(self.stack.width())
-                if needed <= available or factor < base * 0.8:
+                # The console's small preview may shrink further: all of it must show.
+                if needed <= available or factor < base * (0.55 if self.preview else 0.8):
                     break
                 factor *= 0.92
                 self.scaler.rescale(factor, base)
