@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     from facilitator.commands.report import add_parser as add_report_parser
 
     add_report_parser(sub)
+    from facilitator.commands.participants import add_parsers as add_participants_parsers
+
+    add_participants_parsers(sub)
 
     sub.add_parser("gui", help="open the app (the default)")
     return parser
@@ -315,6 +318,12 @@ def _merge_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> i
     return cmd_merge(args, resolved)
 
 
+def _participants_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
+    from facilitator.commands.participants import cmd_participants
+
+    return cmd_participants(args, resolved)
+
+
 def _report_command(args: argparse.Namespace, resolved: paths.ResolvedPaths) -> int:
     from facilitator.commands.report import cmd_report
 
@@ -334,4 +343,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, paths.ResolvedPaths], int]] = 
     "advice": lambda args, resolved: _advice_command(args, resolved),
     "serve": _serve_command,
     "report": lambda args, resolved: _report_command(args, resolved),
+    "participants": lambda args, resolved: _participants_command(args, resolved),
 }

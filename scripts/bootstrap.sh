@@ -20,7 +20,7 @@ APP_PACKAGES=(
 # The tests also need a virtual screen, ffprobe, pdftoppm, a screen grabber, and a real
 # browser for the phone-voting page (Playwright drives Debian's, it downloads none).
 TEST_PACKAGES=(xvfb xauth ffmpeg poppler-utils imagemagick x11-apps
-  chromium chromium-headless-shell)
+  chromium chromium-headless-shell sqlite3)
 
 wanted=("${APP_PACKAGES[@]}")
 if [ "$MODE" = "test" ]; then wanted+=("${TEST_PACKAGES[@]}"); fi

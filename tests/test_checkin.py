@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from test_kiosk import answer_dialog, load_roster
 
-from facilitator.core import analysis, ballots
+from facilitator.core import analysis, ballots, participants
 from facilitator.core.pack import NOT_RECORDED, SessionPack
 from facilitator.core.roster import participant_id
 from facilitator.core.store import Store
@@ -168,8 +168,15 @@ def test_the_participants_page_offers_the_same_confirmed_actions(
     page.table.selectRow(1)
     person = page.selected()
     assert person is not None and person["code"] == "CDF-02"
+    # Granting after a refusal is deliberate: asked, then recorded with who and when.
+    refused = store.get("participants", person["id"])["quote_consent"] == 0
+    asked = answer_dialog(qtbot, "Record their consent") if refused else []
     qtbot.mouseClick(page.consent_button, Qt.MouseButton.LeftButton)
     assert store.get("participants", person["id"])["quote_consent"] == 1
+    if refused:
+        assert asked and "recorded with this laptop" in asked[0]
+        [decision] = participants.consent_history(store, person["id"])
+        assert decision["decision"] == "grant"
     seen = answer_dialog(qtbot, "Withdraw CDF-02")
     qtbot.mouseClick(page.withdraw_button, Qt.MouseButton.LeftButton)
     assert seen and "cannot be undone" in seen[0]

@@ -10,9 +10,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import sqlite3
+import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -135,3 +138,131 @@ class SnapshotSchedule:
 
     def mark_done(self) -> None:
         self.last = self.clock()
+
+
+# -- erasure reaches the snapshots (docs/record-laws.md, "Erasure") ----------------------
+
+
+def _erase_sql(conn: sqlite3.Connection, participant_ids: list[str],
+               erased_values: dict[str, str]) -> None:
+    marks = ", ".join("?" for _ in participant_ids)
+    participant_columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(participants)")}
+    note_columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(notes)")}
+    sets = ", ".join(f"[{c}] = ?" for c in erased_values if c in participant_columns)
+    values = [v for c, v in erased_values.items() if c in participant_columns]
+    conn.execute(f"UPDATE participants SET {sets}, withdrawn = 1, erased = 1 "
+                 f"WHERE id IN ({marks})", [*values, *participant_ids])
+    note_sets = "text = ''" + (", erased = 1" if "erased" in note_columns else "")
+    conn.execute(f"UPDATE notes SET {note_sets} WHERE participant_id IN ({marks})",
+                 participant_ids)
+    conn.execute(f"DELETE FROM conflicts WHERE (table_name = 'participants' AND record_id "
+                 f"IN ({marks})) OR (table_name = 'notes' AND record_id IN (SELECT id FROM "
+                 f"notes WHERE participant_id IN ({marks})))",
+                 [*participant_ids, *participant_ids])
+    has_fts = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'notes_fts'").fetchone()
+    if has_fts:
+        conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')")
+
+
+def erase_in_snapshots(store: Store, participant_ids: list[str]) -> list[Path]:
+    """Rewrite every rolling snapshot of ``store`` so the erased participants are
+    tombstones there too: demographics blanked, their words emptied, their kept
+    versions dropped, then the file VACUUMed (with ``secure_delete``) so no free page
+    keeps the old bytes. A snapshot that cannot be rewritten (damaged, locked, read
+    only) is deleted instead. Returns the snapshots rewritten."""
+    from facilitator.core.migrations import ERASED_VALUES
+
+    if not participant_ids:
+        return []
+    rewritten: list[Path] = []
+    folder = snapshot_dir(store.path)
+    for path in snapshots(folder, store.path.stem):
+        try:
+            conn = sqlite3.connect(str(path), timeout=5)
+            try:
+                conn.execute("PRAGMA secure_delete=ON")
+                with conn:
+                    _erase_sql(conn, participant_ids, dict(ERASED_VALUES))
+                conn.execute("VACUUM")
+            finally:
+                conn.close()
+            rewritten.append(path)
+        except sqlite3.Error:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")):
+            with contextlib.suppress(OSError):
+                extra.unlink()
+    # A half-written snapshot from before the erasure is never a snapshot: remove it.
+    for partial in folder.glob(f".{store.path.stem}-*.db.partial") if folder.is_dir() else []:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+    return rewritten
+
+
+# -- the private temporary folder (merge copies, exchange files) ----------------------
+
+PRIVATE_TMP = ".facilitator-tmp"
+STALE_SECONDS = 15 * 60  # where a process cannot be asked whether it still runs
+
+
+def private_temp_root(db_path: str | Path) -> Path:
+    """The private folder beside a database where copies made while merging or
+    exporting live: same drive and protection as the database, never the system's
+    shared temp folder (docs/record-laws.md, "Erasure")."""
+    return Path(db_path).parent / PRIVATE_TMP
+
+
+@contextlib.contextmanager
+def private_temp(db_path: str | Path, prefix: str) -> Iterator[Path]:
+    """A fresh folder (mode 0700) in ``private_temp_root``, removed after use."""
+    root = private_temp_root(db_path)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        root.chmod(0o700)
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}-{os.getpid()}-", dir=root))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool | None:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        return None  # os.kill would end the process on Windows: judge by age instead
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def clean_private_temp(db_path: str | Path) -> list[Path]:
+    """On start: remove what a killed merge or export left in the private folder
+    (folders of processes that no longer run). Returns what was removed."""
+    root = private_temp_root(db_path)
+    if not root.is_dir():
+        return []
+    removed: list[Path] = []
+    for folder in root.iterdir():
+        parts = folder.name.rsplit("-", 2)
+        try:
+            pid = int(parts[-2])
+        except (ValueError, IndexError):
+            pid = -1
+        alive = _alive(pid) if pid > 0 else False
+        if alive is None:
+            with contextlib.suppress(OSError):
+                alive = time.time() - folder.stat().st_mtime < STALE_SECONDS
+        if not alive:
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    folder.unlink()
+            removed.append(folder)
+    return removed

@@ -20,7 +20,6 @@ import hashlib
 import json
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -356,7 +355,12 @@ def merge(store: Store, paths: Sequence[str | Path], *, dry_run: bool = False,
     """
     if not paths:
         raise MergeError("give at least one file to merge")
-    with tempfile.TemporaryDirectory(prefix="facilitator-merge-") as tmp:
+    from facilitator.core.backup import private_temp
+
+    erased_before = _erased_ids(store)
+    # Copies of the sources live in a private folder beside the database, removed
+    # after use and, if a merge is killed, on the next start (core/backup.py).
+    with private_temp(store.path, "merge") as tmp:
         sources: list[Source] = []
         try:
             for i, path in enumerate(paths):
@@ -371,10 +375,28 @@ def merge(store: Store, paths: Sequence[str | Path], *, dry_run: bool = False,
             outcomes = [SourceOutcome(s.info) for s in sources]
             with contextlib.suppress(_DryRun):
                 _apply(store, sources, outcomes, dry_run, progress)
+            if not dry_run:
+                _erasures_arrived(store, erased_before)
             return MergeReport(outcomes, dry_run)
         finally:
             for source in sources:
                 source.close()
+
+
+def _erased_ids(store: Store) -> set[str]:
+    return {str(r[0]) for r in store.db.execute(
+        "SELECT id FROM participants WHERE erased = 1")}
+
+
+def _erasures_arrived(store: Store, before: set[str]) -> None:
+    """An erasure made on another laptop reaches this one's file and snapshots too."""
+    from facilitator.core.backup import erase_in_snapshots
+    from facilitator.core.participants import scrub
+
+    new = sorted(_erased_ids(store) - before)
+    if new or store.get_setting("scrub_pending") == "1":
+        scrub(store)
+        erase_in_snapshots(store, new)
 
 
 def _apply(store: Store, sources: list[Source], outcomes: list[SourceOutcome],
@@ -432,6 +454,11 @@ def _apply(store: Store, sources: list[Source], outcomes: list[SourceOutcome],
                  json.dumps(list(source.info.sites)),
                  json.dumps([d for d, _ in source.info.devices]), now_iso(),
                  outcome.added, outcome.updated, outcome.kept, int(outcome.seen_before)])
+        # A note about a participant erased elsewhere leaves with its words, in any
+        # order of merging (docs/record-laws.md, "Erasure").
+        from facilitator.core.participants import erase_words_of_erased
+
+        erase_words_of_erased(store)
         if progress is not None:
             progress(total, total)
         if dry_run:

@@ -16,6 +16,7 @@ from facilitator.core.records import TableSpec
 from facilitator.core.schema import advice as schema_advice
 from facilitator.core.schema import exports as schema_exports
 from facilitator.core.schema import notes as schema_notes
+from facilitator.core.schema import privacy as schema_privacy
 from facilitator.core.schema import votes as schema_votes
 
 ENVELOPE_SQL = """
@@ -256,6 +257,7 @@ MIGRATIONS: list[Migration] = [
     Migration(8, "advice", schema_advice.apply, schema_advice.TABLES),
     Migration(9, "phone_source", schema_advice.allow_phone_source),
     Migration(10, "ballot_language", schema_votes.add_language),
+    Migration(11, "privacy", schema_privacy.apply, schema_privacy.tables()),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -117,7 +117,8 @@ _EMAIL = re.compile(
 # which part of it, if any, is a phone number is decided by _phone_spans. Never after
 # "1," or "1.": "£1,020" or "2.07" is money, not the start of a number.
 _GROUP = r"(?:\+[ \u00a0]?)?\(?\d+\)?"
-_CHAIN = re.compile(rf"(?<![\w+])(?<!\d[.,]){_GROUP}(?:[ \t\u00a0\-‐‑–]{{0,3}}{_GROUP})*")
+_CHAIN = re.compile(
+    rf"(?<![\w+])(?<!\d[.,]){_GROUP}(?:(?:[ \t\u00a0\-‐‑–]{{0,3}}|\.(?=\d)){_GROUP})*")
 _TOKEN = re.compile(r"(\+[ \u00a0]?)?(\()?(\d+)(\))?")
 MAX_GROUPS = 6
 
@@ -173,8 +174,23 @@ def _phone_digits(groups: Sequence[_Group]) -> str | None:
     return national if _national_ok(national) else None
 
 
+# One digit at a time, as someone reading a number out is noted: "0 7 7 0 0 9 0 0 1 2 3".
+_SPACED = re.compile(r"(?<![\w+])(\+[ \u00a0]?)?\d(?:[ \u00a0.\-]\d){9,12}(?![\w])")
+
+
+def _spaced_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _SPACED.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        if match.group(1) and digits.startswith("44"):
+            digits = "0" + digits[2:]
+        if _national_ok(digits):
+            spans.append(match.span())
+    return spans
+
+
 def _phone_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = _spaced_spans(text)
     for chain in _CHAIN.finditer(text):
         groups = _groups(chain.group(), chain.start())
         i = 0
@@ -194,7 +210,8 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
                 end -= 1
             if text[start] == "(" and not groups[i].bracketed:
                 start += 1
-            spans.append((start, end))
+            if all(end <= s or start >= e for s, e in spans):
+                spans.append((start, end))
             i = found
     return spans
 
@@ -208,8 +225,47 @@ _POSTCODE = re.compile(
     r"(?<![^\W_])(?:GIR ?0AA|"
     r"(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|"
     r"[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
-    r"[ \u00a0]?[0-9][ABD-HJLNP-UW-Z]{2})(?![^\W_])",
+    r"[ \u00a0\t]{0,3}[0-9][ABD-HJLNP-UW-Z]{2})(?![^\W_])",
     re.IGNORECASE)
+
+# An address spelled out so no program sees an "@": "jo dot smith at example dot com",
+# "jo (at) example [dot] org", "jo at example.co.uk". The last label must be a common
+# top-level domain, so "we met at noon. Then" is no address.
+_TLDS = ("com|org|net|uk|gov|ac|edu|io|info|wales|cymru|scot|me|biz|co|nhs|police|ie|eu|"
+         "de|fr|es|it|nl|us|ca|au|in|mail")
+_LABEL = r"[^\W_][\w-]*"
+_SP_AT = r"(?:\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+|\s*@\s*)"
+_SP_DOT = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\.)"
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.@]){_LABEL}(?:{_SP_DOT}{_LABEL})*{_SP_AT}{_LABEL}(?:{_SP_DOT}{_LABEL})*"
+    rf"{_SP_DOT}(?:{_TLDS})(?![\w.@-])", re.IGNORECASE)
+
+
+def _email_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _EMAIL.finditer(text)]
+    for match in _SPELLED_EMAIL.finditer(text):
+        if all(match.end() <= s or match.start() >= e for s, e in spans):
+            spans.append(match.span())
+    return spans
+
+
+# Full-width and other Unicode digits (and signs) read as ASCII, one character for one,
+# so spans stay where they were: "０７７００ ９００１２３" is a phone number too.
+_WIDE = {ord("＋"): "+", ord("（"): "(", ord("）"): ")", ord("．"): ".", ord("－"): "-",
+         ord("＠"): "@", ord("\u3000"): " "}
+
+
+def _ascii_digits(text: str) -> str:
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        if char.isdigit() and not char.isascii():
+            value = unicodedata.decimal(char, None)
+            out.append(str(value) if value is not None else char)
+        else:
+            out.append(_WIDE.get(ord(char), char))
+    return "".join(out)
 
 
 # -- names --------------------------------------------------------------------------------
@@ -268,10 +324,11 @@ def find_personal_data(text: str, names: Iterable[str] = ()) -> list[Finding]:
 
 def _find(text: str, names: re.Pattern[str] | None) -> list[Finding]:
     candidates: list[Finding] = []
+    plain = _ascii_digits(text)
     for kind, spans in (
-        ("email", [m.span() for m in _EMAIL.finditer(text)]),
-        ("phone", _phone_spans(text)),
-        ("postcode", [m.span() for m in _POSTCODE.finditer(text)]),
+        ("email", _email_spans(plain)),
+        ("phone", _phone_spans(plain)),
+        ("postcode", [m.span() for m in _POSTCODE.finditer(plain)]),
         ("name", _name_spans(text, names)),
     ):
         candidates.extend(Finding(kind, s, e, text[s:e]) for s, e in spans)

@@ -121,6 +121,13 @@ class TableSpec:
       columns take these values in the record and no other version is kept.
     - ``time_columns``: besides the envelope's, the columns holding instants, stored
       in the canonical format (``None`` allowed).
+    - ``latest``: columns merged as the MAXIMUM over every version seen, NULL lowest
+      (canonical UTC times compare as text): a participant's ``consent_refused_at`` and
+      ``consent_granted_at``. Like sticky flags they are not content, an edit never
+      lowers them, and whatever version wins, the record carries the maxima.
+    - ``derived``: columns the database computes from the others (a trigger keeps a
+      participant's ``quote_consent`` = no refusal, or granted after refused). Not
+      content: two versions differing only there are no conflict.
     """
 
     name: str
@@ -129,6 +136,8 @@ class TableSpec:
     erase_flag: str | None = None
     erased_values: Mapping[str, Any] = field(default_factory=dict)
     time_columns: tuple[str, ...] = ()
+    latest: tuple[str, ...] = ()
+    derived: tuple[str, ...] = ()
 
     def expected_id(self, record: Mapping[str, Any]) -> str | None:
         if not self.natural_key:
@@ -146,9 +155,19 @@ class TableSpec:
         return record
 
     def content(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """What the record says: no envelope timing, no sticky flags."""
+        """What the record says: no envelope timing, no sticky flags, no latest or
+        derived columns."""
         return {k: v for k, v in record.items()
-                if k not in NON_CONTENT_COLUMNS and k not in self.sticky}
+                if k not in NON_CONTENT_COLUMNS and k not in self.sticky
+                and k not in self.latest and k not in self.derived}
+
+    def latest_values(self, *versions: Mapping[str, Any]) -> dict[str, Any]:
+        """Each ``latest`` column's maximum over ``versions`` (NULL lowest)."""
+        out: dict[str, Any] = {}
+        for column in self.latest:
+            values = [v.get(column) for v in versions if v.get(column) not in (None, "")]
+            out[column] = max(str(x) for x in values) if values else None
+        return out
 
     def content_hash(self, record: Mapping[str, Any]) -> str:
         text = json.dumps(self.content(record), sort_keys=True, default=str,

@@ -44,6 +44,10 @@ def participant_id(site_id: str, code: str) -> str:
 
 # value maps: (variable id, loose value) -> category
 ValueMaps = Mapping[tuple[str, str], str]
+# A roster's "no" is the answer given at recruitment, older than anything decided in the
+# app: its refusal is dated at the epoch, so a deliberate grant (dated now) outranks it
+# on every laptop, and two laptops importing the same roster record the same refusal.
+ROSTER_REFUSAL_AT = "1970-01-01T00:00:00.000000Z"
 
 _LOOSE_DROP = re.compile(r"[^\w+]+")
 _LEADING_SCORE = re.compile(r"^(\d+)(?: (.*))?$")
@@ -279,23 +283,35 @@ def import_roster(store: Store, pack: SessionPack, path: str | Path,
                 progress(done, len(participants))
             pid = participant_id(fields["site"], fields["code"])
             current = store.get("participants", pid)
+            # Consent (docs/record-laws.md, "Consent"): a "no" records a refusal unless
+            # one is recorded already, dated as the original answer (ROSTER_REFUSAL_AT),
+            # so it never beats a grant made in the app, whichever laptop imports it
+            # when; a "yes" never grants — it is reported when a refusal stands.
+            says_yes = bool(fields.pop("quote_consent", 1))
             if current is None:
-                store.create("participants", {**fields, "withdrawn": 0, "erased": 0},
-                             record_id=pid)
+                refusal = {} if says_yes else {"consent_refused_at": ROSTER_REFUSAL_AT}
+                store.create("participants", {**fields, "withdrawn": 0, "erased": 0,
+                                              **refusal}, record_id=pid)
                 report.added += 1
-            elif current.get("erased"):
+                continue
+            if current.get("erased"):
                 report.unchanged += 1  # erasure is for good: never re-populate
-            elif _differs(current, fields):
-                store.edit("participants", pid, {k: v for k, v in fields.items()
-                                                 if k != "code"})
+                continue
+            changes = {k: v for k, v in fields.items() if k != "code" and current.get(k) != v}
+            if not says_yes and current.get("consent_refused_at") is None:
+                changes["consent_refused_at"] = ROSTER_REFUSAL_AT
+            if says_yes and not int(current.get("quote_consent", 1)):
+                report.warnings.append(
+                    f"{path}: {fields['code']} said no to being quoted; this file's "
+                    f"\"yes\" does not change that (a refusal stands until it is granted "
+                    f"deliberately: in the app, or facilitator participants consent "
+                    f"{fields['code']} --site {fields['site']} --grant)")
+            if changes:
+                store.edit("participants", pid, changes)
                 report.updated += 1
             else:
                 report.unchanged += 1
     return report
-
-
-def _differs(current: Mapping[str, Any], fields: Mapping[str, Any]) -> bool:
-    return any(k != "code" and current.get(k) != v for k, v in fields.items())
 
 
 def list_participants(store: Store, site_id: str | None = None) -> list[Record]:

@@ -115,6 +115,18 @@ class Store:
         self._sql: dict[tuple[str, str], str] = {}
         if self.journal_mode == "wal" and self.IDLE_CHECKPOINT_SECONDS is not None:
             self.checkpointer = drives.IdleCheckpointer(self.path, self.IDLE_CHECKPOINT_SECONDS)
+        self._after_start()
+
+    def _after_start(self) -> None:
+        """What a killed merge or a held-up erasure left behind is finished now
+        (docs/record-laws.md, "Erasure")."""
+        from facilitator.core.backup import clean_private_temp
+        from facilitator.core.participants import finish_pending_scrub
+
+        with contextlib.suppress(OSError):
+            clean_private_temp(self.path)
+        with contextlib.suppress(StoreError):
+            finish_pending_scrub(self)
 
     # -- connections -------------------------------------------------------------------
 
@@ -436,6 +448,8 @@ class Store:
                 "device_id": self.device_id,
             }
             self._canonical_times(spec, updated)
+            if spec.latest:  # an edit never lowers a latest column
+                updated.update(spec.latest_values(current, updated))
             if spec.is_erased(updated):
                 spec.blank(updated)
                 self._drop_conflicts(table, record_id)
@@ -486,6 +500,11 @@ class Store:
                 f"({', '.join(str(record.get(c)) for c in spec.natural_key[1:])})",
                 field="id")
         self._canonical_times(spec, record)
+        if "consent_refused_at" in spec.latest and "consent_refused_at" not in incoming \
+                and str(record.get("quote_consent", 1)) in ("0", "False"):
+            # A version from before recorded consent said no with quote_consent = 0:
+            # that is a refusal, dated when the version was made (docs/record-laws.md).
+            record["consent_refused_at"] = record["updated_at"]
         return record
 
     def put_version(self, table: str, incoming: Mapping[str, Any]) -> PutResult:
@@ -514,12 +533,12 @@ class Store:
             winner, loser = version, current
         else:
             winner, loser = current, version
-        merged = {**winner, **flags}
+        merged = {**winner, **flags, **spec.latest_values(current, version)}
         erased = spec.is_erased(merged)
         if erased:
             spec.blank(merged)
             self._drop_conflicts(table, merged["id"])
-            if merged != current:
+            if not self._same_row(spec, merged, current):
                 self._erased_here()
         else:
             if loser is not None:
@@ -529,10 +548,18 @@ class Store:
                 db.execute("DELETE FROM conflicts WHERE table_name = ? AND record_id = ? "
                            "AND content_hash = ?",
                            [table, version["id"], spec.content_hash(version)])
-        if merged != current:
+        if not self._same_row(spec, merged, current):
             self._replace_row(table, merged)
             return "updated"
         return "unchanged" if loser is None else "kept"
+
+    @staticmethod
+    def _same_row(spec: TableSpec, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+        """Equal but for the columns the database derives (a trigger recomputes them)."""
+        if not spec.derived:
+            return a == b
+        return {k: v for k, v in a.items() if k not in spec.derived} == \
+            {k: v for k, v in b.items() if k not in spec.derived}
 
     def put_new_versions(self, table: str, versions: list[Record]) -> None:
         """Insert normalised versions of records this database does not have yet.

@@ -15,7 +15,6 @@ printed (combination wording included); the file is written atomically.
 from __future__ import annotations
 
 import io
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -77,7 +76,9 @@ def exchange_bundle(store: Store, records: dict[str, list[Record]],
     """The bundle of just ``records`` (and their kept lost versions), built by the same
     ``build_bundle`` as a site export, from a private copy holding only them."""
     wanted = {table: {str(r["id"]) for r in rows} for table, rows in records.items()}
-    with tempfile.TemporaryDirectory(prefix="facilitator-advice-") as tmp, \
+    from facilitator.core.backup import private_temp
+
+    with private_temp(store.path, "exchange") as tmp, \
             Store(Path(tmp) / "exchange.db", device_id=store.device_id) as copy:
         with copy.transaction():
             for row in store.rows("devices"):

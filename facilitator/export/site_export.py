@@ -111,9 +111,12 @@ def export_site(store: Store, pack: SessionPack, site: str, path: str | Path, *,
     if hits and not accept_flagged:
         raise PrivacyHitsError(hits, [privacy.describe(h) for h in hits])
     accepted = len(hits)
-    bundle = build_bundle(store, sites=(chosen.id,),
-                          extra={"kind": "site-export", "site": chosen.id,
-                                 **_site_dates_note(data)})
+    from facilitator.export.data_file import minimise
+
+    # Nothing the record laws do not need: withdrawn or erased people as tombstones.
+    bundle = minimise(build_bundle(store, sites=(chosen.id,),
+                                   extra={"kind": "site-export", "site": chosen.id,
+                                          **_site_dates_note(data)}))
     # The bundle is embedded as reportlab writes the pages: no second pass over the PDF.
     final = pdf_report.render(data, cross_site=False, progress=progress,
                               attachments={BUNDLE_NAME: bundle})

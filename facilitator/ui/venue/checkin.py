@@ -71,8 +71,10 @@ def confirm_erasure(parent: QWidget, code: str) -> bool:
     box.setWindowTitle(tr("Erase a participant"))
     box.setText(tr("Erase {code}'s details for good?").format(code=code))
     box.setInformativeText(tr(
-        "Their demographic details (gender, age, ethnicity, area, grade and the rest) are "
-        "removed for good. Only an anonymous tombstone stays, the code and site, so that "
+        "Their demographic details (gender, age, ethnicity, area, grade and the rest) and "
+        "the words of every note, quote and advice attributed to them are removed for "
+        "good, here and in this laptop's snapshots. Only an anonymous tombstone stays, "
+        "the code and site, so that "
         "no other laptop brings them back in a merge. They are also withdrawn: their "
         "ballots and quotes leave every report and export.\n\n"
         "This cannot be undone."))

@@ -6,11 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -85,6 +93,30 @@ class ParticipantsModel(QAbstractTableModel):
         return None
 
 
+def confirm_grant(parent: QWidget, code: str) -> bool:
+    """Granting quote consent after a refusal is deliberate: explain and ask."""
+    box = QMessageBox(parent)
+    box.setObjectName("grant_confirm")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(QCoreApplication.translate("ParticipantsPanel",
+                                                  "Record consent to be quoted"))
+    box.setText(QCoreApplication.translate(
+        "ParticipantsPanel", "Record that {code} now agrees to be quoted?").format(code=code))
+    box.setInformativeText(QCoreApplication.translate(
+        "ParticipantsPanel",
+        "{code} said no to being quoted. From now on their words may be printed in "
+        "reports, on this laptop and on every laptop this is merged into. The decision "
+        "is recorded with this laptop's name and the time.\n\nRecord it only if they "
+        "told you so themselves.").format(code=code))
+    yes = box.addButton(QCoreApplication.translate("ParticipantsPanel",
+                                                   "Record their consent"),
+                        QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is yes
+
+
 class ParticipantsPanel(QWidget):
     """Lists participants and offers the roster import.
 
@@ -116,6 +148,7 @@ class ParticipantsPanel(QWidget):
             "No: their words never appear verbatim in a PDF or CSV export. They still "
             "count in theme counts and rankings."))
         self.consent_button.clicked.connect(self.toggle_consent)
+        self.confirm_grant: Callable[[QWidget, str], bool] = confirm_grant
         self.withdraw_button = QPushButton(self.tr("&Withdraw…"))
         self.withdraw_button.clicked.connect(self.withdraw_selected)
         self.erase_button = QPushButton(self.tr("&Erase…"))
@@ -157,11 +190,13 @@ class ParticipantsPanel(QWidget):
         self.refresh()
 
     def toggle_consent(self) -> None:
+        """Refuse at once; grant after a refusal only when confirmed: a deliberate act,
+        recorded with this laptop and the time (docs/record-laws.md, "Consent")."""
         person = self.selected()
         if person is not None:
             consent = not bool(person["quote_consent"])
-            self._act(lambda store, pid: participants.set_quote_consent(store, pid, consent),
-                      None)
+            self._act(lambda store, pid: participants.set_consent(store, pid, consent),
+                      self.confirm_grant if consent else None)
 
     def withdraw_selected(self) -> None:
         self._act(participants.withdraw, confirm_withdrawal)
