@@ -44,12 +44,18 @@ def language_page(choose: Callable[[str], None]) -> QWidget:
         button.setFont(_font(button, 44, True))
         button.setMinimumSize(380, 150)
         button.setAccessibleName(i18n.LANGUAGE_NAMES[lang])
-        button.clicked.connect(lambda _checked=False, chosen=lang: choose(chosen))
+        button.clicked.connect(_chooser(choose, lang))
         row.addWidget(button)
     row.addStretch(1)
     layout.addLayout(row)
     layout.addStretch(3)
     return page
+
+
+def _chooser(choose: Callable[[str], None], lang: str) -> Callable[[], None]:
+    def chosen() -> None:
+        choose(lang)
+    return chosen
 
 
 def language_buttons(page: QWidget) -> dict[str, QPushButton]:
