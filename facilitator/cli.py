@@ -226,7 +226,6 @@ def player_check() -> Check:
     from facilitator.media import detect
 
     choice = detect.choose_backend()
-    log.info("video player: %s%s", choice.name, f" ({choice.reason})" if choice.reason else "")
     if choice.name == "vlc":
         status = detect.detect_vlc()
         where = "bundled" if detect.bundled_vlc() else "installed"

@@ -333,7 +333,7 @@ def test_every_command_is_logged_and_no_participant_words(tmp_path: Path,
     log = (_isolated_data_dir / "logs" / "facilitator.log").read_text(encoding="utf-8")
     assert "import on" in log and "import failed: CsvImportError" in log
     assert "check on" in log and "check finished with exit code 0" in log
-    assert re.search(r"video player: (vlc|qt)", log)
+    assert re.search(r"video backend: (vlc|qt)", log)
     assert "secret" not in log and "Jane" not in log
 
 

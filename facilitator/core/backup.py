@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from facilitator.core import paths
+from facilitator.core import files, paths
 from facilitator.core.errors import StoreError
 from facilitator.core.store import Store
 
@@ -79,7 +79,7 @@ def _copy(store: Store, target: Path) -> Path:
                 raise StoreError("the copy failed its integrity check", file=target)
         finally:
             dest.close()
-        os.replace(partial, target)
+        files.replace(partial, target)  # waits out a copy held open (Windows)
     except OSError as exc:
         with contextlib.suppress(OSError):
             partial.unlink()

@@ -16,6 +16,36 @@ from facilitator.core.errors import (
 )
 from facilitator.core.pack import SessionPack
 
+# CSV injection (OWASP): a cell that begins with one of these is read by Excel, LibreOffice
+# or Sheets as a formula. Every CSV the app writes prefixes such a cell with a single
+# quote (``neutralise``), which the spreadsheet shows as text; every import removes
+# exactly that quote (``unneutralise``), so an export round-trips unchanged. A cell
+# already starting with quotes before such a character gets one more, so the pair is
+# a bijection: unneutralise(neutralise(x)) == x for every string.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_like_formula(cell: str) -> bool:
+    rest = cell.lstrip("'")
+    return rest.startswith(FORMULA_START)
+
+
+def neutralise(cell: object) -> str:
+    """The cell as a CSV the app writes holds it: never a formula."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if _looks_like_formula(text) else text
+
+
+def unneutralise(cell: str) -> str:
+    """What ``neutralise`` wrote, back as it was."""
+    if cell.startswith("'") and _looks_like_formula(cell):
+        return cell[1:]
+    return cell
+
+
+def neutralise_row(row: Sequence[object]) -> list[str]:
+    return [neutralise(cell) for cell in row]
+
 
 @dataclass(frozen=True)
 class CsvRow:
@@ -79,7 +109,8 @@ def read_csv(path: str | Path, columns: Sequence[str], required: Sequence[str]) 
                                                   f"has {len(header)}"))
             continue
         padded = values + [""] * (len(header) - len(values))
-        rows.append(CsvRow(start, {h: v.strip() for h, v in zip(header, padded, strict=True)
+        rows.append(CsvRow(start, {h: unneutralise(v).strip()
+                                   for h, v in zip(header, padded, strict=True)
                                    if h in columns}))
     if row_problems:
         raise CsvImportError(file, row_problems)

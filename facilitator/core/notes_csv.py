@@ -28,7 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from facilitator.core import themes as theme_book
-from facilitator.core.csvread import read_csv, site_column
+from facilitator.core.csvread import neutralise_row, read_csv, site_column
 from facilitator.core.errors import (
     CsvImportError,
     FacilitatorError,
@@ -334,7 +334,8 @@ def export_notes(store: Store, pack: SessionPack, path: str | Path, site: str | 
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    # Never a formula in Excel (CSV injection): undone by every import (csvread).
+    writer.writerows(neutralise_row(row) for row in rows)
     text = buffer.getvalue()
     partial = target.with_name(target.name + ".partial")
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.core.ballots import COUNTED_B_SQL
+from facilitator.core.csvread import neutralise_row
 from facilitator.core.notes_csv import export_table
 from facilitator.core.pack import ROSTER_VARIABLES, SessionPack
 from facilitator.core.roster import ROSTER_COLUMNS
@@ -27,7 +28,8 @@ def _csv_bytes(header: tuple[str, ...] | list[str], rows: list[list[str]]) -> by
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    # Never a formula in Excel (CSV injection): core/csvread.neutralise, undone on import.
+    writer.writerows(neutralise_row(row) for row in rows)
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 

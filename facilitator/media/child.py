@@ -109,7 +109,20 @@ def decode_vlc(path: str, args: list[str]) -> None:
     if not done.is_set():
         _report(ok=False, error="playback did not reach the end", duration=length)
     player.stop()
-    _report(ok=True, duration=length, start=start_frames, end=end_frames, video=end_video)
+    _report(ok=True, duration=length, start=start_frames, end=end_frames, video=end_video,
+            plugin_dirs=_loaded_plugin_dirs())
+
+
+def _loaded_plugin_dirs() -> list[str]:
+    """Linux: the folders VLC's loaded plugins came from (a bundle must use its own)."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            files = {line.split(None, 5)[-1].strip() for line in maps if "_plugin." in line}
+    except OSError:
+        return []
+    from pathlib import Path
+
+    return sorted({str(Path(f).parent.parent) for f in files if f.startswith("/")})
 
 
 def decode_qt(path: str) -> None:

@@ -15,6 +15,7 @@ the same.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shlex
 import subprocess
@@ -31,6 +32,7 @@ BUNDLED_VLC_ENV = "FACILITATOR_BUNDLED_VLC"  # set by the bundle's runtime hook:
 VLC_ARGS_ENV = "FACILITATOR_VLC_ARGS"  # extra libvlc options, shell-quoted
 DETECT_TIMEOUT = 20.0
 HEADLESS_PLATFORMS = ("offscreen", "minimal")
+log = logging.getLogger(__name__)
 # A child probe of a windowed Windows app must not flash a console window.
 NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
 
@@ -164,8 +166,15 @@ def bundled_vlc() -> bool:
 def choose_backend(refresh: bool = False) -> BackendChoice:
     """VLC when libvlc works, else QtMultimedia, else none; with the reason in words.
 
-    A frozen bundle without libvlc of its own starts with QtMultimedia.
+    A frozen bundle without libvlc of its own starts with QtMultimedia. The choice and
+    its reason go to the log.
     """
+    choice = _choose(refresh)
+    log.info("video backend: %s%s", choice.name, f" ({choice.reason})" if choice.reason else "")
+    return choice
+
+
+def _choose(refresh: bool) -> BackendChoice:
     forced = os.environ.get(BACKEND_ENV, "").strip().casefold()
     if forced == "none":
         return BackendChoice("none", tr("Video playback is switched off on this laptop "

@@ -1,0 +1,106 @@
+"""The labelled lists the privacy gate's detection is measured on (issue 15).
+
+PERSONAL: strings a note-taker might type that hold personal data, each with the kind
+the gate must report. ORDINARY: quotes full of numbers from a dialogue on AI in
+policing, with no personal data, where the gate must stay silent. All numbers are
+made up (Ofcom's drama ranges 07700 900xxx, 020 7946 0xxx, 0113 496 0xxx; example.com
+and example.org domains); `bench/privacy_detection.py` prints recall and false
+positives and `tests/test_privacy_detection.py` holds the figures.
+"""
+
+from __future__ import annotations
+
+PERSONAL: list[tuple[str, str]] = [
+    # phone numbers, written every way people write them
+    ("Her mobile is 07700 900123 if anyone needs it", "phone"),
+    ("ring 07700900456 after six", "phone"),
+    ("call me on 07700.900.789", "phone"),
+    ("number: 0 7 7 0 0 9 0 0 1 2 3", "phone"),
+    ("his number is ０７７００ ９００９８７", "phone"),
+    ("office line (020) 7946 0123", "phone"),
+    ("try 020 7946 0958 in the morning", "phone"),
+    ("+44 7700 900321 is my work phone", "phone"),
+    ("+44 (0)20 7946 0321 switchboard", "phone"),
+    ("0044 113 496 0123 from abroad", "phone"),
+    ("text 07700-900-654 for a lift", "phone"),
+    ("the Leeds number 0113 496 0456", "phone"),
+    ("0113.496.0789 is the community centre", "phone"),
+    ("my landline is 01632 960123", "phone"),
+    ("mobile 077 009 001 23", "phone"),
+    ("phone +447700900111 any time", "phone"),
+    ("0 1 1 3 4 9 6 0 5 5 5 that's the desk", "phone"),
+    ("free on 0808 157 0192 they said", "phone"),
+    # e-mail addresses, also spelled out
+    ("email me at jo.bloggs@example.com", "email"),
+    ("write to a.n.other@example.org.uk please", "email"),
+    ("my email is jo at example dot com", "email"),
+    ("jo dot smith at gmail dot co dot uk", "email"),
+    ("contact sam (at) example (dot) org", "email"),
+    ("reach him at dave [at] example [dot] com", "email"),
+    ("it's priya.k at example.co.uk", "email"),
+    ("CAPS: JOHN.DOE@EXAMPLE.COM", "email"),
+    ("mail sian_jones+dialogue@example.wales", "email"),
+    ("lee AT example DOT net", "email"),
+    # postcodes, with careless spacing
+    ("I live at CF10 1AA near the castle", "postcode"),
+    ("postcode cf101aa", "postcode"),
+    ("we're in DH1  3LE now", "postcode"),
+    ("SW1A 2AA is where they should send it", "postcode"),
+    ("my flat is E1 6AN", "postcode"),
+    ("NE1 4ST, by the station", "postcode"),
+    ("from LS1\u00a04AP originally", "postcode"),
+    ("M1 1AE for the office", "postcode"),
+    ("write to B33 8TH", "postcode"),
+    ("near W1A 0AX", "postcode"),
+    ("ec1a 1bb is the post office", "postcode"),
+    ("CR2 6XH is my mum's", "postcode"),
+    ("G1 1XQ in Glasgow", "postcode"),
+    ("postcode SA1  1NW", "postcode"),
+]
+
+ORDINARY: list[str] = [
+    "I rang 999 calls twice last year and 101 once",
+    "If AI answers 101 within 8 seconds that's better than the 40 minutes I waited",
+    "Call 999 in an emergency, 101 otherwise, 111 for health",
+    "It's a 24/7 service so someone should always answer",
+    "I'm 45 and I've lived here since 2003",
+    "My son is 17, he's been stopped 3 times",
+    "In 2019 they trialled it in Durham and in 2021 stopped",
+    "The tool scored people from 1 to 10 and 7 meant high risk",
+    "It costs £1,500 a month, or £18,000 a year, per force",
+    "They spent £2.5m on it, that's 0.3% of the budget",
+    "We ranked it 1 2 3 4 5 6 and hotspots came last",
+    "Only 12 of the 60 of us said yes, about 20%",
+    "The M25 and the A470 are where the cameras are",
+    "CF10 is a big area, you can't predict it",
+    "Between 10:30 and 14:05 we discussed three use cases",
+    "At 10.30 we started, at 12.45 lunch",
+    "Version 2.0.1 of the software was better",
+    "A 95% accuracy means 5 in 100 are wrong, that's 50,000 people",
+    "There are 43 forces in England and Wales",
+    "In 1990 there were no computers in our station",
+    "The call lasted 3 min 20 sec and they hung up",
+    "Out of 101 calls, 99 were not emergencies",
+    "999 999 999 — that's what kids prank",
+    "Page 7 of the leaflet, section 4.2",
+    "It's 0 out of 10 for transparency",
+    "Aged 18-24 people trust it less, 65+ more",
+    "The 2022/23 figures show 1,234 arrests",
+    "From 8am to 8pm, 7 days a week",
+    "Room 101 is where they keep the data, ha",
+    "It took 6 months, from 01.02.2019 to 01.08.2019",
+    "Between 2 and 3 in 10 of us were worried",
+    "A van costs £45,000 and lasts 5 years",
+    "They said 1 in 3 calls to 101 are abandoned",
+    "The COMPAS score goes 1 to 10",
+    "About 58 of the 60 came to all 4 workshops",
+    "Chapter 11, paragraph 3.4 of the code of practice",
+    "We met at noon. Then the video played",
+    "The 1,000 cameras cover 30% of the city",
+    "Reference 2024-0173 was on the letter, no name though",
+    "Temperature 21.5 degrees and 3 fans, it was hot",
+    "They answer in 8 secs 90% of the time",
+    "Flight BA 0123 was late, so I missed workshop 2",
+    "My score on trust was 2 out of 5, now 4",
+    "In the 1980s we had bobbies, now 1 officer per 400 people",
+]
