@@ -42,13 +42,18 @@ def make_app(qtbot, tmp_path):
     def make(db=None, clock=None):
         app = FacilitatorApp(resolve(str(db or tmp_path / "venue.db"), None), ask_venue=False,
                              show_audience=False, clock=clock or FakeClock())
-        qtbot.addWidget(app.window)
-        apps.append(app)
+        apps.append(app)  # its window is replaced when the language changes: closed below
         return app
 
     yield make
+    from shiboken6 import isValid
+
     for app in apps:
+        window = app.window
         app.shut_down()
+        if window is not None and isValid(window):
+            window.close_warning = None
+            window.close()
 
 
 def configure(db, pack, site="cardiff", workshop=2):
@@ -78,6 +83,14 @@ def test_settings_language_switches_to_welsh_and_keeps_the_running_day(
     assert app.model.status.step.id == step and app.model.status.state == "running"
     assert app.pack.lang == "cy"
     assert app.window.site_label.text() == "Caerdydd · Gweithdy 2"
+    # The console, its step and the capture panel speak Welsh too.
+    assert app.console.start_button.text() == "❚❚ Oedi  Bylchwr"
+    assert app.console.next_button.text() == "Nesaf ▶  →"
+    qtbot.waitUntil(lambda: app.notes is not None)
+    assert app.notes.capture.kind_buttons["note"].text() == "Nodyn"
+    assert app.notes.capture.kind_buttons["quote"].text().startswith("“Dyfyniad”")
+    tabs = [app.window.pages.tabText(i) for i in range(app.window.pages.count())]
+    assert "Consol" in tabs and "Cyfranogwyr" in tabs
 
     # And back: the remembered choice follows.
     choose(qtbot, app.window, "&Gosodiadau", "&Iaith", "English")
