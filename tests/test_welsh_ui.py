@@ -123,6 +123,20 @@ def test_qt_own_buttons_and_dates_are_welsh(qtbot):
     assert QLocale().toString(QDate(2026, 3, 14), "MMMM") == "March"
 
 
+def test_text_without_welsh_stays_english_never_blank(qtbot):
+    """A string the dictionary lacks (Qt's own, or new) keeps its English: the Welsh
+    translators answer "not mine", never an empty translation."""
+    from PySide6.QtCore import QCoreApplication
+
+    language.install("cy")
+    assert QCoreApplication.translate("QFileSystemModel", "%1 bytes") == "%1 bytes"
+    assert QCoreApplication.translate("MainWindow", "No Welsh for this yet") == \
+        "No Welsh for this yet"
+    assert QCoreApplication.translate("MainWindow", "&File") == "&Ffeil"
+    # An app string that matches Qt's English does not leak into Qt's own classes.
+    assert QCoreApplication.translate("QMdiSubWindow", "Delete") == "Delete"
+
+
 def test_lang_flag_env_and_remembered_choice(monkeypatch):
     from facilitator import cli
 
