@@ -114,6 +114,19 @@ def test_a_database_on_a_stick_uses_a_rollback_journal(machine, tmp_path: Path) 
     assert _setting(tmp_path / "copied.db", "site") == "cardiff"
 
 
+def test_check_says_the_database_is_on_a_removable_drive(machine, tmp_path: Path,
+                                                          capsys) -> None:
+    from facilitator import cli
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    machine(_mount_line("/dev/sdz1", stick, "vfat"))
+    assert cli.main(["check", "--json", "--no-play", "--db", str(stick / "venue.db")]) == 0
+    report = json.loads(capsys.readouterr().out)
+    db = next(c for c in report["checks"] if c["name"] == "db")
+    assert db["ok"] and "removable drive" in db["detail"]
+
+
 def test_a_wal_database_moved_onto_a_stick_loses_nothing(machine, tmp_path: Path) -> None:
     local = tmp_path / "laptop"
     stick = tmp_path / "stick"

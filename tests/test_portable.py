@@ -393,3 +393,20 @@ def test_help_open_log_folder(qtbot, tmp_path: Path, default_pack,
     assert (tmp_path / "the logs").is_dir()
     window.tasks.setParent(None)
     store.close()
+
+
+def test_qt_warnings_reach_the_log_file(tmp_path: Path) -> None:
+    """A windowed build has no console: Qt's own warnings must land in the log."""
+    script = ("from facilitator import applog\n"
+              "from facilitator.ui.common import qtlog\n"
+              "from PySide6.QtCore import qWarning\n"
+              "applog.setup('gui')\n"
+              "qtlog.install()\n"
+              "qWarning('QXcbConnection: could not connect to display')\n")
+    env = {**os.environ, "FACILITATOR_LOG_DIR": str(tmp_path / "logs")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "could not connect to display" in done.stderr  # still on the console too
+    log = (tmp_path / "logs" / "facilitator.log").read_text(encoding="utf-8")
+    assert "WARNING" in log and "facilitator.qt: QXcbConnection: could not connect" in log

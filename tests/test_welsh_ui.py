@@ -291,3 +291,31 @@ def test_the_audience_shows_welsh_english_or_both_welsh_first(make_app, qtbot, t
     choose(qtbot, app.window, "&View", "Audience &language", "Cymraeg")
     assert audience.mode == "cy" and not audience.views["en"].isVisible()
     assert audience.view.card_title.text() == "Crynhoi setiau mawr o wybodaeth"
+
+
+def test_the_welsh_kiosk_fits_a_1366x768_laptop_on_every_page(qtbot, store, default_pack):
+    """Welsh words are longer: the ballot, the confirmation (with the longest titles) and
+    the dot kiosk still fit the laptop's screen, nothing cut off."""
+    from facilitator.core import ballots
+    from facilitator.ui.kiosk.dot_kiosk import DotVotingWindow
+    from facilitator.ui.kiosk.kiosk import KioskWindow
+
+    ballots.set_voting(store, "cardiff", 2, True)
+    kiosk = KioskWindow(store, default_pack, "cardiff", 2, ask_language=True)
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1366, 768)
+    kiosk.show()
+    kiosk.choose_language("cy")
+    longest = sorted(kiosk.board.order, key=lambda u: -len(kiosk.board.titles[u]))
+    for use_case in longest:
+        _tap_card(qtbot, kiosk.board, use_case)
+    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    assert kiosk.current_page() == "confirm"
+    for page in kiosk.pages.values():
+        hint = page.minimumSizeHint()
+        assert hint.width() <= 1366 and hint.height() <= 768, (page.objectName(), hint)
+    assert kiosk.minimumSizeHint().width() <= 1366 and kiosk.minimumSizeHint().height() <= 768
+    dots = DotVotingWindow(store, default_pack, "cardiff", ask_language=True)
+    qtbot.addWidget(dots)
+    dots.choose_language("cy")
+    assert dots.minimumSizeHint().width() <= 1366 and dots.minimumSizeHint().height() <= 768

@@ -84,7 +84,11 @@ def check_db(db_path: Path) -> Check:
 
         with Store(db_path) as store:
             store.set_setting("last_check", "ok")
-        return Check("db", True, f"{db_path}: writable")
+            drive = store.drive
+        detail = f"{db_path}: writable"
+        if drive == "removable":
+            detail += " (removable drive: every save goes straight into this one file)"
+        return Check("db", True, detail)
     except (FacilitatorError, OSError, sqlite3.Error) as exc:
         return Check("db", False, f"{db_path}: {getattr(exc, 'message', exc)}")
 
