@@ -103,6 +103,10 @@ class MainWindow(QMainWindow):
         from facilitator.ui.common.deferred import after_first_paint
 
         after_first_paint(self, self.ensure_vote_pages, fallback_ms=300)
+        # Emoji and symbols DejaVu lacks: a shipped fallback font (not needed to paint).
+        from facilitator.ui.common.fonts import register_fallback_fonts
+
+        after_first_paint(self, register_fallback_fonts, fallback_ms=300)
 
         self.setup_page = self._build_setup_page()
         # Until the venue is set up, the console's place holds the set-up page.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent, QScreen, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
@@ -336,9 +336,10 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
         if page is None or page.layout() is None:
             return
         if available > 0 and self._page_name in ("card", "prompt"):
-            for _ in range(8):
+            for _ in range(14):
                 needed = page.layout().totalHeightForWidth(self.stack.width())
-                if needed <= available or factor < base * 0.8:
+                # The console's small preview may shrink further: all of it must show.
+                if needed <= available or factor < base * (0.55 if self.preview else 0.8):
                     break
                 factor *= 0.92
                 self.scaler.rescale(factor, base)
@@ -382,6 +383,9 @@ class AudienceWindow(QWidget):
         self.divider = QFrame()
         self.divider.setFixedWidth(4)
         self.divider.setStyleSheet(f"background: {MUTED};")
+        for view in self.views.values():
+            # Equal halves whatever each language's words need: the type fits the view.
+            view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         layout.addWidget(self.views["cy"], 1)
         layout.addWidget(self.divider)
         layout.addWidget(self.views["en"], 1)
@@ -434,8 +438,13 @@ class AudienceWindow(QWidget):
         """Show the views the mode wants; a video or a chart fills the screen alone."""
         both = self.mode == "both" and self.view.current_page() not in self.FULL_WIDTH_PAGES
         self.views["cy"].setVisible(self.mode in ("cy", "both"))
+        shown_before = self.views["en"].isVisible(), self.views["cy"].isVisible()
         self.views["en"].setVisible(self.mode == "en" or both)
         self.divider.setVisible(both)
+        if shown_before != (self.views["en"].isVisible(), self.views["cy"].isVisible()):
+            # Fit the type again once the layout has given each view its new width.
+            for view in self.views.values():
+                QTimer.singleShot(0, view, view._fit)
 
     def _each(self) -> list[AudienceView]:
         return list(self.views.values())

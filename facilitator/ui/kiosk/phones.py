@@ -354,7 +354,9 @@ class PhonesPanel(QWidget):
                 QMessageBox.warning(self, self.tr("Phone voting"), self.no_network.text())
                 return False
         try:
+            # Listen on the chosen network only: not on every network the laptop is on.
             self.voting.start(site=self.site, workshop=self.workshop, kind=self.kind,
+                              host=str(self.network_box.currentData()),
                               needs_code=self.codes_box.isChecked())
         except FacilitatorError as exc:
             show_error(self, exc)
