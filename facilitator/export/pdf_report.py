@@ -70,6 +70,10 @@ def register_fonts() -> None:
                                   boldItalic=FONT_BOLD)
 
 
+FALLBACK_FONT = "Symbola"  # emoji and symbols DejaVu lacks (assets/fonts, free licence)
+_INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"))  # emoji selectors and joiners
+
+
 @cache
 def _glyphs() -> frozenset[int]:
     register_fonts()
@@ -77,18 +81,39 @@ def _glyphs() -> frozenset[int]:
     return frozenset(font.face.charWidths.keys())
 
 
+@cache
+def _fallback_glyphs() -> frozenset[int]:
+    path = fonts_dir() / f"{FALLBACK_FONT}.ttf"
+    if not path.exists():
+        return frozenset()
+    if FALLBACK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FALLBACK_FONT, str(path)))
+    return frozenset(pdfmetrics.getFont(FALLBACK_FONT).face.charWidths.keys())
+
+
 def plain(text: str) -> str:
     """User text as the font can draw it: no control characters, a replacement mark
     for a glyph DejaVu lacks (for canvas strings, chart labels and outline titles)."""
     glyphs = _glyphs()
-    cleaned = _CONTROL.sub("", text)
+    cleaned = _CONTROL.sub("", text).translate(_INVISIBLE)
     return "".join(ch if ord(ch) in glyphs or ch in "\n\t" else "\ufffd"
                    if 0xFFFD in glyphs else "?" for ch in cleaned)
 
 
 def safe(text: str) -> str:
-    """User text as Paragraph markup: escaped, line breaks kept, unknown glyphs marked."""
-    return escape(plain(text)).replace("\n", "<br/>").replace("\t", " ")
+    """User text as Paragraph markup: escaped, line breaks kept; a glyph DejaVu lacks
+    (an emoji) drawn in the fallback font, and one no font has shown as a visible mark."""
+    glyphs = _glyphs()
+    cleaned = _CONTROL.sub("", text).translate(_INVISIBLE)
+    parts: list[str] = []
+    for ch in cleaned:
+        if ord(ch) in glyphs or ch in "\n\t":
+            parts.append(escape(ch))
+        elif ord(ch) in _fallback_glyphs():
+            parts.append(f"<font name='{FALLBACK_FONT}'>{escape(ch)}</font>")
+        else:
+            parts.append("\ufffd" if 0xFFFD in glyphs else "?")
+    return "".join(parts).replace("\n", "<br/>").replace("\t", " ")
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -114,6 +139,8 @@ def styles() -> dict[str, ParagraphStyle]:
                                    leading=10.5),
         "cellhead": ParagraphStyle("cellhead", parent=base, fontName=FONT_BOLD, fontSize=8,
                                    leading=10),
+        "cellr": ParagraphStyle("cellr", parent=base, fontSize=8.5, leading=10.5,
+                                alignment=TA_RIGHT),
         "cellheadr": ParagraphStyle("cellheadr", parent=base, fontName=FONT_BOLD, fontSize=8,
                                     leading=10, alignment=TA_RIGHT),
         "aside": ParagraphStyle("aside", parent=base, fontSize=8, leading=10.5,
@@ -186,6 +213,17 @@ LABEL_PT = 8.0  # no chart label is smaller
 # -- charts ------------------------------------------------------------------------------
 
 
+def _fit(text: str, width: float) -> str:
+    """``text`` clipped (with …) to ``width`` points at the chart's label size: long
+    Welsh titles never run into the bars."""
+    text = " ".join(plain(text).split())
+    if pdfmetrics.stringWidth(text, FONT, LABEL_PT) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", FONT, LABEL_PT) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _clip(text: str, limit: int) -> str:
     text = " ".join(plain(text).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -241,7 +279,7 @@ def rank_chart(chart: model.RankChart, width: float = TEXT_WIDTH) -> Drawing:
         swatch_x += items[p] + spacing
     for i, row in enumerate(rows):
         y = y_top - (i + 1) * row_h
-        d.add(String(0, y + 5, _clip(row.label, 40), fontName=FONT, fontSize=LABEL_PT,
+        d.add(String(0, y + 5, _fit(row.label, label_w - 6), fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         x_mean = _rank_x(label_w, axis_w, row.mean)
         d.add(Rect(label_w, y + 2, max(1.0, x_mean - label_w), row_h - 5,
@@ -299,7 +337,7 @@ def dot_chart(chart: model.DotChart, width: float = TEXT_WIDTH) -> Drawing:
                                                   "1 = most acceptable (right)"))
     for i, (label, values) in enumerate(chart.rows):
         y = y_top - (i + 1) * row_h + 8
-        d.add(String(0, y - 3, _clip(label, 44), fontName=FONT, fontSize=LABEL_PT,
+        d.add(String(0, y - 3, _fit(label, label_w - 6), fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         xs = [_rank_x(label_w, axis_w, v) for v in values if v is not None]
         if len(xs) > 1:
@@ -331,7 +369,7 @@ def bar_chart(chart: model.BarChart, width: float = TEXT_WIDTH) -> Drawing:
                strokeWidth=0.8))
     for i, (label, n) in enumerate(chart.rows):
         y = y_top - (i + 1) * row_h
-        d.add(String(0, y + 4, _clip(label, 46), fontName=FONT, fontSize=LABEL_PT,
+        d.add(String(0, y + 4, _fit(label, label_w - 6), fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         w = bar_w * n / peak
         d.add(Rect(label_w, y + 1.5, w, row_h - 4, fillColor=colors.HexColor(PALETTE[0]),
@@ -517,11 +555,18 @@ class PdfRenderer:
         s = self.s
         if isinstance(block, model.Heading):
             level = max(1, min(block.level, 3))
-            flowable = _Heading(safe(block.text), s[f"h{level}"])
+            blocks = self.document.blocks
+            before_table = i + 1 < len(blocks) and isinstance(blocks[i + 1], model.Table)
+            # A heading keeps with what follows; before a table (which splits across
+            # pages) the room reserved above is enough, so no half-empty page.
+            style = s[f"h{level}"]
+            if before_table:
+                style = ParagraphStyle(f"h{level}-split", parent=style, keepWithNext=0)
+            flowable = _Heading(safe(block.text), style)
             flowable.outline = (block.text, level, self.keys[i])
             if level == 1:
                 return [CondPageBreak(60 * mm), flowable]
-            return [CondPageBreak(30 * mm), flowable]
+            return [CondPageBreak(40 * mm if before_table else 30 * mm), flowable]
         if isinstance(block, model.Para):
             return [Paragraph(safe(block.text), s[{"body": "body", "small": "small",
                                                    "lead": "subtitle", "aside": "aside",
@@ -571,9 +616,11 @@ class PdfRenderer:
         for row in block.rows:
             out: list[Any] = []
             for c, value in enumerate(row):
-                if c < block.numeric_from or len(value) > 12:
+                if c < block.numeric_from:
                     out.append(Paragraph(safe(value), bold if block.key_value and c == 0
                                          else cell))
+                elif len(value) > 12:  # a long figure ("8 / 6, short 2") wraps, right-aligned
+                    out.append(Paragraph(safe(value), s["cellr"]))
                 else:
                     out.append(value)
             rows.append(out)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent, QScreen, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
@@ -75,6 +75,7 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
         self._blank = False
         self._results_shown = False
         self._advice_shown = False
+        self._phones_shown = False
         self._advice: list[AdviceLine] = []
         self._status: RunnerStatus | None = None
         self._content_key: tuple[object, ...] | None = None
@@ -109,6 +110,7 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
         self._build_video()
         self._build_results()
         self._build_advice()
+        self._build_phones()
         self.pages["waiting"] = self.pages["title"]
         self.pages["finished"] = self.pages["title"]
         for countdown in self.findChildren(Countdown):
@@ -137,6 +139,16 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
         self.results_placeholder.setVisible(widget is None)
         if widget is not None:
             self.results_layout.addWidget(widget, 1)
+
+    def set_phones_widget(self, widget: QWidget | None) -> None:
+        """The phone-voting join slide (QR code and address), full bleed."""
+        if self.phones_widget is not None:
+            self.phones_layout.removeWidget(self.phones_widget)
+            self.phones_widget.setParent(None)
+        self.phones_widget = widget
+        self.phones_placeholder.setVisible(widget is None)
+        if widget is not None:
+            self.phones_layout.addWidget(widget, 1)
 
     # -- state ------------------------------------------------------------------------
 
@@ -170,6 +182,17 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
     def results_shown(self) -> bool:
         return self._results_shown
 
+    def set_phones_shown(self, on: bool) -> None:
+        self._phones_shown = on
+        self._content_key = None
+        if self._status is not None:
+            self.show_status(self._status)
+        elif not self._blank:
+            self.show_page("phones" if on else "waiting")
+
+    def phones_shown(self) -> bool:
+        return self._phones_shown
+
     def current_page(self) -> str:
         """The slide on show: one of PAGES."""
         return self._page_name
@@ -198,7 +221,7 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
     def show_status(self, status: RunnerStatus) -> None:
         self._status = status
         page = "blank" if self._blank else page_for(status, self._results_shown,
-                                                    self._advice_shown)
+                                                    self._advice_shown, self._phones_shown)
         key = (page, status.state, status.index,
                status.step.id if status.step else None, self.site_name, self.workshop_title)
         if key != self._content_key:
@@ -313,9 +336,10 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
         if page is None or page.layout() is None:
             return
         if available > 0 and self._page_name in ("card", "prompt"):
-            for _ in range(8):
+            for _ in range(14):
                 needed = page.layout().totalHeightForWidth(self.stack.width())
-                if needed <= available or factor < base * 0.8:
+                # The console's small preview may shrink further: all of it must show.
+                if needed <= available or factor < base * (0.55 if self.preview else 0.8):
                     break
                 factor *= 0.92
                 self.scaler.rescale(factor, base)
@@ -359,6 +383,9 @@ class AudienceWindow(QWidget):
         self.divider = QFrame()
         self.divider.setFixedWidth(4)
         self.divider.setStyleSheet(f"background: {MUTED};")
+        for view in self.views.values():
+            # Equal halves whatever each language's words need: the type fits the view.
+            view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         layout.addWidget(self.views["cy"], 1)
         layout.addWidget(self.divider)
         layout.addWidget(self.views["en"], 1)
@@ -411,8 +438,13 @@ class AudienceWindow(QWidget):
         """Show the views the mode wants; a video or a chart fills the screen alone."""
         both = self.mode == "both" and self.view.current_page() not in self.FULL_WIDTH_PAGES
         self.views["cy"].setVisible(self.mode in ("cy", "both"))
+        shown_before = self.views["en"].isVisible(), self.views["cy"].isVisible()
         self.views["en"].setVisible(self.mode == "en" or both)
         self.divider.setVisible(both)
+        if shown_before != (self.views["en"].isVisible(), self.views["cy"].isVisible()):
+            # Fit the type again once the layout has given each view its new width.
+            for view in self.views.values():
+                QTimer.singleShot(0, view, view._fit)
 
     def _each(self) -> list[AudienceView]:
         return list(self.views.values())
@@ -481,6 +513,18 @@ class AudienceWindow(QWidget):
 
     def results_shown(self) -> bool:
         return self.view.results_shown()
+
+    def set_phones_shown(self, on: bool) -> None:
+        """The phone-voting join slide, whatever the agenda shows (results still win)."""
+        if on != self.view.phones_shown():
+            self.view.set_phones_shown(on)
+            self.display_changed.emit()
+
+    def phones_shown(self) -> bool:
+        return self.view.phones_shown()
+
+    def set_phones_widget(self, widget: QWidget | None) -> None:
+        self.view.set_phones_widget(widget)
 
     def set_advice(self, lines: Sequence[AdviceLine]) -> None:
         for view in self._each():

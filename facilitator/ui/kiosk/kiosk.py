@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -43,6 +43,7 @@ from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     PLACES,
     _font,
     _voting_open,
+    fit_to_height,
 )
 from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
 from facilitator.ui.kiosk.ranking_board import RankingBoard  # noqa: F401 - re-exported
@@ -134,6 +135,7 @@ class KioskWindow(ChosenLanguage, QWidget):
         self.board.changed.connect(self._update_submit)
         self._thank()
         self._update_submit()
+        fit_to_height(self)
 
     def _first_page(self) -> str:
         return "language" if self.ask_language else "ballot"
@@ -166,7 +168,7 @@ class KioskWindow(ChosenLanguage, QWidget):
 
     def _build_ballot(self) -> None:
         layout = self._page("ballot")
-        layout.setSpacing(14)
+        layout.setSpacing(10)
         site_name = self.pack.site(self.site).name
         self.ballot_title = self._label(self.tr("Rank the six uses of AI in policing"), 44,
                                         True)
@@ -175,7 +177,7 @@ class KioskWindow(ChosenLanguage, QWidget):
             self.tr("Put the one you find most acceptable at 1 and the least acceptable "
                     "at 6. Drag a card to a place, or tap the cards in order. Keyboard: "
                     "arrows choose a card, 1–6 put it in that place, Delete takes it out."),
-            24, colour=MUTED)
+            21, colour=MUTED)
         layout.addWidget(self.ballot_help)
         code_row = QHBoxLayout()
         code_label = self._label(self.tr("Your participant code (optional):"), 26, True)
@@ -197,7 +199,7 @@ class KioskWindow(ChosenLanguage, QWidget):
         layout.addLayout(code_row)
         layout.addWidget(self.board, 1)
         bottom = QHBoxLayout()
-        self.missing = self._label("", 28, True, YELLOW)
+        self.missing = self._label("", 22, True, YELLOW)  # may list titles: fits 768 high
         self.missing.setObjectName("missing")
         self.start_again = KioskButton(self.tr("Start again"))
         self.start_again.setFont(_font(self.start_again, 26))
@@ -217,20 +219,20 @@ class KioskWindow(ChosenLanguage, QWidget):
     def _build_confirm(self) -> None:
         layout = self._page("confirm")
         layout.setSpacing(12)
-        layout.addWidget(self._label(self.tr("Is this your order?"), 52, True))
+        layout.addWidget(self._label(self.tr("Is this your order?"), 48, True))
         self.confirm_who = self._label("", 28, colour=MUTED)
         layout.addWidget(self.confirm_who)
         layout.addStretch(1)
         self.confirm_rows: list[QLabel] = []
         grid = QGridLayout()
         grid.setHorizontalSpacing(28)
-        grid.setVerticalSpacing(18)
+        grid.setVerticalSpacing(10)  # six rows and the buttons fit a 1366×768 laptop
         for place in range(1, PLACES + 1):
-            number = self._label(str(place), 52, True)
+            number = self._label(str(place), 44, True)
             number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            number.setFixedSize(112, 96)
+            number.setFixedSize(96, 62)
             number.setStyleSheet(f"color: {INK}; background: {PANEL}; border-radius: 12px;")
-            title = self._label("", 46, True)
+            title = self._label("", 36, True)  # the longest Welsh title fits 1366 wide
             title.setWordWrap(False)
             self.confirm_rows.append(title)
             grid.addWidget(number, place - 1, 0)
@@ -294,6 +296,10 @@ class KioskWindow(ChosenLanguage, QWidget):
         self._before_pin = "ballot"
 
     # -- flow ------------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        fit_to_height(self)
 
     def current_page(self) -> str:
         widget = self.stack.currentWidget()
