@@ -38,7 +38,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 import sqlite_utils
 
@@ -49,6 +49,9 @@ from facilitator.core.files import UnreadableFileError, open_regular
 from facilitator.core.migrations import MIGRATIONS, SCHEMA_VERSION, table_specs
 from facilitator.core.records import NON_CONTENT_COLUMNS, Record, TableSpec, now_iso
 from facilitator.core.store import IS_REHEARSAL_DB_KEY, Store
+
+if TYPE_CHECKING:
+    from facilitator.core.undo import BeforeMerge
 
 SourceKind = Literal["database", "bundle", "pdf"]
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -533,21 +536,17 @@ def merge(store: Store, paths: Sequence[str | Path], *, dry_run: bool = False,
                                      "merged only when asked to (--include-rehearsal)",
                                      file=str(source.info.path))
             outcomes = [SourceOutcome(s.info) for s in sources]
-            undo = None
-            if keep_undo and not dry_run:
-                from facilitator.core.undo import before_merge
-
-                undo = before_merge(store)
+            undo: list[BeforeMerge] = []
             try:
                 with contextlib.suppress(_DryRun):
                     _apply(store, sources, outcomes, dry_run, progress, method,
-                           undo.record if undo is not None else None)
+                           undo if keep_undo and not dry_run else None)
             except BaseException:
-                if undo is not None:
-                    undo.discard()
+                for kept in undo:
+                    kept.discard()
                 raise
-            if undo is not None:
-                undo.keep()
+            for kept in undo:
+                kept.keep()
             if not dry_run:
                 _erasures_arrived(store, erased_before)
             return MergeReport(outcomes, dry_run)
@@ -616,7 +615,7 @@ def _attach_limit(conn: sqlite3.Connection) -> int:
 
 def _apply(store: Store, sources: list[Source], outcomes: list[SourceOutcome],
            dry_run: bool, progress: Progress | None, method: Method,
-           undo: Callable[[list[int]], None] | None) -> None:
+           undo: list[BeforeMerge] | None) -> None:
     total = sum(s.info.records for s in sources)
     done = [0]
 
@@ -638,6 +637,11 @@ def _apply(store: Store, sources: list[Source], outcomes: list[SourceOutcome],
                 aliases[i] = alias
         log_ids: list[int] = []
         with store.transaction(cause="merge") as db:
+            if undo is not None:
+                # Taken holding the write lock: exactly the state this merge starts from.
+                from facilitator.core.undo import before_merge
+
+                undo.append(before_merge(store))
             for i, (source, outcome) in enumerate(zip(sources, outcomes, strict=True)):
                 name = str(source.info.path)
                 outcome.seen_before = db.execute(
@@ -666,8 +670,8 @@ def _apply(store: Store, sources: list[Source], outcomes: list[SourceOutcome],
                 progress(total, total)
             if dry_run:
                 raise _DryRun()
-            if undo is not None:
-                undo(log_ids)
+            if undo:
+                undo[0].record(log_ids)
     finally:
         for alias in aliases.values():
             with contextlib.suppress(sqlite3.Error):

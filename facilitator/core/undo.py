@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from facilitator.core import backup
@@ -47,21 +49,25 @@ def _signature(store: Store) -> list[list[object]]:
 
 
 def _copy(store: Store, target: Path) -> None:
-    """The database as it is now, into ``target``, with SQLite's backup API: one file
-    (no write-ahead log), not synced page by page — a copy torn by a crash fails its
-    integrity check when an undo reads it, and the undo is refused."""
+    """The database as last committed, into ``target``, with SQLite's backup API read
+    through a connection of its own: the merge calls this holding the write lock, so
+    the copy is exactly the state the merge starts from (another merge that committed
+    just before is in it). One file (no write-ahead log), not synced page by page: a
+    copy torn by a crash fails its integrity check when an undo reads it, and the undo
+    is refused."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
+        source = sqlite3.connect(str(store.path), timeout=10)
         dest = sqlite3.connect(str(target))
         try:
             dest.execute("PRAGMA synchronous=OFF")
-            with store.translate_errors():
-                store.db.conn.backup(dest)
+            source.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
+            source.close()
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             target.unlink()
@@ -75,7 +81,9 @@ class BeforeMerge:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.final = snapshot_path(store.path)
-        self.pending = self.final.with_name(self.final.name + ".pending")
+        # Two merges may start at once (the second waits for the lock): each its own.
+        self.pending = self.final.with_name(
+            f"{self.final.name}.{os.getpid()}-{threading.get_ident()}.pending")
         try:
             _copy(store, self.pending)
         except StoreError as exc:
@@ -174,6 +182,8 @@ def undo_last_merge(store: Store) -> list[str]:
 def forget(db_path: str | Path) -> None:
     """Delete the copy kept before the last merge (after an erasure, or an undo)."""
     path = snapshot_path(db_path)
-    for name in (path, path.with_name(path.name + ".pending")):
+    pending = list(path.parent.glob(f"{path.name}.*.pending")) if path.parent.is_dir() \
+        else []
+    for name in (path, *pending):
         with contextlib.suppress(OSError):
             name.unlink()
