@@ -307,3 +307,25 @@ def test_opening_a_database_on_a_share_from_the_app_keeps_the_day(machine, qtbot
     assert app.store.path == tmp_path / "venue.db"
     app.store.set_setting("still", "working")
     app.shut_down()
+
+
+def test_erasure_reaches_snapshots_in_the_data_folder_and_the_old_place(
+        tmp_path: Path, _isolated_data_dir: Path) -> None:
+    """Snapshots now live in the data folder; ones an earlier version left beside a
+    database elsewhere are erased too."""
+    from test_erasure import PID, WORDS, build_venue
+
+    from facilitator.core import participants
+
+    db = tmp_path / "stick" / "venue.db"
+    build_venue(db)
+    with Store(db, device_id="console") as store:
+        new = backup.snapshot(store, backup.snapshot_dir(db))
+        old = backup.snapshot(store, db.parent / "snapshots")  # where 0.1 kept them
+        assert new.is_relative_to(_isolated_data_dir) and WORDS[0].encode() in old.read_bytes()
+        assert backup.snapshot_folders(db) == [backup.snapshot_dir(db), db.parent / "snapshots"]
+        participants.erase(store, PID)
+    for snap in (new, old):
+        assert snap.exists() and WORDS[0].encode() not in snap.read_bytes(), snap
+    assert backup.snapshot_folders(_isolated_data_dir / "facilitator.db") == [
+        _isolated_data_dir / "snapshots"]
