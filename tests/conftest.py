@@ -78,3 +78,12 @@ def clock():
     from fakes import FakeClock
 
     return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """The merged synthetic demo database, built once per run (tests/handoff_data.py);
+    a test that changes it works on a copy."""
+    from handoff_data import build_demo
+
+    return build_demo(tmp_path_factory)

@@ -3,7 +3,10 @@ participants, every kind of note, a hostile quote, a starred one, an ad-hoc them
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from facilitator.core import participants, themes
 from facilitator.core.notes import Attribution, save_note, set_starred
@@ -73,3 +76,23 @@ def build(path: Path, pack: SessionPack) -> dict[str, str]:
         words["ok_advice"] = advice["text"]
         assert gone["id"] and erased["id"]
     return words
+
+
+def build_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic three-site demo, merged (``facilitator demo``): conftest's
+    session fixture ``demo_db`` builds it once for every hand-off test."""
+    from facilitator.core.pack import load_pack
+    from facilitator.core.paths import default_pack_dir
+    from facilitator.demo import run_demo
+
+    folder = tmp_path_factory.mktemp("handoff-demo")
+    old = os.environ.get("FACILITATOR_CONFIG_DIR")
+    os.environ["FACILITATOR_CONFIG_DIR"] = str(tmp_path_factory.mktemp("config"))
+    try:
+        run_demo(load_pack(default_pack_dir()), folder)
+    finally:
+        if old is None:
+            os.environ.pop("FACILITATOR_CONFIG_DIR", None)
+        else:
+            os.environ["FACILITATOR_CONFIG_DIR"] = old
+    return folder / "merged.db"

@@ -4,10 +4,8 @@ nothing of those whose words must not be printed."""
 
 from __future__ import annotations
 
-import os
 import zipfile
 
-import pytest
 from docx import Document
 from handoff_data import build
 
@@ -15,25 +13,9 @@ from facilitator.cli import main as cli_main
 from facilitator.core.pack import load_pack
 from facilitator.core.paths import default_pack_dir
 from facilitator.core.store import Store
-from facilitator.demo import run_demo
 from facilitator.export.handoff import write_handoff
 from facilitator.export.report import report_content
 from facilitator.export.report_model import build_document
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    old = os.environ.get("FACILITATOR_CONFIG_DIR")
-    os.environ["FACILITATOR_CONFIG_DIR"] = str(tmp_path_factory.mktemp("config"))
-    try:
-        run_demo(load_pack(default_pack_dir()), folder)
-    finally:
-        if old is None:
-            os.environ.pop("FACILITATOR_CONFIG_DIR", None)
-        else:
-            os.environ["FACILITATOR_CONFIG_DIR"] = old
-    return folder / "merged.db"
 
 
 def paragraphs(path) -> list[tuple[str, str]]:

@@ -4,7 +4,6 @@ official QDA-XML 1.0 schemas (tests/data/refi-qda) and read back."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -18,7 +17,6 @@ from facilitator.cli import main as cli_main
 from facilitator.core.pack import load_pack
 from facilitator.core.paths import default_pack_dir
 from facilitator.core.store import Store
-from facilitator.demo import run_demo
 from facilitator.export import report_qdpx
 from facilitator.export.handoff import WITHHELD, clean, gather, write_handoff
 from facilitator.export.site_export import PrivacyHitsError
@@ -63,20 +61,6 @@ def selections(qde: bytes, files: dict[str, bytes]) -> list[tuple[str, str, list
                                                                           NS)]))
     return out
 
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    old = os.environ.get("FACILITATOR_CONFIG_DIR")
-    os.environ["FACILITATOR_CONFIG_DIR"] = str(tmp_path_factory.mktemp("config"))
-    try:
-        run_demo(load_pack(default_pack_dir()), folder)
-    finally:
-        if old is None:
-            os.environ.pop("FACILITATOR_CONFIG_DIR", None)
-        else:
-            os.environ["FACILITATOR_CONFIG_DIR"] = old
-    return folder / "merged.db"
 
 
 def test_the_demo_project_validates_and_holds_every_consented_quote_with_its_codes(

@@ -4,10 +4,8 @@ text that stays text, and nothing of those whose words must not leave."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 
-import pytest
 from handoff_data import HOSTILE, build
 from openpyxl import load_workbook
 
@@ -15,24 +13,8 @@ from facilitator.cli import main as cli_main
 from facilitator.core.pack import load_pack
 from facilitator.core.paths import default_pack_dir
 from facilitator.core.store import Store
-from facilitator.demo import run_demo
 from facilitator.export.handoff import WITHHELD, write_handoff
 from facilitator.export.report_xlsx import EXCEL_MAX
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    old = os.environ.get("FACILITATOR_CONFIG_DIR")
-    os.environ["FACILITATOR_CONFIG_DIR"] = str(tmp_path_factory.mktemp("config"))
-    try:
-        run_demo(load_pack(default_pack_dir()), folder)
-    finally:
-        if old is None:
-            os.environ.pop("FACILITATOR_CONFIG_DIR", None)
-        else:
-            os.environ["FACILITATOR_CONFIG_DIR"] = old
-    return folder / "merged.db"
 
 
 def rows(sheet) -> list[dict]:

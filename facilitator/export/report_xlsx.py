@@ -92,6 +92,15 @@ def _table(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]
     for column in range(1, len(header) + 1):
         width = (widths or {}).get(column, max(10, min(30, len(header[column - 1]) + 2)))
         sheet.column_dimensions[get_column_letter(column)].width = width
+    # Printed: landscape, the header row on every page, the columns fitted to the
+    # page's width where there are few enough to read that way.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = "1:1"
+    if len(header) <= 16:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
 
 
 # -- sheets ------------------------------------------------------------------------------
@@ -315,6 +324,9 @@ def _category(person: Any, var: str) -> str:
 def _themes_by_variable(sheet: Worksheet, data: HandoffData) -> None:
     header, rows = variable_rows(data)
     _table(sheet, header, rows, widths={1: 38, 2: 34})
+    for row in sheet.iter_rows(min_row=2, min_col=3):  # "<5" and counts line up
+        for cell in row:
+            cell.alignment = Alignment(horizontal="right")
 
 
 def advice_rows(store: Store, data: HandoffData) -> list[list[Any]]:
