@@ -125,6 +125,7 @@ class FacilitatorApp:
         self.model = RunnerModel(runner, snapshot_folder=backup.snapshot_dir(self.store.path))
         self.model.snapshot_taken.connect(self.window.show_snapshot)
         self.model.snapshot_failed.connect(self.window.show_snapshot_problem)
+        self.model.state_changed.connect(self._day_state)
         from facilitator.ui.common.language import audience_mode
 
         self.audience = AudienceWindow(self.pack, rehearsal=self.rehearsal, mode=audience_mode())
@@ -156,6 +157,12 @@ class FacilitatorApp:
         if self.show_audience:
             self.audience.follow_screens(True)
             self.audience.show()
+
+    def _day_state(self, state: str) -> None:
+        """The day's agenda finished: phone voting ends with it."""
+        phones = getattr(self.window, "phones", None)
+        if state == "finished" and phones is not None:
+            phones.stop()
 
     def _build_video(self, model: object, site_id: str, workshop: int) -> None:
         """Video pieces plug into the audience window and the console of ``model``'s day."""
@@ -351,6 +358,9 @@ class FacilitatorApp:
 
     def shut_down(self) -> None:
         """Stop the day's timers and video, close the audience window and the store."""
+        phones = getattr(self.window, "phones", None)
+        if phones is not None:
+            phones.shut_down()  # phones stop voting before the database closes
         if self.notes is not None:
             self.notes.shut_down()  # the draft being typed reaches the disk first
         if self.changes is not None:

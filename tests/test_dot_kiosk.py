@@ -166,14 +166,15 @@ def test_leaving_the_dot_kiosk_asks_for_the_pin(qtbot, kiosk):
         qtbot.keyClick(window.pin_gate.edit, Qt.Key.Key_Return)
 
 
-def test_the_dot_kiosk_fits_a_1366x768_laptop(qtbot, kiosk):
+@pytest.mark.parametrize("size", [(1366, 768), (1093, 614)])
+def test_the_dot_kiosk_fits_a_laptop(qtbot, kiosk, size):
     window, *_ = kiosk
-    assert window.minimumSizeHint().width() <= 1366
-    assert window.minimumSizeHint().height() <= 768
-    window.resize(1366, 768)
+    window.resize(*size)
     qtbot.wait(50)
+    assert window.minimumSizeHint().width() <= size[0]
+    assert window.minimumSizeHint().height() <= size[1]
     for widget in (window.submit_button, window.start_again, window.code):
         corner = widget.mapTo(window, widget.rect().bottomRight())
-        assert corner.x() <= 1366 and corner.y() <= 768, widget.objectName()
+        assert corner.x() <= size[0] and corner.y() <= size[1], widget.objectName()
     window.show_kiosk()
     assert window.isFullScreen()

@@ -467,3 +467,18 @@ def test_any_sequence_of_moves_keeps_one_card_per_place(default_pack: SessionPac
         assert (ranking is None) == bool(board.unplaced())
         if ranking is not None:
             assert ballots.validate_ranking(default_pack, ranking) == tuple(ranking)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (1093, 614)])
+def test_the_whole_ballot_fits_the_screen(kiosk_factory, qtbot, size) -> None:
+    kiosk = kiosk_factory()
+    if kiosk.current_page() == "language":
+        kiosk.choose_language("en")
+    kiosk.resize(*size)
+    qtbot.wait(50)
+    assert kiosk.minimumSizeHint().height() <= size[1]  # type shrinks on a short screen
+    for widget in (kiosk.submit, kiosk.start_again, kiosk.code, kiosk.board):
+        corner = widget.mapTo(kiosk, widget.rect().bottomRight())
+        assert corner.x() <= size[0] and corner.y() <= size[1], (widget.objectName(), corner)
+    for use_case in kiosk.board.order:
+        assert kiosk.board.rect().toRectF().contains(kiosk.board.card_rect(use_case))

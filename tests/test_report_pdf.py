@@ -181,3 +181,56 @@ def test_charts_have_readable_labels_and_contrast(report):
     for fill in (*pdf_report.PALETTE, *pdf_report.POSITION_COLOURS):
         assert pdf_report.contrast(pdf_report.ink_on(fill), fill) >= 4.5, fill
     assert pdf_report.ink_on("#D55E00") != "#FFFFFF"  # never white on vermillion
+
+
+def test_theme_counts_by_variable_suppress_small_cells_and_small_groups(report):
+    demo, _path = report
+    with Store(demo.merged_db) as store:
+        data = gather(store, PACK, list(PACK.sites), cross_site=True)
+    document = report_model.build_document(data, cross_site=True)
+    tables = [b for b in document.blocks if isinstance(b, report_model.Table)
+              and b.header[0].startswith("Theme, by ")]
+    assert tables
+    people: dict[str, dict[str, int]] = {}
+    for values in data.people.values():
+        for variable, category in values.items():
+            people.setdefault(variable, {}).setdefault(category, 0)
+            people[variable][category] += 1
+    labels = {v.label[:1].lower() + v.label[1:]: v.id for v in PACK.variables}
+    for table in tables:
+        variable = labels[table.header[0].removeprefix("Theme, by ")]
+        for category in table.header[1:]:
+            assert people[variable][category] >= PACK.suppression_threshold
+        for row in table.rows:
+            for cell in row[1:]:
+                assert cell == "<5" or cell == "0" or int(cell) >= 5
+
+
+def test_hostile_text_prints_literally_everywhere(tmp_path):
+    """Markup, Welsh, emoji and control characters in every kind of block: printed as
+    typed (or a replacement mark), never parsed; the outline and contents agree."""
+    odd = "<b>Ŵyn</b> & <font size=40>ŷd</font> \x07 “999” 🙂"
+    doc = report_model.ReportDocument(title=odd, subtitle="Site report: " + odd,
+                                      language="cy-GB", subject=odd, footer=odd)
+    doc.add(report_model.Para("lead " + odd, "lead"), report_model.Contents(),
+            report_model.PageBreak(), report_model.Heading("Chapter " + odd, 1),
+            report_model.Heading("Section " + odd, 2),
+            report_model.Table(("Theme " + odd, "n"), (("cell " + odd, "3"),), (0.7, 0.3)),
+            report_model.QuoteBlock("quote " + odd, "Caerdydd, Workshop 2", "quote", True),
+            report_model.RankChart("chart", (report_model.RankRow("row " + odd, 2.5,
+                                                                  (1, 1, 0, 0, 0, 0)),)),
+            report_model.DotChart("dots", (odd,), (("row", (3.0,)),)),
+            report_model.BarChart("bars", ((odd, 4),), "Mentions"))
+    out = tmp_path / "odd.pdf"
+    out.write_bytes(pdf_report.render_document(doc))
+    reader = PdfReader(out)
+    text = " ".join(re.sub(r"\s+", " ", p.extract_text() or "") for p in reader.pages)
+    literal = "<b>Ŵyn</b> & <font size=40>ŷd</font>"
+    for where in ("lead ", "Chapter ", "Section ", "cell ", "“quote "):
+        assert where + literal in text, where
+    assert "row <b>Ŵyn</b> & <font" in text  # a chart label, clipped to fit with "…"
+    assert "\x07" not in text and "\x00" not in text
+    titles = [title for _d, title, _p in _outline(reader)]
+    assert titles == [f"Chapter {literal} “999” \ufffd", f"Section {literal} “999” \ufffd"]
+    assert reader.trailer["/Root"]["/Lang"] == "cy-GB"
+    assert literal in reader.metadata.title

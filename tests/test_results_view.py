@@ -177,3 +177,18 @@ def test_revealing_through_the_app_puts_the_chart_on_the_projector(
         assert window.results.audience_chart.window() is app.audience
     finally:
         app.shut_down()
+
+
+def test_without_a_choice_the_page_shows_the_latest_workshop_and_says_which(
+        panel: ResultsPanel, store: Store, default_pack: SessionPack, qtbot) -> None:
+    """Workshops are never pooled: W3 and W4 ballots, and the page names W4's."""
+    cast_split(store, default_pack)  # 44 ballots in Workshop 3
+    with store.transaction():
+        for _ in range(6):
+            ballots.cast_ballot(store, default_pack, site="cardiff", workshop=4,
+                                ranking=SPLIT[0][1], source="import")
+    panel.refresh()
+    assert panel.workshop_box.currentText() == "Latest workshop"
+    assert panel.groups[0]["n"] == 6 and panel.context() == "Workshop 4"
+    panel.workshop_box.setCurrentIndex(panel.workshop_box.findData(3))
+    assert panel.groups[0]["n"] == 44 and panel.context() == "Workshop 3"

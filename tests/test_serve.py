@@ -114,12 +114,16 @@ def test_a_second_ballot_for_a_code_is_held_for_the_facilitator(store, default_p
         assert second.send(ranking=shuffled(7), code="CDF-01") == (202, {"held": True})
         assert server.vote.stats.held == 1
     assert database_bytes(store) != before  # the queue is kept
-    waiting = held.pending(store)
-    assert len(waiting) == 1 and waiting[0].code == "CDF-01"
-    assert list(waiting[0].choice) == shuffled(7)
+    waiting = held.pending(store, "cardiff")
+    assert len(waiting) == 1 and waiting[0].code == "CDF-01" and waiting[0].kind == "ranking"
+    assert list(waiting[0].choice) == shuffled(7) and waiting[0].source == "phone"
     assert ballots.ranking_of(ballots.ballot_for(store, pid, 2)) == tuple(shuffled(6))
+    # Decided after voting closed: the decision still counts it, and voting stays closed.
+    ballots.set_voting(store, "cardiff", 2, False)
     held.accept(store, default_pack, waiting[0].id)
-    assert ballots.ranking_of(ballots.ballot_for(store, pid, 2)) == tuple(shuffled(7))
+    assert ballots.voting_state(store, "cardiff", 2) == "closed"
+    counted = ballots.ballot_for(store, pid, 2)
+    assert ballots.ranking_of(counted) == tuple(shuffled(7)) and counted["source"] == "phone"
     assert held.pending(store) == [] and ballots.counted_ballots(store) == 1
 
 
@@ -218,8 +222,12 @@ def test_a_second_sheet_of_dots_for_a_code_is_held(store, default_pack, tmp_path
         phone.open_page()
         assert phone.send(dots={watchdog: 2, bias: 1}, code="CDF-01")[0] == 202
     assert list(advice.participant_sheets(store, pid).values()) == [{bias: 1, combo: 2}]
-    held.accept(store, default_pack, held.pending(store)[0].id)
+    waiting = held.pending(store, "cardiff")
+    assert [(h.kind, h.code, dict(h.choice)) for h in waiting] == [
+        ("dots", "CDF-01", {watchdog: 2, bias: 1})]
+    held.accept(store, default_pack, waiting[0].id)
     assert list(advice.participant_sheets(store, pid).values()) == [{bias: 1, watchdog: 2}]
+    assert held.pending(store) == []
 
 
 # -- hostile and careless requests leave the database as it was ---------------------------------
@@ -347,3 +355,29 @@ def test_results_and_withdrawal_treat_phone_ballots_like_kiosk_ones(store, defau
     assert results(store, default_pack, workshop=2, threshold=1)["groups"][0]["n"] == 2
     sources = {r["source"] for r in store.rows("ballots")}
     assert sources == {"phone", "kiosk"}
+
+
+def test_phone_ballots_merge_like_any_other(store, default_pack, tmp_path):
+    """A console laptop's phone ballots and dots reach the hub's database by merge, and
+    merging them twice adds nothing (the record laws, unchanged for phones)."""
+    from facilitator.core.merge import merge
+    from facilitator.core.store import Store
+
+    combo, _watchdog, bias, _ = advice_list(store, default_pack)
+    with serving(store, default_pack) as server:
+        phone = Phone(server)
+        phone.open_page()
+        assert phone.send(ranking=shuffled(40))[0] == 201
+    with serving(store, default_pack, ballot="dots") as server:
+        phone = Phone(server)
+        phone.open_page()
+        assert phone.send(dots={combo: 2, bias: 1})[0] == 201
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with Store(tmp_path / "hub.db", device_id="hub") as hub:
+        merge(hub, [store.path])
+        merge(hub, [store.path])
+        assert [(r["source"], json.loads(r["ranking"])) for r in hub.rows("ballots")] == [
+            ("phone", shuffled(40))]
+        assert sorted((r["source"], r["dots"]) for r in hub.rows("priorities")) == [
+            ("phone", 1), ("phone", 2)]
+        assert hub.get_setting("phones.secret") is None  # local settings stay local

@@ -178,3 +178,18 @@ def test_a_closed_vote_says_so(phone, store, default_pack):
         page.wait_for_selector("text=Voting has closed")
         shot(page, "closed")
     assert ballots.counted_ballots(store) == 0
+
+
+def test_the_page_starts_in_the_apps_language(phone, store, default_pack):
+    from facilitator.core import i18n
+
+    before, was_explicit = i18n.language(), i18n.explicit()
+    i18n.set_language("cy", explicit=False)
+    try:
+        with serving(store, default_pack) as server:
+            phone.goto(server.url())
+            phone.wait_for_selector("#cards .card")
+            assert phone.evaluate("document.documentElement.lang") == "cy"
+            assert phone.locator("#lang").inner_text() == "English"
+    finally:
+        i18n.set_language(before, explicit=was_explicit)

@@ -70,6 +70,10 @@ def register_fonts() -> None:
                                   boldItalic=FONT_BOLD)
 
 
+FALLBACK_FONT = "Symbola"  # emoji and symbols DejaVu lacks (assets/fonts, free licence)
+_INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"))  # emoji selectors and joiners
+
+
 @cache
 def _glyphs() -> frozenset[int]:
     register_fonts()
@@ -77,13 +81,39 @@ def _glyphs() -> frozenset[int]:
     return frozenset(font.face.charWidths.keys())
 
 
-def safe(text: str) -> str:
-    """User text as Paragraph markup: escaped, line breaks kept, unknown glyphs marked."""
+@cache
+def _fallback_glyphs() -> frozenset[int]:
+    path = fonts_dir() / f"{FALLBACK_FONT}.ttf"
+    if not path.exists():
+        return frozenset()
+    if FALLBACK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FALLBACK_FONT, str(path)))
+    return frozenset(pdfmetrics.getFont(FALLBACK_FONT).face.charWidths.keys())
+
+
+def plain(text: str) -> str:
+    """User text as the font can draw it: no control characters, a replacement mark
+    for a glyph DejaVu lacks (for canvas strings, chart labels and outline titles)."""
     glyphs = _glyphs()
-    cleaned = _CONTROL.sub("", text)
-    cleaned = "".join(ch if ord(ch) in glyphs or ch in "\n\t" else "\ufffd"
-                      if 0xFFFD in glyphs else "?" for ch in cleaned)
-    return escape(cleaned).replace("\n", "<br/>").replace("\t", " ")
+    cleaned = _CONTROL.sub("", text).translate(_INVISIBLE)
+    return "".join(ch if ord(ch) in glyphs or ch in "\n\t" else "\ufffd"
+                   if 0xFFFD in glyphs else "?" for ch in cleaned)
+
+
+def safe(text: str) -> str:
+    """User text as Paragraph markup: escaped, line breaks kept; a glyph DejaVu lacks
+    (an emoji) drawn in the fallback font, and one no font has shown as a visible mark."""
+    glyphs = _glyphs()
+    cleaned = _CONTROL.sub("", text).translate(_INVISIBLE)
+    parts: list[str] = []
+    for ch in cleaned:
+        if ord(ch) in glyphs or ch in "\n\t":
+            parts.append(escape(ch))
+        elif ord(ch) in _fallback_glyphs():
+            parts.append(f"<font name='{FALLBACK_FONT}'>{escape(ch)}</font>")
+        else:
+            parts.append("\ufffd" if 0xFFFD in glyphs else "?")
+    return "".join(parts).replace("\n", "<br/>").replace("\t", " ")
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -182,6 +212,7 @@ LABEL_PT = 8.0  # no chart label is smaller
 
 
 def _clip(text: str, limit: int) -> str:
+    text = " ".join(plain(text).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -285,6 +316,7 @@ def dot_chart(chart: model.DotChart, width: float = TEXT_WIDTH) -> Drawing:
     for k, name in enumerate(chart.series):
         colour, shape = SERIES[k % len(SERIES)]
         _marker(d, shape, x + 4, height - 7, colour)
+        name = _clip(name, 40)
         d.add(String(x + 11, height - 10, name, fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         x += 14 + pdfmetrics.stringWidth(name, FONT, LABEL_PT) + 14
@@ -476,7 +508,8 @@ class _ReportTemplate(BaseDocTemplate):
         canvas = self.canv
         canvas.bookmarkPage(key)
         wanted = min(level - 1, self._outline_level + 1)  # outlines cannot skip a level
-        canvas.addOutlineEntry(text, key, level=wanted, closed=level >= 2)
+        canvas.addOutlineEntry(" ".join(plain(text).split()), key, level=wanted,
+                               closed=level >= 2)
         self._outline_level = wanted
         if key in self.toc:
             self.forms.values[f"toc{self.toc[key]}"] = str(self.page)
@@ -509,11 +542,18 @@ class PdfRenderer:
         s = self.s
         if isinstance(block, model.Heading):
             level = max(1, min(block.level, 3))
-            flowable = _Heading(safe(block.text), s[f"h{level}"])
+            blocks = self.document.blocks
+            before_table = i + 1 < len(blocks) and isinstance(blocks[i + 1], model.Table)
+            # A heading keeps with what follows; before a table (which splits across
+            # pages) the room reserved above is enough, so no half-empty page.
+            style = s[f"h{level}"]
+            if before_table:
+                style = ParagraphStyle(f"h{level}-split", parent=style, keepWithNext=0)
+            flowable = _Heading(safe(block.text), style)
             flowable.outline = (block.text, level, self.keys[i])
             if level == 1:
                 return [CondPageBreak(60 * mm), flowable]
-            return [CondPageBreak(30 * mm), flowable]
+            return [CondPageBreak(40 * mm if before_table else 30 * mm), flowable]
         if isinstance(block, model.Para):
             return [Paragraph(safe(block.text), s[{"body": "body", "small": "small",
                                                    "lead": "subtitle", "aside": "aside",

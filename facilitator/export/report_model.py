@@ -321,7 +321,7 @@ class DocumentBuilder:
             cards = tuple((u.title, self._level(u.level), u.definition)
                           for u in pack.use_cases)
             add(Table((_t("Use case"), _t("Level"), _t("Definition")), cards,
-                      (0.28, 0.1, 0.62), numeric_from=9))
+                      (0.27, 0.14, 0.59), numeric_from=9))
             add(Para(_t("Each basic use case is paired with the complex one on a similar "
                         "task. The real examples shown to participants:"), "small"))
             for u in pack.use_cases:
@@ -681,13 +681,22 @@ class DocumentBuilder:
         d, pack = self.data, self.pack
         if pack is None or not any(v.id == variable for v in pack.variables):
             return ""
-        categories = [*pack.variable(variable).categories, NOT_RECORDED]
+        # A category with fewer people than the threshold is left out whole: counts
+        # of its mentions would point at those few people.
+        people: dict[str, int] = {}
+        for values in d.people.values():
+            category = values.get(variable, NOT_RECORDED)
+            people[category] = people.get(category, 0) + 1
+        categories = [c for c in (*pack.variable(variable).categories, NOT_RECORDED)
+                      if people.get(c, 0) >= self.threshold]
         counts: dict[str, dict[str, int]] = {}
         for q in items:
             person = d.people.get(q.participant or "")
             if person is None:
                 continue
             category = person.get(variable, NOT_RECORDED)
+            if category not in categories:
+                continue
             for theme in q.themes or (OTHER_THEME,):
                 counts.setdefault(theme, {}).setdefault(category, 0)
                 counts[theme][category] += 1
@@ -767,9 +776,9 @@ class DocumentBuilder:
         rows = tuple((names[k], str(sum(counts[k].values())),
                       *[str(counts[k].get(c, 0) or "") for c in cases]) for k in totals)
         rest = 0.66 / (len(cases) + 1)
-        add(Table(header, rows, (0.34, *[rest] * (len(cases) + 1))))
         add(Para(_t("Columns: %1.", "; ".join(
             f"{self._short(c)} = {self.titles[c]}" for c in cases)), "small"))
+        add(Table(header, rows, (0.34, *[rest] * (len(cases) + 1))))
 
     def _short(self, use_case: str) -> str:
         return _t("UC%1", list(self.titles).index(use_case) + 1)

@@ -233,12 +233,17 @@ SCRIPT = r"""
 (function () {
   'use strict';
   var STRINGS = __STRINGS__;
+  // The language: the phone's own choice on this page, else a Welsh phone, else the
+  // app's language (sent with the ballot), else English.
   var lang = 'en';
+  var chosen = false;
   try {
     var saved = window.localStorage && localStorage.getItem('facilitator-lang');
-    if (saved === 'cy' || saved === 'en') { lang = saved; }
-    else if ((navigator.language || '').toLowerCase().indexOf('cy') === 0) { lang = 'cy'; }
+    if (saved === 'cy' || saved === 'en') { lang = saved; chosen = true; }
   } catch (e) { /* private mode */ }
+  if (!chosen && (navigator.language || '').toLowerCase().indexOf('cy') === 0) {
+    lang = 'cy'; chosen = true;
+  }
   var state = {screen: 'loading', data: null, places: [], dots: {}, code: '',
                notice: '', busy: false, order: []};
   var main = document.getElementById('main');
@@ -322,6 +327,7 @@ SCRIPT = r"""
     request('GET', null, function (status, json) {
       if (status === 200 && json && json.token) {
         state.data = json;
+        if (!chosen && (json.lang === 'cy' || json.lang === 'en')) { lang = json.lang; }
         state.places = [];
         state.dots = {};
         state.order = shuffle(json.use_cases.map(function (u) { return u.id; }));
@@ -331,7 +337,8 @@ SCRIPT = r"""
     });
   }
   function ballot() {
-    var body = {token: state.data.token, code: state.data.needs_code ? state.code : null};
+    var body = {token: state.data.token, code: state.data.needs_code ? state.code : null,
+                lang: lang};
     if (state.data.ballot === 'ranking') { body.ranking = state.places.slice(); }
     else {
       body.dots = {};

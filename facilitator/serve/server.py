@@ -194,7 +194,7 @@ class PhoneServer:
         self.vote.open()
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, kwargs={
-            "poll_interval": 0.2}, name="phone-server", daemon=True)
+            "poll_interval": 0.05}, name="phone-server", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

@@ -6,7 +6,8 @@ a ballot (``submit``), which goes through the same record paths as the kiosk's
 (``core/ballots.py``, ``core/advice.py``) with ``source`` 'phone':
 
 - one ballot per participant code: a second, different one is *held* for the
-  facilitator (``core/held.py``), never decided by whoever holds the phone;
+  facilitator (``core/held.py``, the kiosk's queue too), never decided by whoever
+  holds the phone;
 - a code entered wrongly too often from one phone (address) is slowed down (429);
 - each page load gets a one-time token; a ballot sent again with the same token (a
   retry on flaky Wi-Fi) is recorded once. Tokens carry an HMAC, so they outlive a
@@ -32,7 +33,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-from facilitator.core import advice, ballots, held, participants
+from facilitator.core import advice, ballots, held, i18n, participants
 from facilitator.core.errors import FacilitatorError, StoreError
 from facilitator.core.pack import SessionPack
 from facilitator.core.records import natural_id
@@ -259,7 +260,8 @@ class PhoneVote:
         if not self._open:
             return _error(409, "no vote is open")
         body: dict[str, Any] = {"ballot": self.kind, "needs_code": self.needs_code,
-                                "use_cases": [], "items": [], "dots": 0, "per_item": 0}
+                                "use_cases": [], "items": [], "dots": 0, "per_item": 0,
+                                "lang": i18n.language()}  # the page starts in the app's
         if self.kind == "ranking":
             body["use_cases"] = [{"id": u.id, "title": u.title, "level": u.level,
                                   "title_cy": str(u.cy.get("title") or "")}
@@ -323,11 +325,13 @@ class PhoneVote:
             return _error(400, "a participant code is needed")
         if len(code) > MAX_CODE:
             return _error(400, "that code is too long")
+        lang = payload.get("lang")
+        lang = lang if lang in ballots.LANGS else None  # the page's language, if known
         slowed = self._slowed(client)
         if slowed is not None:
             return slowed
         try:
-            reply = self._worker.call(lambda: self._record(client, token, code, choice))
+            reply = self._worker.call(lambda: self._record(client, token, code, choice, lang))
         except StoreError as exc:
             reply = _error(503, f"the laptop could not save it ({exc.message}): try again")
         except FacilitatorError as exc:
@@ -400,7 +404,8 @@ class PhoneVote:
         # Deleted rows too: a sheet the facilitator withdrew stays withdrawn.
         return bool(self.store.rows(PRIORITIES_TABLE, "sheet = ?", [sheet]))
 
-    def _record(self, client: str, token: str, code: str, choice: Any) -> Reply:
+    def _record(self, client: str, token: str, code: str, choice: Any,
+                lang: str | None = None) -> Reply:
         store = self.store
         participant_id: str | None = None
         if code:
@@ -422,16 +427,16 @@ class PhoneVote:
                     ballots.cast_ballot(
                         store, self.pack, site=self.site, workshop=self.workshop,
                         ranking=choice, participant_id=participant_id, source="phone",
-                        record_id=None if participant_id else anonymous_id)
+                        record_id=None if participant_id else anonymous_id, lang=lang)
                 else:
                     advice.cast_dots(store, self.pack, site=self.site, allocations=choice,
                                      participant_id=participant_id, source="phone",
-                                     sheet=self._sheet_label(token))
+                                     sheet=self._sheet_label(token), lang=lang)
         except (ballots.DuplicateBallotError, advice.DuplicateSheetError):
             assert participant_id is not None
             held.hold(store, record_id=held.held_id(token), kind=self.kind, site=self.site,
                       workshop=self.workshop, participant_id=participant_id, code=code,
-                      choice=choice, source="phone")
+                      choice=choice, source="phone", lang=lang)
             return HELD
         except ballots.VotingClosedError:
             return _error(409, "voting has closed")

@@ -103,6 +103,10 @@ class MainWindow(QMainWindow):
         from facilitator.ui.common.deferred import after_first_paint
 
         after_first_paint(self, self.ensure_vote_pages, fallback_ms=300)
+        # Emoji and symbols DejaVu lacks: a shipped fallback font (not needed to paint).
+        from facilitator.ui.common.fonts import register_fallback_fonts
+
+        after_first_paint(self, register_fallback_fonts, fallback_ms=300)
 
         self.setup_page = self._build_setup_page()
         # Until the venue is set up, the console's place holds the set-up page.
@@ -195,6 +199,7 @@ class MainWindow(QMainWindow):
             return
         from facilitator.ui.kiosk.ballot_entry import BallotEntryPanel
         from facilitator.ui.kiosk.kiosk_control import KioskControlPanel
+        from facilitator.ui.kiosk.phones import PhonesPanel
         from facilitator.ui.results.quotas_view import QuotasPanel
         from facilitator.ui.results.results_view import ResultsPanel
         from facilitator.ui.venue.checkin import CheckInPanel
@@ -207,24 +212,31 @@ class MainWindow(QMainWindow):
         self.ballot_entry = BallotEntryPanel(self.store, self.pack)
         self.results = ResultsPanel(self.store, self.pack)
         self.quotas = QuotasPanel(self.store, self.pack)
+        self.phones = PhonesPanel(self.store, self.pack)
+        self.kiosk_controls.voting_changed.connect(self.phones.voting_changed)
         for key, widget, title in (
                 ("checkin", self.checkin, self.tr("Check-in")),
                 ("kiosk", self.kiosk_controls, self.tr("Voting")),
+                ("phones", self.phones, self.tr("Phones")),
                 ("ballot_entry", self.ballot_entry, self.tr("Paper ballots")),
                 ("results", self.results, self.tr("Results")),
                 ("quotas", self.quotas, self.tr("Quotas"))):
             self.add_page(key, widget, title)
         self.closing.connect(self.kiosk_controls.shut_down)
+        self.closing.connect(self.phones.shut_down)
         self.data_changed.connect(lambda: self.refresh_vote_pages(
             Change(frozenset({"participants", "ballots"}), "import")))
         if self._results_audience is not None:
             self.results.attach_audience(self._results_audience)
+            self.phones.attach_audience(self._results_audience)
 
     def set_results_audience(self, audience: AudienceWindow | None) -> None:
-        """The audience window the results page may reveal its chart on (None: none)."""
+        """The audience window the results page may reveal its chart on, and phone
+        voting its QR code (None: none)."""
         self._results_audience = audience
         if self.vote_pages_built:
             self.results.attach_audience(audience)
+            self.phones.attach_audience(audience)
 
     @property
     def advice(self) -> AdviceMenu:
@@ -245,7 +257,7 @@ class MainWindow(QMainWindow):
         if not self.vote_pages_built:
             return
         for page in (self.checkin, self.ballot_entry, self.results, self.quotas,
-                     self.kiosk_controls):
+                     self.kiosk_controls, self.phones):
             page.store_changed(change)
         if change.tables & {"participants"}:
             self.participants.refresh()
@@ -264,6 +276,9 @@ class MainWindow(QMainWindow):
                                                 "Ctrl+Shift+R"))
         self.voting_menu.addAction(self._action(self.tr("&Quotas"),
                                                 lambda: self.show_vote_page("quotas")))
+        # After the others: tests and muscle memory know the first five by place.
+        self.voting_menu.addAction(self._action(self.tr("&Phones…"),
+                                                lambda: self.show_vote_page("phones")))
         self.voting_menu.addSeparator()
         self.print_sheet_action = self._action(self.tr("Print &ballot sheet…"),
                                                self.print_ballot_sheet_dialog)

@@ -385,11 +385,11 @@ class CapturePanel(CaptureLayout, CaptureDrafts, SavedNotes, QWidget):
             self.show_problem(self.tr("Not saved: {reason}. Your text is kept.").format(
                 reason=exc.message))
             return
+        self.note_saved.emit(record)  # durable now: listeners first, the screen after
         self.show_problem("")
         self.recovered_banner.hide()
         self._reset_entry()
         self._add_recent(record, top=True)
-        self.note_saved.emit(record)
 
     def _reset_entry(self) -> None:
         self.edit.blockSignals(True)

@@ -75,6 +75,7 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
         self._blank = False
         self._results_shown = False
         self._advice_shown = False
+        self._phones_shown = False
         self._advice: list[AdviceLine] = []
         self._status: RunnerStatus | None = None
         self._content_key: tuple[object, ...] | None = None
@@ -109,6 +110,7 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
         self._build_video()
         self._build_results()
         self._build_advice()
+        self._build_phones()
         self.pages["waiting"] = self.pages["title"]
         self.pages["finished"] = self.pages["title"]
         for countdown in self.findChildren(Countdown):
@@ -137,6 +139,16 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
         self.results_placeholder.setVisible(widget is None)
         if widget is not None:
             self.results_layout.addWidget(widget, 1)
+
+    def set_phones_widget(self, widget: QWidget | None) -> None:
+        """The phone-voting join slide (QR code and address), full bleed."""
+        if self.phones_widget is not None:
+            self.phones_layout.removeWidget(self.phones_widget)
+            self.phones_widget.setParent(None)
+        self.phones_widget = widget
+        self.phones_placeholder.setVisible(widget is None)
+        if widget is not None:
+            self.phones_layout.addWidget(widget, 1)
 
     # -- state ------------------------------------------------------------------------
 
@@ -170,6 +182,17 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
     def results_shown(self) -> bool:
         return self._results_shown
 
+    def set_phones_shown(self, on: bool) -> None:
+        self._phones_shown = on
+        self._content_key = None
+        if self._status is not None:
+            self.show_status(self._status)
+        elif not self._blank:
+            self.show_page("phones" if on else "waiting")
+
+    def phones_shown(self) -> bool:
+        return self._phones_shown
+
     def current_page(self) -> str:
         """The slide on show: one of PAGES."""
         return self._page_name
@@ -198,7 +221,7 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
     def show_status(self, status: RunnerStatus) -> None:
         self._status = status
         page = "blank" if self._blank else page_for(status, self._results_shown,
-                                                    self._advice_shown)
+                                                    self._advice_shown, self._phones_shown)
         key = (page, status.state, status.index,
                status.step.id if status.step else None, self.site_name, self.workshop_title)
         if key != self._content_key:
@@ -313,9 +336,10 @@ class AudienceView(ChosenLanguage, AudienceSlides, QWidget):
         if page is None or page.layout() is None:
             return
         if available > 0 and self._page_name in ("card", "prompt"):
-            for _ in range(8):
+            for _ in range(14):
                 needed = page.layout().totalHeightForWidth(self.stack.width())
-                if needed <= available or factor < base * 0.8:
+                # The console's small preview may shrink further: all of it must show.
+                if needed <= available or factor < base * (0.55 if self.preview else 0.8):
                     break
                 factor *= 0.92
                 self.scaler.rescale(factor, base)
@@ -481,6 +505,18 @@ class AudienceWindow(QWidget):
 
     def results_shown(self) -> bool:
         return self.view.results_shown()
+
+    def set_phones_shown(self, on: bool) -> None:
+        """The phone-voting join slide, whatever the agenda shows (results still win)."""
+        if on != self.view.phones_shown():
+            self.view.set_phones_shown(on)
+            self.display_changed.emit()
+
+    def phones_shown(self) -> bool:
+        return self.view.phones_shown()
+
+    def set_phones_widget(self, widget: QWidget | None) -> None:
+        self.view.set_phones_widget(widget)
 
     def set_advice(self, lines: Sequence[AdviceLine]) -> None:
         for view in self._each():

@@ -195,6 +195,15 @@ class AudienceSlides:
         layout.addWidget(self.results_placeholder, 1)
         self.results_widget: QWidget | None = None
 
+    def _build_phones(self) -> None:
+        page, layout = self._page("phones", margins=0)
+        self.phones_layout = layout
+        self.phones_placeholder = self.scaler.add(
+            _label(self.tr("Vote on your phone: the address and QR code show here"),
+                   align=Qt.AlignmentFlag.AlignCenter, colour=MUTED), 48)
+        layout.addWidget(self.phones_placeholder, 1)
+        self.phones_widget: QWidget | None = None
+
     def _build_advice(self) -> None:
         _page, layout = self._page("advice", margins=0)
         # Paints itself at any size, paging a long list: every item is shown.

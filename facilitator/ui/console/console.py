@@ -136,6 +136,7 @@ class ConsolePanel(ConsoleLayout, QWidget):
         self.preview.set_blank(blank)
         self.preview.set_results_shown(self.audience.results_shown())
         self.preview.set_advice_shown(self.audience.advice_shown())
+        self.preview.set_phones_shown(self.audience.phones_shown())
         self.blank_button.setChecked(blank)
         self.blank_button.setText(self.tr("Show audience  B") if blank
                                   else self.tr("Blank audience  B"))

@@ -21,7 +21,7 @@ from facilitator.ui.common.palette import INK, MUTED, ORANGE, RED_TEXT
 
 TIMED_KINDS = ("discussion", "plenary", "advice", "prioritise", "ranking")
 PAGES = ("blank", "waiting", "title", "card", "prompt", "break", "video", "results",
-         "advice", "finished")
+         "advice", "finished", "phones")
 DESIGN_HEIGHT = 1080  # font sizes below are pixels at 1080p
 DESIGN_WIDTH = 1440  # narrower (4:3) screens scale by width instead
 
@@ -58,10 +58,12 @@ class AdviceLine:
 
 
 def page_for(status: RunnerStatus, results_shown: bool = False,
-             advice_shown: bool = False) -> str:
+             advice_shown: bool = False, phones_shown: bool = False) -> str:
     """Which slide the room sees for this moment of the day."""
     if results_shown:
         return "results"  # the facilitator revealed them, whatever the agenda says
+    if phones_shown:
+        return "phones"  # how to vote on a phone, while phone voting is on
     if advice_shown:
         return "advice"  # the priorities, revealed by the facilitator
     if status.step is not None and status.state in ("running", "paused") and \

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFocusEvent, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFocusEvent, QFont, QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -33,6 +33,7 @@ from facilitator.core.store import Store
 from facilitator.ui.console.audience import BACKGROUND, INK, MUTED, PANEL, SKY, YELLOW
 from facilitator.ui.kiosk.kiosk import KIOSK_STYLE
 from facilitator.ui.kiosk.kiosk_language import ChosenLanguage, language_page
+from facilitator.ui.kiosk.kiosk_style import fit_to_height
 from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
 
 FILLED, EMPTY = "●", "○"
@@ -345,10 +346,17 @@ class DotVotingWindow(ChosenLanguage, QWidget):
     def _fill(self) -> None:
         self.code.clear()
         for row in self.rows:
+            row.hide()  # gone from the screen now, not at the next turn of the loop
+            row.setParent(None)
             row.deleteLater()
         self.rows = []
         while self.list_layout.count():
-            self.list_layout.takeAt(0)
+            taken = self.list_layout.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:  # e.g. "no advice yet": it must not linger behind
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
         for item in advice.votable_items(self.store, self.pack):
             row = DotRow(item, self.pack.dot_cap, lang=self.lang)
             row.changed.connect(self._update)
@@ -439,6 +447,10 @@ class DotVotingWindow(ChosenLanguage, QWidget):
         self.stack.setCurrentWidget(self.thanks_page)
         self.thanks_timer.start()
         self.dots_cast.emit(str(rows[0]["sheet"]) if rows else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        fit_to_height(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.thanks_timer.stop()

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -43,6 +43,7 @@ from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     PLACES,
     _font,
     _voting_open,
+    fit_to_height,
 )
 from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
 from facilitator.ui.kiosk.ranking_board import RankingBoard  # noqa: F401 - re-exported
@@ -134,6 +135,7 @@ class KioskWindow(ChosenLanguage, QWidget):
         self.board.changed.connect(self._update_submit)
         self._thank()
         self._update_submit()
+        fit_to_height(self)
 
     def _first_page(self) -> str:
         return "language" if self.ask_language else "ballot"
@@ -217,20 +219,20 @@ class KioskWindow(ChosenLanguage, QWidget):
     def _build_confirm(self) -> None:
         layout = self._page("confirm")
         layout.setSpacing(12)
-        layout.addWidget(self._label(self.tr("Is this your order?"), 52, True))
+        layout.addWidget(self._label(self.tr("Is this your order?"), 48, True))
         self.confirm_who = self._label("", 28, colour=MUTED)
         layout.addWidget(self.confirm_who)
         layout.addStretch(1)
         self.confirm_rows: list[QLabel] = []
         grid = QGridLayout()
         grid.setHorizontalSpacing(28)
-        grid.setVerticalSpacing(18)
+        grid.setVerticalSpacing(10)  # six rows and the buttons fit a 1366×768 laptop
         for place in range(1, PLACES + 1):
-            number = self._label(str(place), 52, True)
+            number = self._label(str(place), 44, True)
             number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            number.setFixedSize(112, 96)
+            number.setFixedSize(96, 62)
             number.setStyleSheet(f"color: {INK}; background: {PANEL}; border-radius: 12px;")
-            title = self._label("", 46, True)
+            title = self._label("", 40, True)
             title.setWordWrap(False)
             self.confirm_rows.append(title)
             grid.addWidget(number, place - 1, 0)
@@ -294,6 +296,10 @@ class KioskWindow(ChosenLanguage, QWidget):
         self._before_pin = "ballot"
 
     # -- flow ------------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        fit_to_height(self)
 
     def current_page(self) -> str:
         widget = self.stack.currentWidget()

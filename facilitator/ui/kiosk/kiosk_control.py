@@ -25,10 +25,12 @@ from facilitator.ui.kiosk.pin_gate import ensure_pin
 class KioskControlPanel(QWidget):
     """The facilitator's voting page: open the kiosk, lock it, close voting.
 
-    Signals: kiosk_opened(KioskWindow).
+    Signals: kiosk_opened(KioskWindow); voting_changed(str site, int workshop, bool
+    open) — voting was opened or closed here.
     """
 
     kiosk_opened = Signal(object)
+    voting_changed = Signal(str, int, bool)
 
     def __init__(self, store: Store, pack: SessionPack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +134,7 @@ class KioskControlPanel(QWidget):
             return self.kiosk
         if not _voting_open(self.store, self.site, self.workshop):
             ballots.set_voting(self.store, self.site, self.workshop, True)
+            self.voting_changed.emit(self.site, self.workshop, True)
         if self.kiosk is None:
             # Owned by this page, but a window of its own (full screen).
             # Each ballot starts with the participant's Cymraeg / English choice.
@@ -168,6 +171,7 @@ class KioskControlPanel(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         ballots.set_voting(self.store, self.site, self.workshop, not open_now)
+        self.voting_changed.emit(self.site, self.workshop, not open_now)
         if self.kiosk is not None and (self.kiosk.site, self.kiosk.workshop) == (
                 self.site, self.workshop):
             if open_now:

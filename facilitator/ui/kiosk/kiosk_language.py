@@ -17,6 +17,13 @@ from facilitator.core import i18n
 from facilitator.ui.common.language import ChosenLanguage  # noqa: F401 - re-exported
 from facilitator.ui.common.palette import INK, MUTED
 from facilitator.ui.kiosk.kiosk_style import _font
+from facilitator.ui.kiosk.pin_gate import KioskButton
+
+
+def _chooser(choose: Callable[[str], None], lang: str) -> Callable[[], None]:
+    def chosen() -> None:  # takes nothing from clicked(bool)
+        choose(lang)
+    return chosen
 
 
 def language_page(choose: Callable[[str], None]) -> QWidget:
@@ -38,13 +45,13 @@ def language_page(choose: Callable[[str], None]) -> QWidget:
     row.setSpacing(48)
     row.addStretch(1)
     for lang in i18n.LANGUAGES:
-        button = QPushButton(i18n.LANGUAGE_NAMES[lang])
+        button = KioskButton(i18n.LANGUAGE_NAMES[lang])  # Enter presses it too
         button.setObjectName("primary")
         button.setProperty("lang", lang)
         button.setFont(_font(button, 44, True))
         button.setMinimumSize(380, 150)
         button.setAccessibleName(i18n.LANGUAGE_NAMES[lang])
-        button.clicked.connect(lambda _checked=False, chosen=lang: choose(chosen))
+        button.clicked.connect(_chooser(choose, lang))
         row.addWidget(button)
     row.addStretch(1)
     layout.addLayout(row)

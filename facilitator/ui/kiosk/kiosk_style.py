@@ -38,3 +38,36 @@ def _font(widget: QWidget, px: int, bold: bool = False) -> QFont:
     font.setPixelSize(px)
     font.setBold(bold)
     return font
+
+
+DESIGN_HEIGHT = 760  # the kiosks' type is sized for this many lines; shorter screens shrink it
+
+
+def fit_to_height(window: QWidget, smallest: float = 0.62) -> float:
+    """Scale every label's and button's type (and the fixed sizes that go with it) to the
+    window's height, so a 125 %-scaled laptop (614 lines) shows the whole ballot.
+    Returns the factor used."""
+    factor = max(smallest, min(1.0, window.height() / DESIGN_HEIGHT))
+    for widget in window.findChildren(QWidget):
+        base = widget.property("base_px")
+        if base is None:
+            px = widget.font().pixelSize()
+            if px <= 0:
+                continue
+            widget.setProperty("base_px", px)
+            widget.setProperty("base_min", (widget.minimumWidth(), widget.minimumHeight(),
+                                            widget.maximumWidth(), widget.maximumHeight()))
+            base = px
+        font = widget.font()
+        font.setPixelSize(max(8, round(int(base) * factor)))
+        widget.setFont(font)
+        min_w, min_h, max_w, max_h = widget.property("base_min")
+        if min_h:
+            widget.setMinimumHeight(round(min_h * factor))
+        if min_w:
+            widget.setMinimumWidth(round(min_w * factor))
+        if max_h < 16_777_215:
+            widget.setMaximumHeight(round(max_h * factor))
+        if max_w < 16_777_215:
+            widget.setMaximumWidth(round(max_w * factor))
+    return factor

@@ -49,7 +49,7 @@ class RankingBoard(ChosenLanguage, QWidget):
         self.setObjectName("rankingBoard")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(720, 480)
+        self.setMinimumSize(560, 300)  # the whole ballot, Submit too, fits 1366×768
         self.setAccessibleName(self.tr("Ranking board"))
         self.new_ballot()
 

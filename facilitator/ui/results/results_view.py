@@ -61,7 +61,8 @@ class ResultsPanel(QWidget):
             self.by_box.addItem(self.tr(derived.label), derived.id)
         self.workshop_box = QComboBox()
         self.workshop_box.setObjectName("results_workshop")
-        self.workshop_box.addItem(self.tr("All workshops"), None)
+        # Never all workshops pooled: without a choice, the latest one with ballots.
+        self.workshop_box.addItem(self.tr("Latest workshop"), None)
         for workshop in pack.workshops:
             self.workshop_box.addItem(self.tr("Workshop {n}").format(n=workshop.number),
                                       workshop.number)
@@ -136,6 +137,7 @@ class ResultsPanel(QWidget):
             show_error(self, exc)
             return
         self.groups = list(report["groups"])
+        self.counted_workshop = report.get("workshop")
         wanted = self.group_box.currentData()
         self.group_box.blockSignals(True)
         self.group_box.clear()
@@ -160,9 +162,9 @@ class ResultsPanel(QWidget):
         return self.groups[index] if 0 <= index < len(self.groups) else None
 
     def context(self) -> str:
-        workshop = self.workshop
+        workshop = self.workshop or getattr(self, "counted_workshop", None)
         return self.tr("Workshop {n}").format(n=workshop) if workshop else \
-            self.tr("All workshops")
+            self.tr("Latest workshop")
 
     def _show_group(self, *_args: object) -> None:
         group = self.current_group()
