@@ -169,7 +169,7 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
 
     def _build_ballot(self) -> None:
         layout = self._page("ballot")
-        layout.setSpacing(14)
+        layout.setSpacing(10)
         site_name = self.pack.site(self.site).name
         self.ballot_title = self._label(self.tr("Rank the six uses of AI in policing"), 44,
                                         True)
@@ -178,7 +178,7 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
             self.tr("Put the one you find most acceptable at 1 and the least acceptable "
                     "at 6. Drag a card to a place, or tap the cards in order. Keyboard: "
                     "arrows choose a card, 1–6 put it in that place, Delete takes it out."),
-            24, colour=MUTED)
+            21, colour=MUTED)
         layout.addWidget(self.ballot_help)
         code_row = QHBoxLayout()
         code_label = self._label(self.tr("Your participant code (optional):"), 26, True)
@@ -200,7 +200,7 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
         layout.addLayout(code_row)
         layout.addWidget(self.board, 1)
         bottom = QHBoxLayout()
-        self.missing = self._label("", 28, True, YELLOW)
+        self.missing = self._label("", 22, True, YELLOW)  # may list titles: fits 768 high
         self.missing.setObjectName("missing")
         self.start_again = KioskButton(self.tr("Start again"))
         self.start_again.setFont(_font(self.start_again, 26))
@@ -233,7 +233,7 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
             number.setAlignment(Qt.AlignmentFlag.AlignCenter)
             number.setFixedSize(96, 62)
             number.setStyleSheet(f"color: {INK}; background: {PANEL}; border-radius: 12px;")
-            title = self._label("", 40, True)
+            title = self._label("", 36, True)  # the longest Welsh title fits 1366 wide
             title.setWordWrap(False)
             self.confirm_rows.append(title)
             grid.addWidget(number, place - 1, 0)
