@@ -178,3 +178,26 @@ def test_a_withdrawn_participant_travels_as_a_tombstone(tmp_path, capsys) -> Non
         merge(store, [out])
         person = store.get("participants", PID)
         assert person["withdrawn"] == 1 and person["ethnicity"] == "not recorded"
+
+
+def test_merge_copies_live_in_the_private_folder_and_leave(tmp_path) -> None:
+    """Copies a merge makes of its sources are in the private folder beside the
+    database while it runs (never the system's temp folder), and gone afterwards."""
+    import tempfile
+
+    source = tmp_path / "source.db"
+    build_venue(source)
+    hub = tmp_path / "hub" / "hub.db"
+    seen: list[list[Path]] = []
+    before = set(Path(tempfile.gettempdir()).glob("facilitator-merge-*"))
+
+    def progress(done: int, total: int) -> None:
+        seen.append(list(backup.private_temp_root(hub).rglob("*.db")))
+
+    with Store(hub, device_id="hub") as store:
+        merge(store, [source], progress=progress)
+    assert any(copies for copies in seen), "no copy seen in the private folder"
+    assert not any(backup.private_temp_root(hub).rglob("*.db"))
+    assert set(Path(tempfile.gettempdir()).glob("facilitator-merge-*")) == before
+    if backup.private_temp_root(hub).exists():
+        assert oct(backup.private_temp_root(hub).stat().st_mode & 0o777) == "0o700"

@@ -142,6 +142,10 @@ def _flag_everywhere(db: Path, kind: str, pack) -> str:
             theme = themes.add_custom_theme(store, pack, "call_101", f"Ring {PHONE}")
             save_note(store, Attribution("cardiff", 2, use_case="call_101"), "note",
                       "Themed note", [theme.id])
+        elif kind == "advice-theme":
+            theme = themes.add_custom_theme(store, pack, "advice", f"Ring {PHONE}")
+            save_note(store, Attribution("cardiff", 4), "advice", "Themed advice",
+                      [theme.id])
         elif kind == "laptop":
             store.edit("devices", "device-cardiff", {"label": f"Laptop of {PHONE}"})
         elif kind == "combined":
@@ -150,25 +154,35 @@ def _flag_everywhere(db: Path, kind: str, pack) -> str:
     return PHONE
 
 
-@pytest.mark.parametrize("kind", ["table", "theme", "laptop", "combined"])
+@pytest.mark.parametrize("rehearsal", [False, True], ids=["real", "rehearsal"])
+@pytest.mark.parametrize("kind", ["table", "theme", "advice-theme", "laptop", "combined"])
 def test_report_and_merge_outputs_stop_on_a_phone_number_anywhere(
-        tmp_path, capsys, default_pack, kind) -> None:
+        tmp_path, capsys, default_pack, kind, rehearsal) -> None:
     db = tmp_path / "venue.db"
-    make_venue(db)
+    make_venue(db, rehearsal=rehearsal)
     _flag_everywhere(db, kind, default_pack)
+    merge_flags = ["--include-rehearsal"] if rehearsal else []
     out = tmp_path / "report.pdf"
     code, _o, err = run(capsys, "--db", str(db), "report", "-o", str(out))
     assert code == 1 and PHONE in err, err
     assert not out.exists()
     hub = tmp_path / "hub.db"
+    if rehearsal:  # a practice hub prints the practice data it merged
+        with Store(hub) as store:
+            store.set_setting("is_rehearsal_db", "1")
     merged = tmp_path / "merged.pdf"
-    code, _o, err = run(capsys, "--db", str(hub), "merge", str(db), "-o", str(merged))
+    code, _o, err = run(capsys, "--db", str(hub), "merge", str(db), "-o", str(merged),
+                        *merge_flags)
     assert code == 1 and PHONE in err and not merged.exists()
     if kind != "laptop":  # the CSV files print no laptop label
         csv_dir = tmp_path / "csv"
-        code, _o, err = run(capsys, "--db", str(hub), "merge", str(db), "--csv", str(csv_dir))
+        code, _o, err = run(capsys, "--db", str(hub), "merge", str(db), "--csv", str(csv_dir),
+                            *merge_flags)
         assert code == 1 and PHONE in err and not csv_dir.exists()
-    if kind == "combined":
+    code, _o, err = run(capsys, "--db", str(db), "export", "--site", "cardiff",
+                        "-o", str(tmp_path / "site.pdf"))
+    assert code == 1 and PHONE in err and not (tmp_path / "site.pdf").exists()
+    if kind in ("combined", "advice-theme"):  # what the advice exchange file prints
         exchange = tmp_path / "exchange.pdf"
         code, _o, err = run(capsys, "--db", str(db), "export", "--advice-only",
                             "-o", str(exchange))
@@ -178,7 +192,7 @@ def test_report_and_merge_outputs_stop_on_a_phone_number_anywhere(
     assert code == 0 and out.exists()
 
 
-def test_rehearsal_data_gets_no_exemption(tmp_path, capsys) -> None:
+def test_rehearsal_notes_get_no_exemption(tmp_path, capsys) -> None:
     db = tmp_path / "practice.db"
     make_venue(db, rehearsal=True)
     with Store(db) as store:

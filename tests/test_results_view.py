@@ -192,3 +192,16 @@ def test_without_a_choice_the_page_shows_the_latest_workshop_and_says_which(
     assert panel.groups[0]["n"] == 6 and panel.context() == "Workshop 4"
     panel.workshop_box.setCurrentIndex(panel.workshop_box.findData(3))
     assert panel.groups[0]["n"] == 44 and panel.context() == "Workshop 3"
+
+
+def test_the_app_and_the_pdf_share_one_palette_and_direction() -> None:
+    from facilitator.core import palette
+    from facilitator.export import pdf_report
+    from facilitator.ui.results import results_chart
+
+    # The places 1st … 6th in the same colours on the console, the projector and paper.
+    assert list(pdf_report.PALETTE) == list(palette.POSITION_COLOURS)
+    assert results_chart.POSITION_COLOURS == palette.POSITION_COLOURS
+    # Longer bar = more acceptable, everywhere: mean rank 1 fills the bar, 6 leaves it empty.
+    assert palette.acceptability(1.0) == 1.0 and palette.acceptability(6.0) == 0.0
+    assert palette.acceptability(2.0) > palette.acceptability(3.0)

@@ -42,13 +42,18 @@ def make_app(qtbot, tmp_path):
     def make(db=None, clock=None):
         app = FacilitatorApp(resolve(str(db or tmp_path / "venue.db"), None), ask_venue=False,
                              show_audience=False, clock=clock or FakeClock())
-        qtbot.addWidget(app.window)
-        apps.append(app)
+        apps.append(app)  # its window is replaced when the language changes: closed below
         return app
 
     yield make
+    from shiboken6 import isValid
+
     for app in apps:
+        window = app.window
         app.shut_down()
+        if window is not None and isValid(window):
+            window.close_warning = None
+            window.close()
 
 
 def configure(db, pack, site="cardiff", workshop=2):
@@ -78,6 +83,14 @@ def test_settings_language_switches_to_welsh_and_keeps_the_running_day(
     assert app.model.status.step.id == step and app.model.status.state == "running"
     assert app.pack.lang == "cy"
     assert app.window.site_label.text() == "Caerdydd · Gweithdy 2"
+    # The console, its step and the capture panel speak Welsh too.
+    assert app.console.start_button.text() == "❚❚ Oedi  Bylchwr"
+    assert app.console.next_button.text() == "Nesaf ▶  →"
+    qtbot.waitUntil(lambda: app.notes is not None)
+    assert app.notes.capture.kind_buttons["note"].text() == "Nodyn"
+    assert app.notes.capture.kind_buttons["quote"].text().startswith("“Dyfyniad”")
+    tabs = [app.window.pages.tabText(i) for i in range(app.window.pages.count())]
+    assert "Consol" in tabs and "Cyfranogwyr" in tabs
 
     # And back: the remembered choice follows.
     choose(qtbot, app.window, "&Gosodiadau", "&Iaith", "English")
@@ -108,6 +121,20 @@ def test_qt_own_buttons_and_dates_are_welsh(qtbot):
         "Dydd Sadwrn, 14 Mawrth 2026"
     language.install("en")
     assert QLocale().toString(QDate(2026, 3, 14), "MMMM") == "March"
+
+
+def test_text_without_welsh_stays_english_never_blank(qtbot):
+    """A string the dictionary lacks (Qt's own, or new) keeps its English: the Welsh
+    translators answer "not mine", never an empty translation."""
+    from PySide6.QtCore import QCoreApplication
+
+    language.install("cy")
+    assert QCoreApplication.translate("QFileSystemModel", "%1 bytes") == "%1 bytes"
+    assert QCoreApplication.translate("MainWindow", "No Welsh for this yet") == \
+        "No Welsh for this yet"
+    assert QCoreApplication.translate("MainWindow", "&File") == "&Ffeil"
+    # An app string that matches Qt's English does not leak into Qt's own classes.
+    assert QCoreApplication.translate("QMdiSubWindow", "Delete") == "Delete"
 
 
 def test_lang_flag_env_and_remembered_choice(monkeypatch):
@@ -264,3 +291,31 @@ def test_the_audience_shows_welsh_english_or_both_welsh_first(make_app, qtbot, t
     choose(qtbot, app.window, "&View", "Audience &language", "Cymraeg")
     assert audience.mode == "cy" and not audience.views["en"].isVisible()
     assert audience.view.card_title.text() == "Crynhoi setiau mawr o wybodaeth"
+
+
+def test_the_welsh_kiosk_fits_a_1366x768_laptop_on_every_page(qtbot, store, default_pack):
+    """Welsh words are longer: the ballot, the confirmation (with the longest titles) and
+    the dot kiosk still fit the laptop's screen, nothing cut off."""
+    from facilitator.core import ballots
+    from facilitator.ui.kiosk.dot_kiosk import DotVotingWindow
+    from facilitator.ui.kiosk.kiosk import KioskWindow
+
+    ballots.set_voting(store, "cardiff", 2, True)
+    kiosk = KioskWindow(store, default_pack, "cardiff", 2, ask_language=True)
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1366, 768)
+    kiosk.show()
+    kiosk.choose_language("cy")
+    longest = sorted(kiosk.board.order, key=lambda u: -len(kiosk.board.titles[u]))
+    for use_case in longest:
+        _tap_card(qtbot, kiosk.board, use_case)
+    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    assert kiosk.current_page() == "confirm"
+    for page in kiosk.pages.values():
+        hint = page.minimumSizeHint()
+        assert hint.width() <= 1366 and hint.height() <= 768, (page.objectName(), hint)
+    assert kiosk.minimumSizeHint().width() <= 1366 and kiosk.minimumSizeHint().height() <= 768
+    dots = DotVotingWindow(store, default_pack, "cardiff", ask_language=True)
+    qtbot.addWidget(dots)
+    dots.choose_language("cy")
+    assert dots.minimumSizeHint().width() <= 1366 and dots.minimumSizeHint().height() <= 768

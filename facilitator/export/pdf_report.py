@@ -139,6 +139,8 @@ def styles() -> dict[str, ParagraphStyle]:
                                    leading=10.5),
         "cellhead": ParagraphStyle("cellhead", parent=base, fontName=FONT_BOLD, fontSize=8,
                                    leading=10),
+        "cellr": ParagraphStyle("cellr", parent=base, fontSize=8.5, leading=10.5,
+                                alignment=TA_RIGHT),
         "cellheadr": ParagraphStyle("cellheadr", parent=base, fontName=FONT_BOLD, fontSize=8,
                                     leading=10, alignment=TA_RIGHT),
         "aside": ParagraphStyle("aside", parent=base, fontSize=8, leading=10.5,
@@ -211,6 +213,17 @@ LABEL_PT = 8.0  # no chart label is smaller
 # -- charts ------------------------------------------------------------------------------
 
 
+def _fit(text: str, width: float) -> str:
+    """``text`` clipped (with …) to ``width`` points at the chart's label size: long
+    Welsh titles never run into the bars."""
+    text = " ".join(plain(text).split())
+    if pdfmetrics.stringWidth(text, FONT, LABEL_PT) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", FONT, LABEL_PT) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _clip(text: str, limit: int) -> str:
     text = " ".join(plain(text).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -266,7 +279,7 @@ def rank_chart(chart: model.RankChart, width: float = TEXT_WIDTH) -> Drawing:
         swatch_x += items[p] + spacing
     for i, row in enumerate(rows):
         y = y_top - (i + 1) * row_h
-        d.add(String(0, y + 5, _clip(row.label, 40), fontName=FONT, fontSize=LABEL_PT,
+        d.add(String(0, y + 5, _fit(row.label, label_w - 6), fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         x_mean = _rank_x(label_w, axis_w, row.mean)
         d.add(Rect(label_w, y + 2, max(1.0, x_mean - label_w), row_h - 5,
@@ -324,7 +337,7 @@ def dot_chart(chart: model.DotChart, width: float = TEXT_WIDTH) -> Drawing:
                                                   "1 = most acceptable (right)"))
     for i, (label, values) in enumerate(chart.rows):
         y = y_top - (i + 1) * row_h + 8
-        d.add(String(0, y - 3, _clip(label, 44), fontName=FONT, fontSize=LABEL_PT,
+        d.add(String(0, y - 3, _fit(label, label_w - 6), fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         xs = [_rank_x(label_w, axis_w, v) for v in values if v is not None]
         if len(xs) > 1:
@@ -356,7 +369,7 @@ def bar_chart(chart: model.BarChart, width: float = TEXT_WIDTH) -> Drawing:
                strokeWidth=0.8))
     for i, (label, n) in enumerate(chart.rows):
         y = y_top - (i + 1) * row_h
-        d.add(String(0, y + 4, _clip(label, 46), fontName=FONT, fontSize=LABEL_PT,
+        d.add(String(0, y + 4, _fit(label, label_w - 6), fontName=FONT, fontSize=LABEL_PT,
                      fillColor=INK))
         w = bar_w * n / peak
         d.add(Rect(label_w, y + 1.5, w, row_h - 4, fillColor=colors.HexColor(PALETTE[0]),
@@ -603,9 +616,11 @@ class PdfRenderer:
         for row in block.rows:
             out: list[Any] = []
             for c, value in enumerate(row):
-                if c < block.numeric_from or len(value) > 12:
+                if c < block.numeric_from:
                     out.append(Paragraph(safe(value), bold if block.key_value and c == 0
                                          else cell))
+                elif len(value) > 12:  # a long figure ("8 / 6, short 2") wraps, right-aligned
+                    out.append(Paragraph(safe(value), s["cellr"]))
                 else:
                     out.append(value)
             rows.append(out)

@@ -368,6 +368,17 @@ class DocumentBuilder:
                     "workshop, a ballot or an attributed note imported from it. All "
                     "workshops: took part in every workshop with such a record."), "small"))
 
+    def _category(self, variable: str, category: str) -> str:
+        """A roster category as the report's language names it (the pack's
+        ``category_labels_cy``; a derived variable's yes / no)."""
+        from facilitator.core import i18n
+
+        if self.pack is not None:
+            for var in self.pack.variables:
+                if var.id == variable:
+                    return var.category_label(category, i18n.language())
+        return _t(category) if category in ("yes", "no") else category
+
     def quotas(self) -> None:
         d, add = self.data, self.doc.add
         sites = list(d.quotas["sites"])
@@ -392,9 +403,12 @@ class DocumentBuilder:
                     total_a += int(cell["actual"])
                 if self.cross:
                     cells.append(self._quota_cell(total_q, total_a))
-                rows.append((category, *cells))
+                rows.append((self._category(variable, category), *cells))
             label = d.variable_labels.get(variable, variable.replace("_", " ").capitalize())
             add(Heading(label, 3))
+            if len(header) == 2:  # one site: a narrow table reads better than a wide one
+                add(Table(tuple(header), tuple(rows), (0.35, 0.3)))
+                continue
             rest = 0.72 / (len(header) - 1)
             add(Table(tuple(header), tuple(rows), (0.28, *[rest] * (len(header) - 1))))
 
@@ -479,7 +493,7 @@ class DocumentBuilder:
                       str(result.borda[u]), str(tier_of[u]),
                       *[str(c) for c in result.positions[u]]) for u in order)
         add(Table((_t("Use case"), _t("Mean rank"), _t("Borda"), _t("Schulze tier"),
-                   *(_t(o) for o in ORDINALS)), rows, (0.34, 0.1, 0.08, 0.1, *[0.063] * 6)))
+                   *(_t(o) for o in ORDINALS)), rows, (0.29, 0.11, 0.08, 0.1, *[0.07] * 6)))
         notes = [_t("Workshop %1, n = %2 ballots; methods: mean rank, Borda count, "
                     "Schulze.", workshop, result.n)]
         for a, b in result.disagreements():
@@ -706,7 +720,8 @@ class DocumentBuilder:
         label = d.variable_labels.get(variable, variable)
         if all(n < self.threshold for per in counts.values() for n in per.values()):
             return label[:1].lower() + label[1:]
-        header = (_t("Theme, by %1", label[:1].lower() + label[1:]), *used)
+        header = (_t("Theme, by %1", label[:1].lower() + label[1:]),
+                  *(self._category(variable, c) for c in used))
         rows = tuple((theme, *[_cell(counts.get(theme, {}).get(c, 0), self.threshold)
                                for c in used]) for theme, _n in themes if theme in counts)
         first = 0.55 if len(used) <= 4 else 0.34

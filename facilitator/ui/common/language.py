@@ -9,6 +9,8 @@ helper, a class renamed since the build, a ``.qm`` not built yet). Qt's own butt
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
@@ -16,6 +18,9 @@ from PySide6.QtWidgets import QMenu, QWidget
 from facilitator.core import i18n
 
 WELSH_LOCALE = QLocale(QLocale.Language.Welsh, QLocale.Country.UnitedKingdom)
+
+
+QT_CONTEXT = re.compile(r"^Q[A-Z]")  # QMessageBox, QPlatformTheme… (not QuotasPanel)
 
 
 class CatalogTranslator(QTranslator):
@@ -32,9 +37,16 @@ class CatalogTranslator(QTranslator):
         return "cy"
 
     def translate(self, context: str, source: str, disambiguation: str | None = None,  # noqa: D102
-                  n: int = -1) -> str:
-        found = self.catalog.lookup(context, source, n)
-        return found if found is not None else ""
+                  n: int = -1) -> str | None:
+        # None (a null QString) says "not mine": Qt asks the next translator or keeps
+        # the English. An empty string would be taken as the translation.
+        if QT_CONTEXT.match(context or ""):
+            # Qt's own classes get only the entries written for them (QPlatformTheme…):
+            # an app string that happens to match Qt's English must not leak into Qt.
+            entry = self.catalog.entry(context, source)
+            if entry is None or entry.context != context:
+                return None
+        return self.catalog.lookup(context, source, n)
 
 
 class ChosenLanguage:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent, QScreen, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
@@ -383,6 +383,9 @@ class AudienceWindow(QWidget):
         self.divider = QFrame()
         self.divider.setFixedWidth(4)
         self.divider.setStyleSheet(f"background: {MUTED};")
+        for view in self.views.values():
+            # Equal halves whatever each language's words need: the type fits the view.
+            view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         layout.addWidget(self.views["cy"], 1)
         layout.addWidget(self.divider)
         layout.addWidget(self.views["en"], 1)
@@ -435,8 +438,13 @@ class AudienceWindow(QWidget):
         """Show the views the mode wants; a video or a chart fills the screen alone."""
         both = self.mode == "both" and self.view.current_page() not in self.FULL_WIDTH_PAGES
         self.views["cy"].setVisible(self.mode in ("cy", "both"))
+        shown_before = self.views["en"].isVisible(), self.views["cy"].isVisible()
         self.views["en"].setVisible(self.mode == "en" or both)
         self.divider.setVisible(both)
+        if shown_before != (self.views["en"].isVisible(), self.views["cy"].isVisible()):
+            # Fit the type again once the layout has given each view its new width.
+            for view in self.views.values():
+                QTimer.singleShot(0, view, view._fit)
 
     def _each(self) -> list[AudienceView]:
         return list(self.views.values())

@@ -60,7 +60,13 @@ def kind_label(kind: str) -> str:
 
 
 def note_kind_label(kind: str) -> str:
-    return {"note": tr("note"), "quote": tr("quote"), "advice": tr("advice")}.get(kind, kind)
+    """Where the text comes from: a note, or anything else an export prints."""
+    return {"note": tr("note"), "quote": tr("quote"), "advice": tr("advice"),
+            "combined advice": tr("combined advice"), "theme label": tr("theme label"),
+            "table name": tr("table name"), "laptop label": tr("laptop label"),
+            "agenda title": tr("agenda title"), "video title": tr("video title"),
+            "site name": tr("site name"), "programme title": tr("programme title"),
+            "report text": tr("report text")}.get(kind, kind)
 
 
 def where_label(hit: PrivacyHit) -> str:
@@ -276,9 +282,12 @@ class PrivacyReviewDialog(QDialog):
             self.state_label.setText("")
             return
         hit = entry.hit
-        self.where.setText(tr("{kind} in a {note_kind} — {where}").format(
+        where = where_label(hit)
+        heading = tr("{kind} in a {note_kind} — {where}") if where else \
+            tr("{kind} in a {note_kind}")
+        self.where.setText(heading.format(
             kind=kind_label(hit.kind).capitalize(), note_kind=note_kind_label(hit.note_kind),
-            where=where_label(hit)))
+            where=where))
         self.context.setText(context_html(hit))
         self.context.setAccessibleDescription(hit.text)
         self.state_label.setText({

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -36,6 +36,7 @@ from facilitator.core.store import Store
 from facilitator.ui.common.errors import show_error
 from facilitator.ui.common.palette import INK, MUTED, PANEL, YELLOW
 from facilitator.ui.kiosk.kiosk_language import ChosenLanguage, language_page
+from facilitator.ui.kiosk.kiosk_pin import KioskPinFlow
 from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     CARD,
     EMPTY,
@@ -45,11 +46,11 @@ from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     _voting_open,
     fit_to_height,
 )
-from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
+from facilitator.ui.kiosk.pin_gate import KioskButton
 from facilitator.ui.kiosk.ranking_board import RankingBoard  # noqa: F401 - re-exported
 
 
-class KioskWindow(ChosenLanguage, QWidget):
+class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
     """The participant's full-screen ballot window for one site and workshop.
 
     Facilitator keys, each behind the facilitator's PIN: Ctrl+Shift+L locks or unlocks
@@ -168,7 +169,7 @@ class KioskWindow(ChosenLanguage, QWidget):
 
     def _build_ballot(self) -> None:
         layout = self._page("ballot")
-        layout.setSpacing(14)
+        layout.setSpacing(10)
         site_name = self.pack.site(self.site).name
         self.ballot_title = self._label(self.tr("Rank the six uses of AI in policing"), 44,
                                         True)
@@ -177,7 +178,7 @@ class KioskWindow(ChosenLanguage, QWidget):
             self.tr("Put the one you find most acceptable at 1 and the least acceptable "
                     "at 6. Drag a card to a place, or tap the cards in order. Keyboard: "
                     "arrows choose a card, 1–6 put it in that place, Delete takes it out."),
-            24, colour=MUTED)
+            21, colour=MUTED)
         layout.addWidget(self.ballot_help)
         code_row = QHBoxLayout()
         code_label = self._label(self.tr("Your participant code (optional):"), 26, True)
@@ -199,7 +200,7 @@ class KioskWindow(ChosenLanguage, QWidget):
         layout.addLayout(code_row)
         layout.addWidget(self.board, 1)
         bottom = QHBoxLayout()
-        self.missing = self._label("", 28, True, YELLOW)
+        self.missing = self._label("", 22, True, YELLOW)  # may list titles: fits 768 high
         self.missing.setObjectName("missing")
         self.start_again = KioskButton(self.tr("Start again"))
         self.start_again.setFont(_font(self.start_again, 26))
@@ -232,7 +233,7 @@ class KioskWindow(ChosenLanguage, QWidget):
             number.setAlignment(Qt.AlignmentFlag.AlignCenter)
             number.setFixedSize(96, 62)
             number.setStyleSheet(f"color: {INK}; background: {PANEL}; border-radius: 12px;")
-            title = self._label("", 40, True)
+            title = self._label("", 36, True)  # the longest Welsh title fits 1366 wide
             title.setWordWrap(False)
             self.confirm_rows.append(title)
             grid.addWidget(number, place - 1, 0)
@@ -285,17 +286,6 @@ class KioskWindow(ChosenLanguage, QWidget):
         layout.addWidget(head)
         layout.addWidget(body)
         layout.addStretch(3)
-
-    def _build_pin(self) -> None:
-        self.pin_gate = PinGate(self.store)
-        self.stack.addWidget(self.pin_gate)
-        self.pages["pin"] = self.pin_gate
-        self.pin_gate.accepted.connect(self._pin_accepted)
-        self.pin_gate.cancelled.connect(self._pin_cancelled)
-        self._pin_action: Callable[[], None] | None = None
-        self._before_pin = "ballot"
-
-    # -- flow ------------------------------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -451,42 +441,6 @@ class KioskWindow(ChosenLanguage, QWidget):
     def toggle_lock(self) -> None:
         """From the console (the facilitator is there): no PIN asked."""
         self.set_locked(not self.locked)
-
-    def _ask_pin(self, purpose: str, action: Callable[[], None]) -> None:
-        current = self.current_page()
-        if current != "pin":
-            self._before_pin = current
-        self._pin_action = action
-        self.pin_gate.ask(purpose)
-        self.show_page("pin")
-
-    def request_lock(self) -> None:
-        """Ctrl+Shift+L at the kiosk: lock or unlock, behind the facilitator's PIN."""
-        if self.locked:
-            self._ask_pin(self.tr("Enter the PIN to unlock this screen."),
-                          lambda: self.set_locked(False))
-        else:
-            self._ask_pin(self.tr("Enter the PIN to lock this screen."),
-                          lambda: self.set_locked(True))
-
-    def request_leave(self) -> None:
-        """Ctrl+Shift+X at the kiosk: leave it, behind the facilitator's PIN."""
-        self._ask_pin(self.tr("Enter the PIN to close the kiosk."), self.leave)
-
-    def _pin_accepted(self) -> None:
-        action, self._pin_action = self._pin_action, None
-        self._leave_pin()
-        if action is not None:
-            action()
-
-    def _pin_cancelled(self) -> None:
-        self._pin_action = None
-        self._leave_pin()
-
-    def _leave_pin(self) -> None:
-        if self.current_page() == "pin":
-            self.stack.setCurrentWidget(self.pages[self._before_pin])
-            self.show_page(self._before_pin)
 
     def show_closed(self) -> None:
         """Voting ended: nothing in progress stays on screen."""

@@ -354,5 +354,6 @@ class ResultsChart(QWidget):
             painter.fillRect(rect, QColor(POSITION_COLOURS[place]))
             painter.setPen(QColor(ink_on(POSITION_COLOURS[place])))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
-                             tr("{n}th").format(n=place + 1) if place > 2 else
-                             (tr("1st"), tr("2nd"), tr("3rd"))[place])
+                             (tr("1st"), tr("2nd"), tr("3rd"), tr("4th"), tr("5th"),
+                              tr("6th"))[place] if place < 6 else
+                             tr("{n}th").format(n=place + 1))
