@@ -92,6 +92,8 @@ def test_demo_workbook_dates_and_counts(demo_db, tmp_path):
             assert r[column] == round(mean, 2)
     advice = rows(book["Advice"])
     assert [r["Dots"] for r in advice] == sorted((r["Dots"] for r in advice), reverse=True)
+    assert advice and all(r["Dots"] == sum(r[f"Dots cast in {site}"] for site in
+                                           ("Cardiff", "Durham", "London")) for r in advice)
 
 
 def test_hostile_text_refusals_and_uk_time(tmp_path):

@@ -74,19 +74,21 @@ def withdraw(store: Store, participant_id: str) -> Record:
     return store.edit("participants", participant_id, {"withdrawn": 1})
 
 
-def erase(store: Store, participant_id: str) -> Record:
+def erase(store: Store, participant_id: str, *, wait: float = 10.0) -> Record:
     """Erase for good: withdrawn, demographics blanked, the words of every note, quote
     and advice attributed to them made tombstones (a trigger of schema 9, so it holds in
     every merge order), in this database and its snapshots; only the tombstone kept.
 
     The database is then scrubbed (``scrub``): the full-text index rebuilt, the WAL
     checkpointed and emptied, so no byte of what was erased stays in the file, its
-    -wal or a snapshot (docs/record-laws.md, "Erasure").
+    -wal or a snapshot (docs/record-laws.md, "Erasure"). ``wait``: how long to wait
+    for a reader holding an old snapshot (the app passes a short wait, so its window
+    never stalls; the next start finishes the job).
     """
     person = get(store, participant_id)
     if not int(person["erased"]):
         person = store.edit("participants", participant_id, {"withdrawn": 1, "erased": 1})
-    scrub(store)
+    scrub(store, wait=wait)
     from facilitator.core.backup import clean_private_temp, erase_in_snapshots
 
     erase_in_snapshots(store, [participant_id])

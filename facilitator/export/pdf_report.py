@@ -139,6 +139,8 @@ def styles() -> dict[str, ParagraphStyle]:
                                    leading=10.5),
         "cellhead": ParagraphStyle("cellhead", parent=base, fontName=FONT_BOLD, fontSize=8,
                                    leading=10),
+        "cellr": ParagraphStyle("cellr", parent=base, fontSize=8.5, leading=10.5,
+                                alignment=TA_RIGHT),
         "cellheadr": ParagraphStyle("cellheadr", parent=base, fontName=FONT_BOLD, fontSize=8,
                                     leading=10, alignment=TA_RIGHT),
         "aside": ParagraphStyle("aside", parent=base, fontSize=8, leading=10.5,
@@ -614,9 +616,11 @@ class PdfRenderer:
         for row in block.rows:
             out: list[Any] = []
             for c, value in enumerate(row):
-                if c < block.numeric_from or len(value) > 12:
+                if c < block.numeric_from:
                     out.append(Paragraph(safe(value), bold if block.key_value and c == 0
                                          else cell))
+                elif len(value) > 12:  # a long figure ("8 / 6, short 2") wraps, right-aligned
+                    out.append(Paragraph(safe(value), s["cellr"]))
                 else:
                     out.append(value)
             rows.append(out)

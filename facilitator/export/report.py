@@ -166,22 +166,25 @@ _WHAT_BY_FIELD = {
 _NOTE_KINDS = ("note", "quote", "advice")
 
 
-def _walk(value: Any, what: str, owner: privacy.Printed | None
+def _walk(value: Any, what: str, owner: privacy.Printed | None, site_name: str = ""
           ) -> Iterator[privacy.Printed]:
     if isinstance(value, str):
         if owner is not None and what == "text":
             yield dataclasses.replace(owner, text=value)
         else:
-            yield privacy.Printed(value, what)
+            yield privacy.Printed(value, what, site_name=site_name)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         names = {f.name for f in dataclasses.fields(value)}
+        here = getattr(value, "site", None)
+        if isinstance(here, str) and here:
+            site_name = here  # a note's or a day's site: where its table name was typed
         if "id" in names and "text" in names:
             kind = str(getattr(value, "kind", "advice") or "advice")
             if getattr(value, "combined_from", ()):
                 kind = "combined advice"
             owner = privacy.Printed(
                 "", kind if kind in _NOTE_KINDS or kind == "combined advice" else "advice",
-                record_id=str(value.id), site_name=str(getattr(value, "site", "") or ""),
+                record_id=str(value.id), site_name=site_name,
                 workshop=int(getattr(value, "workshop", 0) or 0),
                 table=str(getattr(value, "table", "") or ""))
         for field in dataclasses.fields(value):
@@ -191,14 +194,14 @@ def _walk(value: Any, what: str, owner: privacy.Printed | None
                              "text" if field.name == "text" else
                              _WHAT_BY_FIELD.get(field.name, what if what != "text" else
                                                 "report text"),
-                             owner if field.name == "text" else None)
+                             owner if field.name == "text" else None, site_name)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk(key, what, None)
-            yield from _walk(item, what, None)
+            yield from _walk(key, what, None, site_name)
+            yield from _walk(item, what, None, site_name)
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:
-            yield from _walk(item, what, None)
+            yield from _walk(item, what, None, site_name)
 
 
 def report_texts(content: ReportContent | ReportData) -> list[privacy.Printed]:

@@ -406,6 +406,9 @@ class DocumentBuilder:
                 rows.append((self._category(variable, category), *cells))
             label = d.variable_labels.get(variable, variable.replace("_", " ").capitalize())
             add(Heading(label, 3))
+            if len(header) == 2:  # one site: a narrow table reads better than a wide one
+                add(Table(tuple(header), tuple(rows), (0.35, 0.3)))
+                continue
             rest = 0.72 / (len(header) - 1)
             add(Table(tuple(header), tuple(rows), (0.28, *[rest] * (len(header) - 1))))
 

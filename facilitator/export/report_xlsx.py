@@ -16,7 +16,8 @@ An analysis file for the team's analysts (DESIGN §4), one sheet each:
 - **Themes by variable**: the same per roster category (participants' notes only);
   a count under the threshold shows as "<5", a category with fewer participants than
   the threshold is suppressed whole;
-- **Advice**: the items in order of dots, with their theme, sites, dots and voters;
+- **Advice**: the items in order of dots, with their theme, sites, dots, voters and
+  the dots cast at each site;
 - **Participants**: codes and roster variables only.
 
 Cells hold text as text: a note that starts with ``=`` is never a formula. Excel
@@ -340,12 +341,14 @@ def advice_rows(store: Store, data: HandoffData) -> list[list[Any]]:
              and set(item.site_ids) & chosen]
     items.sort(key=lambda i: (-i.dots, -i.voters, i.theme.casefold(), i.text.casefold()))
     return [[rank, item.theme, item.text, ", ".join(item.sites), item.dots, item.voters,
-             "combined from " + str(len(item.combined_from)) if item.is_combination else ""]
+             "combined from " + str(len(item.combined_from)) if item.is_combination else "",
+             *[item.by_site[s.id].dots if s.id in item.by_site else 0 for s in data.sites]]
             for rank, item in enumerate(items, start=1)]
 
 
 def _advice(sheet: Worksheet, store: Store, data: HandoffData) -> None:
-    header = ["Priority", "Theme", "Advice", "Sites", "Dots", "Voters", "Combined"]
+    header = ["Priority", "Theme", "Advice", "Sites", "Dots", "Voters", "Combined",
+              *[f"Dots cast in {s.name}" for s in data.sites]]
     _table(sheet, header, advice_rows(store, data), widths={2: 30, 3: 80, 4: 24},
            wrap=(3,))
 

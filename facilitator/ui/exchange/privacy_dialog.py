@@ -282,9 +282,12 @@ class PrivacyReviewDialog(QDialog):
             self.state_label.setText("")
             return
         hit = entry.hit
-        self.where.setText(tr("{kind} in a {note_kind} — {where}").format(
+        where = where_label(hit)
+        heading = tr("{kind} in a {note_kind} — {where}") if where else \
+            tr("{kind} in a {note_kind}")
+        self.where.setText(heading.format(
             kind=kind_label(hit.kind).capitalize(), note_kind=note_kind_label(hit.note_kind),
-            where=where_label(hit)))
+            where=where))
         self.context.setText(context_html(hit))
         self.context.setAccessibleDescription(hit.text)
         self.state_label.setText({

@@ -202,7 +202,9 @@ class ParticipantsPanel(QWidget):
         self._act(participants.withdraw, confirm_withdrawal)
 
     def erase_selected(self) -> None:
-        self._act(participants.erase, confirm_erasure)
+        # A short wait for readers: the window never stalls; the next start finishes.
+        self._act(lambda store, pid: participants.erase(store, pid, wait=0.5),
+                  confirm_erasure)
 
     def refresh(self) -> None:
         selected = self.selected()
