@@ -296,6 +296,17 @@ class FacilitatorApp:
     def switch_database(self, path: str) -> None:
         from pathlib import Path
 
+        from facilitator.core.errors import FacilitatorError
+        from facilitator.core.store import Store
+        from facilitator.ui.common.errors import show_error
+
+        try:
+            # Tried before today's database is closed: a file that cannot be opened (on a
+            # network share, not a database, too new) is refused and the day carries on.
+            Store(path).close()
+        except FacilitatorError as exc:
+            show_error(self.window, exc)
+            return
         self.resolved = replace(self.resolved, db=Path(path), db_source="File menu")
         self._reopen()
 

@@ -268,3 +268,64 @@ def test_a_reader_in_the_way_only_delays_the_checkpoint(tmp_path: Path) -> None:
             idle.stop()
         shutil.copyfile(store.path, tmp_path / "copy.db")
         assert _setting(tmp_path / "copy.db", "site") == "cardiff"
+
+
+def test_opening_a_database_on_a_share_from_the_app_keeps_the_day(machine, qtbot, tmp_path,
+                                                                   monkeypatch) -> None:
+    """File → Open database… on a network share: refused in words, and the database in
+    use stays open."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    from facilitator.app import FacilitatorApp
+    from facilitator.ui.common import errors
+
+    share = tmp_path / "share"
+    share.mkdir()
+    machine(_mount_line("//fileserver/research", share, "smb3"))
+    (share / "cardiff.db").write_bytes(b"")
+    shown: list[str] = []
+    monkeypatch.setattr(errors, "show_error", lambda parent, exc: shown.append(str(exc)))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(share / "cardiff.db"), "")))
+    app = FacilitatorApp(paths.resolve(str(tmp_path / "venue.db"), None), ask_venue=False,
+                         show_audience=False)
+    qtbot.addWidget(app.window)
+    window = app.window
+    window.show()
+    qtbot.waitExposed(window)
+    bar, menu = window.menuBar(), window.file_menu
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.actionGeometry(menu.menuAction()).center())
+    qtbot.waitUntil(menu.isVisible)
+    item = next(a for a in menu.actions() if a.text().replace("&", "") == "Open database…")
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton,
+                     pos=QPoint(menu.actionGeometry(item).center()))
+    qtbot.waitUntil(lambda: shown != [])
+    assert "network drive" in shown[0] and "cardiff.db" in shown[0]
+    assert app.window is window and app.store is not None and not app.store.closed
+    assert app.store.path == tmp_path / "venue.db"
+    app.store.set_setting("still", "working")
+    app.shut_down()
+
+
+def test_erasure_reaches_snapshots_in_the_data_folder_and_the_old_place(
+        tmp_path: Path, _isolated_data_dir: Path) -> None:
+    """Snapshots now live in the data folder; ones an earlier version left beside a
+    database elsewhere are erased too."""
+    from test_erasure import PID, WORDS, build_venue
+
+    from facilitator.core import participants
+
+    db = tmp_path / "stick" / "venue.db"
+    build_venue(db)
+    with Store(db, device_id="console") as store:
+        new = backup.snapshot(store, backup.snapshot_dir(db))
+        old = backup.snapshot(store, db.parent / "snapshots")  # where 0.1 kept them
+        assert new.is_relative_to(_isolated_data_dir) and WORDS[0].encode() in old.read_bytes()
+        assert backup.snapshot_folders(db) == [backup.snapshot_dir(db), db.parent / "snapshots"]
+        participants.erase(store, PID)
+    for snap in (new, old):
+        assert snap.exists() and WORDS[0].encode() not in snap.read_bytes(), snap
+    assert backup.snapshot_folders(_isolated_data_dir / "facilitator.db") == [
+        _isolated_data_dir / "snapshots"]

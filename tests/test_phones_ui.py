@@ -161,3 +161,38 @@ def test_voting_menu_has_phones(qtbot, store, default_pack):
     assert window.pages.currentWidget() is window.phones
     window.tasks.setParent(None)
     window.phones.shut_down()
+
+
+def test_in_the_app_the_room_sees_the_qr_code_and_the_day_ending_stops_phones(
+        qtbot, tmp_path, default_pack):
+    from fakes import FakeClock
+
+    from facilitator.app import FacilitatorApp
+    from facilitator.core import venue
+    from facilitator.core.store import Store
+
+    db = tmp_path / "venue.db"
+    with Store(db) as setup:
+        venue.save(setup, default_pack, venue.VenueSettings("cardiff", 2, ("Table 1",)))
+    app = FacilitatorApp(resolve(str(db), None), ask_venue=False, show_audience=False,
+                         clock=FakeClock())
+    qtbot.addWidget(app.window)
+    try:
+        window = app.window
+        qtbot.waitUntil(lambda: window.vote_pages_built, timeout=5000)
+        next(a for a in window.voting_menu.actions() if a.text() == "&Phones…").trigger()
+        phones = window.phones
+        assert window.pages.currentWidget() is phones
+        phones._addresses = lambda: LOOPBACK
+        phones.find_networks()
+        click(qtbot, phones.start_button)
+        assert phones.voting.running
+        assert app.audience.current_page() == "phones"
+        assert app.console.preview.current_page() == "phones"  # the console's preview too
+        port = phones.voting.server.port
+    finally:
+        app.shut_down()
+    assert not window.phones.voting.running
+    import socket
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass

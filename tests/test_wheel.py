@@ -25,10 +25,14 @@ def test_wheel_carries_sessions_and_assets(tmp_path):
                     str(target), str(wheel)], check=True, capture_output=True, timeout=300)
     env = {**os.environ, "PYTHONPATH": str(target)}
     code = ("import facilitator.core.paths as p, json;"
-            "print(json.dumps([str(p.sessions_dir()), str(p.assets_dir())]))")
+            "from facilitator.core import i18n;"
+            "print(json.dumps([str(p.sessions_dir()), str(p.assets_dir()),"
+            " str(i18n.po_path()), i18n.Words('cy').translate('MainWindow', '&File')]))")
     where = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env=env, cwd=tmp_path, check=True)
-    sessions, assets = json.loads(where.stdout)
+    sessions, assets, po, file_menu = json.loads(where.stdout)
+    # The Welsh dictionary travels in the wheel too.
+    assert po.startswith(str(target)) and file_menu == "&Ffeil"
     assert sessions.startswith(str(target)) and assets.startswith(str(target))
     check = subprocess.run([sys.executable, "-m", "facilitator", "check", "--json", "--no-play",
                             "--db", str(tmp_path / "x.db")], capture_output=True, text=True,

@@ -175,14 +175,29 @@ def erase_in_snapshots(store: Store, participant_ids: list[str]) -> list[Path]:
     if not participant_ids:
         return []
     rewritten: list[Path] = []
-    folder = snapshot_dir(store.path)
+    for folder in snapshot_folders(store.path):
+        rewritten += _erase_in_folder(store, folder, participant_ids, dict(ERASED_VALUES))
+    return rewritten
+
+
+def snapshot_folders(db_path: str | Path) -> list[Path]:
+    """Every folder that may hold a database's snapshots: today's place in the data
+    folder, and ``snapshots/`` beside it, where versions before 0.1 kept them."""
+    found = [snapshot_dir(db_path), Path(db_path).parent / "snapshots"]
+    return [f for i, f in enumerate(found) if f.absolute() not in
+            [g.absolute() for g in found[:i]]]
+
+
+def _erase_in_folder(store: Store, folder: Path, participant_ids: list[str],
+                     erased_values: dict[str, str]) -> list[Path]:
+    rewritten: list[Path] = []
     for path in snapshots(folder, store.path.stem):
         try:
             conn = sqlite3.connect(str(path), timeout=5)
             try:
                 conn.execute("PRAGMA secure_delete=ON")
                 with conn:
-                    _erase_sql(conn, participant_ids, dict(ERASED_VALUES))
+                    _erase_sql(conn, participant_ids, erased_values)
                 conn.execute("VACUUM")
             finally:
                 conn.close()

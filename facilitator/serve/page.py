@@ -220,6 +220,7 @@ ol.review{padding-left:0;list-style:none}
 .review li{display:flex;gap:12px;align-items:center;margin:0 0 8px;font-weight:bold;
 font-size:21px}
 .review .num{border-radius:12px;flex:0 0 52px;min-height:52px}
+.review .pipbox{font-size:18px;color:#56B4E9;letter-spacing:1px}
 .msg{font-size:20px}
 .big{font-size:30px;text-align:center;margin-top:40px}
 .center{text-align:center}
@@ -557,7 +558,11 @@ SCRIPT = r"""
     } else {
       state.data.items.forEach(function (item) {
         var n = state.dots[item.id] || 0;
-        if (n) { list.appendChild(el('li', null, [el('span', {'class': 'num', text: String(n)}),
+        var pips = '';
+        for (var i = 0; i < n; i++) { pips += '\u25CF'; }
+        // Dots, not a number: a number in a box reads as a rank.
+        if (n) { list.appendChild(el('li', null, [el('span', {'class': 'num pipbox',
+          'aria-hidden': 'true', text: pips}),
           el('span', {text: item.text + ' (' + dotWords(n) + ')'})])); }
       });
       nodes.push(list);

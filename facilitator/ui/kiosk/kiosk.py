@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -36,6 +36,7 @@ from facilitator.core.store import Store
 from facilitator.ui.common.errors import show_error
 from facilitator.ui.common.palette import INK, MUTED, PANEL, YELLOW
 from facilitator.ui.kiosk.kiosk_language import ChosenLanguage, language_page
+from facilitator.ui.kiosk.kiosk_pin import KioskPinFlow
 from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     CARD,
     EMPTY,
@@ -45,11 +46,11 @@ from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     _voting_open,
     fit_to_height,
 )
-from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
+from facilitator.ui.kiosk.pin_gate import KioskButton
 from facilitator.ui.kiosk.ranking_board import RankingBoard  # noqa: F401 - re-exported
 
 
-class KioskWindow(ChosenLanguage, QWidget):
+class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
     """The participant's full-screen ballot window for one site and workshop.
 
     Facilitator keys, each behind the facilitator's PIN: Ctrl+Shift+L locks or unlocks
@@ -286,17 +287,6 @@ class KioskWindow(ChosenLanguage, QWidget):
         layout.addWidget(body)
         layout.addStretch(3)
 
-    def _build_pin(self) -> None:
-        self.pin_gate = PinGate(self.store)
-        self.stack.addWidget(self.pin_gate)
-        self.pages["pin"] = self.pin_gate
-        self.pin_gate.accepted.connect(self._pin_accepted)
-        self.pin_gate.cancelled.connect(self._pin_cancelled)
-        self._pin_action: Callable[[], None] | None = None
-        self._before_pin = "ballot"
-
-    # -- flow ------------------------------------------------------------------------------
-
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         fit_to_height(self)
@@ -451,42 +441,6 @@ class KioskWindow(ChosenLanguage, QWidget):
     def toggle_lock(self) -> None:
         """From the console (the facilitator is there): no PIN asked."""
         self.set_locked(not self.locked)
-
-    def _ask_pin(self, purpose: str, action: Callable[[], None]) -> None:
-        current = self.current_page()
-        if current != "pin":
-            self._before_pin = current
-        self._pin_action = action
-        self.pin_gate.ask(purpose)
-        self.show_page("pin")
-
-    def request_lock(self) -> None:
-        """Ctrl+Shift+L at the kiosk: lock or unlock, behind the facilitator's PIN."""
-        if self.locked:
-            self._ask_pin(self.tr("Enter the PIN to unlock this screen."),
-                          lambda: self.set_locked(False))
-        else:
-            self._ask_pin(self.tr("Enter the PIN to lock this screen."),
-                          lambda: self.set_locked(True))
-
-    def request_leave(self) -> None:
-        """Ctrl+Shift+X at the kiosk: leave it, behind the facilitator's PIN."""
-        self._ask_pin(self.tr("Enter the PIN to close the kiosk."), self.leave)
-
-    def _pin_accepted(self) -> None:
-        action, self._pin_action = self._pin_action, None
-        self._leave_pin()
-        if action is not None:
-            action()
-
-    def _pin_cancelled(self) -> None:
-        self._pin_action = None
-        self._leave_pin()
-
-    def _leave_pin(self) -> None:
-        if self.current_page() == "pin":
-            self.stack.setCurrentWidget(self.pages[self._before_pin])
-            self.show_page(self._before_pin)
 
     def show_closed(self) -> None:
         """Voting ended: nothing in progress stays on screen."""
