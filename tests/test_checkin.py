@@ -89,9 +89,18 @@ def test_arrows_and_space_in_the_list(panel: CheckInPanel, store: Store, qtbot) 
                                                                           "CDF-02"), 2))
     assert record is not None and record["revision"] == 2  # an edit, never a delete
     # Q toggles quote consent; typing a code from the list goes back to searching.
+    # A grant after a refusal is asked first: Cancel leaves the refusal standing.
     assert store.get("participants", participant_id("cardiff", "CDF-02"))["quote_consent"] == 0
+    asked = answer_dialog(qtbot, "Cancel")
     qtbot.keyClick(panel.table, Qt.Key.Key_Q)
+    assert asked and "recorded with this laptop" in asked[0]
+    assert store.get("participants", participant_id("cardiff", "CDF-02"))["quote_consent"] == 0
+    asked = answer_dialog(qtbot, "Record their consent")
+    qtbot.keyClick(panel.table, Qt.Key.Key_Q)
+    assert asked
     assert store.get("participants", participant_id("cardiff", "CDF-02"))["quote_consent"] == 1
+    panel.activateWindow()  # as the window manager does when the dialog closes
+    qtbot.waitUntil(panel.isActiveWindow)
     qtbot.keyClick(panel.table, Qt.Key.Key_Q)
     assert "no quotes" in panel.feedback.text()
     qtbot.keyClicks(panel.table, "4")

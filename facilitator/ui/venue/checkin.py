@@ -388,6 +388,14 @@ class CheckInPanel(QWidget):
         if person is None or person["withdrawn"] or person["erased"]:
             return
         consent = not bool(person["quote_consent"])
+        # A grant after a refusal is a deliberate act, asked as on the participants page.
+        from facilitator.ui.venue.participants import confirm_grant  # it imports this module
+
+        if consent:
+            granted = confirm_grant(self, str(person["code"]))
+            self.table.setFocus()  # back to the list the facilitator was working in
+            if not granted:
+                return
         try:
             participants.set_quote_consent(self.store, str(person["id"]), consent)
         except FacilitatorError as exc:
