@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from facilitator.cli import main as cli_main
+from facilitator.core import palette
 from facilitator.core.pack import load_pack
 from facilitator.core.paths import default_pack_dir
 from facilitator.core.store import Store
@@ -179,7 +180,7 @@ def test_charts_have_readable_labels_and_contrast(report):
         if isinstance(chart, report_model.RankChart):
             assert set(report_model.ORDINALS) <= texts  # the legend
     for fill in (*pdf_report.PALETTE, *pdf_report.POSITION_COLOURS):
-        assert pdf_report.contrast(pdf_report.ink_on(fill), fill) >= 4.5, fill
+        assert palette.contrast(pdf_report.ink_on(fill), fill) >= 4.5, fill
     assert pdf_report.ink_on("#D55E00") != "#FFFFFF"  # never white on vermillion
 
 

@@ -46,9 +46,9 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def ink_on(fill: str) -> str:
-    """White or black, whichever reads better on ``fill``."""
-    return WHITE if contrast(WHITE, fill) > contrast(BLACK, fill) else BLACK
+def ink_on(fill: str, dark: str = BLACK) -> str:
+    """White or ``dark``, whichever reads better on ``fill``."""
+    return WHITE if contrast(WHITE, fill) > contrast(dark, fill) else dark
 
 
 def rank_fraction(mean_rank: float, places: int = 6) -> float:

@@ -44,6 +44,7 @@ from reportlab.platypus import (
 from facilitator import __version__
 from facilitator.core.errors import Progress
 from facilitator.core.palette import POSITION_COLOURS, RANK_BAR, acceptability
+from facilitator.core.palette import ink_on as palette_ink_on
 from facilitator.core.paths import fonts_dir
 from facilitator.export import report_model as model
 from facilitator.export.report_data import ReportData
@@ -184,23 +185,9 @@ WHITE = "#FFFFFF"
 INK_HEX = "#101418"
 
 
-def _luminance(hex_colour: str) -> float:
-    def channel(c: int) -> float:
-        v = c / 255
-        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG contrast ratio of two colours."""
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
 def ink_on(fill: str) -> str:
     """The text colour (white or ink) with the higher contrast on ``fill``."""
-    return WHITE if contrast(WHITE, fill) > contrast(INK_HEX, fill) else INK_HEX
+    return palette_ink_on(fill, dark=INK_HEX)
 
 
 # Series markers for charts comparing sites or rounds: colour and shape both differ.
