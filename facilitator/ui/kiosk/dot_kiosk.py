@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFocusEvent, QFont, QKeyEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QFocusEvent, QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,10 +30,10 @@ from facilitator.core import advice, participants
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
-from facilitator.ui.console.audience import BACKGROUND, INK, MUTED, PANEL, SKY, YELLOW
+from facilitator.ui.console.audience import BACKGROUND, MUTED, PANEL, SKY, YELLOW
 from facilitator.ui.kiosk.kiosk import KIOSK_STYLE
 from facilitator.ui.kiosk.kiosk_language import ChosenLanguage, language_page
-from facilitator.ui.kiosk.kiosk_style import fit_to_height
+from facilitator.ui.kiosk.kiosk_style import _font, fit_to_height, kiosk_label
 from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
 
 FILLED, EMPTY = "●", "○"
@@ -43,13 +43,6 @@ DOT_STYLE = KIOSK_STYLE.replace("#kiosk", "#dot_kiosk") + f"""
 #dot_kiosk QFrame#dot_row[focused="true"] {{ border: 4px solid {YELLOW}; }}
 #dot_kiosk QPushButton#dot_button {{ padding: 0px; min-width: 64px; min-height: 64px; }}
 """
-
-
-def _font(widget: QWidget, px: int, bold: bool = False) -> QFont:
-    font = QFont(widget.font())
-    font.setPixelSize(px)
-    font.setBold(bold)
-    return font
 
 
 class DotRow(ChosenLanguage, QFrame):
@@ -217,14 +210,6 @@ class DotVotingWindow(ChosenLanguage, QWidget):
         self.resize(1280, 720)
         self.next_voter()
 
-    def _label(self, text: str, px: int, bold: bool = False, colour: str = INK) -> QLabel:
-        label = QLabel(text)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setFont(_font(label, px, bold))
-        label.setStyleSheet(f"color: {colour};")
-        return label
-
     def _build_in_language(self) -> None:
         """The vote and thanks pages in ``self.lang`` (again, after the voter chose)."""
         for page in (self.vote_page, self.thanks_page):
@@ -253,14 +238,14 @@ class DotVotingWindow(ChosenLanguage, QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(48, 28, 48, 28)
         layout.setSpacing(12)
-        layout.addWidget(self._label(self.tr("Which advice matters most to you?"), 42, True))
-        layout.addWidget(self._label(self.tr(
+        layout.addWidget(kiosk_label(self.tr("Which advice matters most to you?"), 42, True))
+        layout.addWidget(kiosk_label(self.tr(
             "You have {n} dots. Put them on the advice you think matters most — up to "
             "{m} on one item. Tap + to add a dot and − to take one off. Keyboard: ↑ ↓ "
             "choose, + or → add, − or ← take off, Enter submits.").format(
             n=self.pack.dot_allowance, m=self.pack.dot_cap), 22, colour=MUTED))
         code_row = QHBoxLayout()
-        code_label = self._label(self.tr("Your participant code (optional):"), 24, True)
+        code_label = kiosk_label(self.tr("Your participant code (optional):"), 24, True)
         code_label.setWordWrap(False)
         self.code = QLineEdit()
         self.code.setObjectName("participant_code")
@@ -273,7 +258,7 @@ class DotVotingWindow(ChosenLanguage, QWidget):
         code_label.setBuddy(self.code)
         code_row.addWidget(code_label)
         code_row.addWidget(self.code, 1)
-        self.remaining = self._label("", 28, True, SKY)
+        self.remaining = kiosk_label("", 28, True, SKY)
         self.remaining.setObjectName("remaining")
         self.remaining.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         code_row.addWidget(self.remaining, 1)
@@ -288,7 +273,7 @@ class DotVotingWindow(ChosenLanguage, QWidget):
         self.list_area.setWidget(self.list_widget)
         layout.addWidget(self.list_area, 1)
         bottom = QHBoxLayout()
-        self.missing = self._label("", 26, True, YELLOW)
+        self.missing = kiosk_label("", 26, True, YELLOW)
         self.missing.setObjectName("missing")
         self.start_again = KioskButton(self.tr("Start again"))
         self.start_again.setFont(_font(self.start_again, 24))
@@ -310,7 +295,7 @@ class DotVotingWindow(ChosenLanguage, QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(48, 28, 48, 28)
         layout.addStretch(1)
-        title = self._label(self.tr("Thank you — your dots are recorded."), 52, True)
+        title = kiosk_label(self.tr("Thank you — your dots are recorded."), 52, True)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
         self.next_button = KioskButton(self.tr("Next person"))
@@ -365,7 +350,7 @@ class DotVotingWindow(ChosenLanguage, QWidget):
             self.list_layout.addWidget(row)
             self.rows.append(row)
         if not self.rows:
-            self.list_layout.addWidget(self._label(self.tr("There is no advice to vote on "
+            self.list_layout.addWidget(kiosk_label(self.tr("There is no advice to vote on "
                                                            "yet."), 26, colour=MUTED))
         self.list_layout.addStretch(1)
         self._update()

@@ -45,6 +45,7 @@ from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     _font,
     _voting_open,
     fit_to_height,
+    kiosk_label,
 )
 from facilitator.ui.kiosk.pin_gate import KioskButton
 from facilitator.ui.kiosk.ranking_board import RankingBoard  # noqa: F401 - re-exported
@@ -159,29 +160,21 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
         self.pages[name] = page
         return layout
 
-    def _label(self, text: str, px: int, bold: bool = False, colour: str = INK) -> QLabel:
-        label = QLabel(text)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setFont(_font(label, px, bold))
-        label.setStyleSheet(f"color: {colour};")
-        return label
-
     def _build_ballot(self) -> None:
         layout = self._page("ballot")
         layout.setSpacing(10)
         site_name = self.pack.site(self.site).name
-        self.ballot_title = self._label(self.tr("Rank the six uses of AI in policing"), 44,
+        self.ballot_title = kiosk_label(self.tr("Rank the six uses of AI in policing"), 44,
                                         True)
         layout.addWidget(self.ballot_title)
-        self.ballot_help = self._label(
+        self.ballot_help = kiosk_label(
             self.tr("Put the one you find most acceptable at 1 and the least acceptable "
                     "at 6. Drag a card to a place, or tap the cards in order. Keyboard: "
                     "arrows choose a card, 1–6 put it in that place, Delete takes it out."),
             21, colour=MUTED)
         layout.addWidget(self.ballot_help)
         code_row = QHBoxLayout()
-        code_label = self._label(self.tr("Your participant code (optional):"), 26, True)
+        code_label = kiosk_label(self.tr("Your participant code (optional):"), 26, True)
         code_label.setWordWrap(False)
         self.code = QLineEdit()
         self.code.setObjectName("participant_code")
@@ -190,7 +183,7 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
         self.code.setPlaceholderText(self.tr("leave blank to vote anonymously"))
         self.code.setMaximumWidth(520)
         code_label.setBuddy(self.code)
-        place = self._label(self.tr("{site} · Workshop {n}").format(site=site_name,
+        place = kiosk_label(self.tr("{site} · Workshop {n}").format(site=site_name,
                                                                     n=self.workshop), 24,
                             colour=MUTED)
         place.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -200,7 +193,7 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
         layout.addLayout(code_row)
         layout.addWidget(self.board, 1)
         bottom = QHBoxLayout()
-        self.missing = self._label("", 22, True, YELLOW)  # may list titles: fits 768 high
+        self.missing = kiosk_label("", 22, True, YELLOW)  # may list titles: fits 768 high
         self.missing.setObjectName("missing")
         self.start_again = KioskButton(self.tr("Start again"))
         self.start_again.setFont(_font(self.start_again, 26))
@@ -220,8 +213,8 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
     def _build_confirm(self) -> None:
         layout = self._page("confirm")
         layout.setSpacing(12)
-        layout.addWidget(self._label(self.tr("Is this your order?"), 48, True))
-        self.confirm_who = self._label("", 28, colour=MUTED)
+        layout.addWidget(kiosk_label(self.tr("Is this your order?"), 48, True))
+        self.confirm_who = kiosk_label("", 28, colour=MUTED)
         layout.addWidget(self.confirm_who)
         layout.addStretch(1)
         self.confirm_rows: list[QLabel] = []
@@ -229,17 +222,17 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
         grid.setHorizontalSpacing(28)
         grid.setVerticalSpacing(10)  # six rows and the buttons fit a 1366×768 laptop
         for place in range(1, PLACES + 1):
-            number = self._label(str(place), 44, True)
+            number = kiosk_label(str(place), 44, True)
             number.setAlignment(Qt.AlignmentFlag.AlignCenter)
             number.setFixedSize(96, 62)
             number.setStyleSheet(f"color: {INK}; background: {PANEL}; border-radius: 12px;")
-            title = self._label("", 36, True)  # the longest Welsh title fits 1366 wide
+            title = kiosk_label("", 36, True)  # the longest Welsh title fits 1366 wide
             title.setWordWrap(False)
             self.confirm_rows.append(title)
             grid.addWidget(number, place - 1, 0)
             grid.addWidget(title, place - 1, 1)
-        end_most = self._label(self.tr("◀ most acceptable"), 28, colour=MUTED)
-        end_least = self._label(self.tr("◀ least acceptable"), 28, colour=MUTED)
+        end_most = kiosk_label(self.tr("◀ most acceptable"), 28, colour=MUTED)
+        end_least = kiosk_label(self.tr("◀ least acceptable"), 28, colour=MUTED)
         grid.addWidget(end_most, 0, 2)
         grid.addWidget(end_least, PLACES - 1, 2)
         grid.setColumnStretch(3, 1)
@@ -262,10 +255,10 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
     def _build_thanks(self) -> None:
         layout = self._page("thanks")
         layout.addStretch(2)
-        self.thanks_heading = self._label("", 64, True)
+        self.thanks_heading = kiosk_label("", 64, True)
         self.thanks_heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.thanks_heading)
-        self.thanks_sub = self._label("", 32, colour=MUTED)
+        self.thanks_sub = kiosk_label("", 32, colour=MUTED)
         self.thanks_sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.thanks_sub)
         layout.addSpacing(24)
@@ -279,9 +272,9 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
     def _build_message(self, name: str, heading: str, text: str) -> None:
         layout = self._page(name)
         layout.addStretch(2)
-        head = self._label(heading, 72, True)
+        head = kiosk_label(heading, 72, True)
         head.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        body = self._label(text, 36, colour=MUTED)
+        body = kiosk_label(text, 36, colour=MUTED)
         body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(head)
         layout.addWidget(body)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from facilitator.core import ballots
 from facilitator.core.store import Store
@@ -38,6 +39,16 @@ def _font(widget: QWidget, px: int, bold: bool = False) -> QFont:
     font.setPixelSize(px)
     font.setBold(bold)
     return font
+
+
+def kiosk_label(text: str, px: int, bold: bool = False, colour: str = INK) -> QLabel:
+    """Plain, wrapped kiosk text at ``px`` pixels (never read as markup)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setFont(_font(label, px, bold))
+    label.setStyleSheet(f"color: {colour};")
+    return label
 
 
 DESIGN_HEIGHT = 760  # the kiosks' type is sized for this many lines; shorter screens shrink it
