@@ -74,6 +74,11 @@ def withdraw(store: Store, participant_id: str) -> Record:
     return store.edit("participants", participant_id, {"withdrawn": 1})
 
 
+# What a window waits for a reader before erasing: it never stalls; the next start
+# finishes the scrub (``erase``).
+WINDOW_WAIT_S = 0.5
+
+
 def erase(store: Store, participant_id: str, *, wait: float = 10.0) -> Record:
     """Erase for good: withdrawn, demographics blanked, the words of every note, quote
     and advice attributed to them made tombstones (a trigger of schema 9, so it holds in

@@ -429,7 +429,8 @@ class CheckInPanel(QWidget):
         if not confirm_erasure(self, str(person["code"])):
             return
         try:
-            participants.erase(self.store, str(person["id"]))
+            participants.erase(self.store, str(person["id"]),
+                               wait=participants.WINDOW_WAIT_S)
         except FacilitatorError as exc:
             show_error(self, exc)
             return

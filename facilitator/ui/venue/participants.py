@@ -203,7 +203,7 @@ class ParticipantsPanel(QWidget):
 
     def erase_selected(self) -> None:
         # A short wait for readers: the window never stalls; the next start finishes.
-        self._act(lambda store, pid: participants.erase(store, pid, wait=0.5),
+        self._act(lambda store, pid: participants.erase(store, pid, wait=participants.WINDOW_WAIT_S),
                   confirm_erasure)
 
     def refresh(self) -> None:
