@@ -89,7 +89,7 @@ def _start(db: Path, run: int) -> subprocess.Popen[str]:
                             encoding="utf-8", env=env, cwd=REPO, bufsize=1)
 
 
-def _read_until_ready(child: subprocess.Popen[str], lines: list[str]) -> None:
+def _read_until(child: subprocess.Popen[str], lines: list[str], prefix: str) -> None:
     assert child.stdout is not None
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -97,9 +97,13 @@ def _read_until_ready(child: subprocess.Popen[str], lines: list[str]) -> None:
         if not line:
             raise AssertionError(f"child ended early: {lines}")
         lines.append(line.rstrip("\n"))
-        if line.startswith("READY"):
+        if line.startswith(prefix):
             return
-    raise AssertionError("child never got ready")
+    raise AssertionError(f"child never said {prefix!r}: {lines}")
+
+
+def _read_until_ready(child: subprocess.Popen[str], lines: list[str]) -> None:
+    _read_until(child, lines, "READY")
 
 
 @pytest.mark.timeout(180)
@@ -124,7 +128,10 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_note(tmp_path, default_
             child.kill()
             child.wait()
             break
-        time.sleep(rng.uniform(0.3, 1.8))
+        # Let one note be acknowledged first, so a slow machine still exercises the
+        # loop; then the kill lands anywhere in the typing, draft or save that follows.
+        _read_until(child, lines, "NOTE ")
+        time.sleep(rng.uniform(0.0, 1.5))
         os.kill(child.pid, signal.SIGKILL)
         rest, _ = child.communicate()
         lines += rest.splitlines()
