@@ -32,8 +32,9 @@ import io
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import cache
@@ -63,7 +64,6 @@ MAX_RECORD_JSON = incoming.MAX_RECORD_JSON
 CHUNK = 25_000  # rows per INSERT … SELECT: progress and cancel between them
 LAW_BATCH = 500  # competing records fetched at a time for the record-law code
 STAGE_BATCH = 5000
-PREPARE_WORKERS = 2
 BULK_AT_LEAST = 2000  # new records of a table above which its index is filled in bulk
 Method = Literal["sets", "laws"]
 
@@ -192,18 +192,37 @@ def _connect_read(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _copy_from(handle: BinaryIO, target: Path, name: str) -> str:
-    """Copy an open file to ``target``; returns the SHA-256 of what was copied."""
+def _copy_from(handle: BinaryIO, target: Path, name: str,
+               stop: threading.Event | None = None) -> str:
+    """Copy an open file to ``target``; returns the SHA-256 of what was copied.
+    ``stop`` set: the copy ends early with Cancelled (the merge is not going on)."""
     digest = hashlib.sha256()
     try:
         with open(target, "wb") as out:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
+                if stop is not None and stop.is_set():
+                    raise Cancelled()
                 digest.update(chunk)
                 out.write(chunk)
     except OSError as exc:
         raise MergeError(f"cannot copy the file to a private folder: "
                          f"{exc.strerror or exc}", file=name) from exc
     return digest.hexdigest()
+
+
+def copy_database(path: Path, handle: BinaryIO, workdir: Path,
+                  stop: threading.Event | None = None) -> tuple[Path, str]:
+    """A private copy of the database open as ``handle`` (and of its write-ahead log,
+    if any), and the SHA-256 of the copied file: all that is read of it afterwards is
+    the copy, which nothing else writes."""
+    name = str(path)
+    copy = workdir / "source.db"
+    sha = _copy_from(handle, copy, name, stop)
+    wal = path.with_name(path.name + "-wal")
+    with contextlib.suppress(UnreadableFileError), open_regular(wal) as wal_handle:
+        # Recent writes of a laptop that was not shut down.
+        _copy_from(wal_handle, workdir / "source.db-wal", name, stop)
+    return copy, sha
 
 
 def _prepare_lost(conn: sqlite3.Connection, specs: dict[str, TableSpec], name: str,
@@ -238,15 +257,10 @@ def _validate_all(conn: sqlite3.Connection, specs: dict[str, TableSpec], tables:
 class DatabaseSource(Source):
     """Another Facilitator database, read from a private copy."""
 
-    def __init__(self, path: Path, handle: BinaryIO, workdir: Path) -> None:
+    def __init__(self, path: Path, copy: Path, sha: str) -> None:
+        """``copy``: the private copy ``copy_database`` made, ``sha`` its SHA-256."""
         self.path = path
         name = str(path)
-        copy = workdir / "source.db"
-        sha = _copy_from(handle, copy, name)
-        wal = path.with_name(path.name + "-wal")
-        with contextlib.suppress(UnreadableFileError), open_regular(wal) as wal_handle:
-            # Recent writes of a laptop that was not shut down.
-            _copy_from(wal_handle, workdir / "source.db-wal", name)
         self.prepared = copy
         conn = _connect_read(copy)
         try:
@@ -483,7 +497,7 @@ def open_source(path: str | Path, workdir: Path) -> Source:
             raise MergeError("the file is larger than any Facilitator export can be",
                              file=name)
         if head.startswith(SQLITE_MAGIC):
-            return DatabaseSource(source, handle, workdir)
+            return DatabaseSource(source, *copy_database(source, handle, workdir))
         if head.startswith(PDF_MAGIC):
             if size > MAX_PDF_BYTES:
                 raise MergeError("the PDF is larger than any Facilitator export can be",
@@ -571,11 +585,45 @@ def _erasures_arrived(store: Store, before: set[str]) -> None:
         erase_in_snapshots(store, new)
 
 
+def _copy_ahead(path: str | Path, workdir: Path,
+                stop: threading.Event) -> tuple[Path, str] | None:
+    """The private copy of a database source, made while the source before it is
+    checked; None for any other file (``open_source`` opens it, and names any problem
+    with it, in its turn)."""
+    source = Path(path)
+    if stop.is_set():
+        return None
+    try:
+        handle = open_regular(source)
+    except UnreadableFileError:
+        return None
+    with handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            head = handle.read(16)
+            handle.seek(0)
+        except OSError:
+            return None
+        if size > MAX_SOURCE_BYTES or not head.startswith(SQLITE_MAGIC):
+            return None
+        return copy_database(source, handle, workdir, stop)
+
+
+def _open_copied(path: str | Path, workdir: Path,
+                 copied: Future[tuple[Path, str] | None]) -> Source:
+    ahead = copied.result()
+    if ahead is None:
+        return open_source(path, workdir)
+    return DatabaseSource(Path(path), *ahead)
+
+
 def _open_all(paths: Sequence[str | Path], tmp: Path,
               progress: Progress | None) -> list[Source]:
-    """Open, verify and prepare every source, two at a time (the work is SQLite's and
-    hashing, which run beside each other on two cores). The first refusal in the
-    order given is the one reported; ``progress`` may cancel while they run."""
+    """Open, verify and prepare every source in turn, while the next database's private
+    copy and its hash are made beside it: copying and hashing run on the second core,
+    but two sources checked in SQLite at once are slower than one after the other (its
+    allocator takes one lock for every thread). The first refusal in the order given
+    is the one reported; ``progress`` may cancel while they run."""
     workdirs = []
     for i in range(len(paths)):
         workdir = tmp / str(i)
@@ -586,10 +634,14 @@ def _open_all(paths: Sequence[str | Path], tmp: Path,
             progress(0, 0)
         return [open_source(paths[0], workdirs[0])]
     opened: list[Source] = []
-    with ThreadPoolExecutor(max_workers=min(PREPARE_WORKERS, len(paths)),
-                            thread_name_prefix="facilitator-merge-open") as pool:
-        futures = [pool.submit(open_source, path, workdir)
-                   for path, workdir in zip(paths, workdirs, strict=True)]
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="facilitator-merge-copy") as \
+            copier, ThreadPoolExecutor(max_workers=1,
+                                       thread_name_prefix="facilitator-merge-open") as opener:
+        copies = [copier.submit(_copy_ahead, path, workdir, stop)
+                  for path, workdir in zip(paths, workdirs, strict=True)]
+        futures = [opener.submit(_open_copied, path, workdir, copied)
+                   for path, workdir, copied in zip(paths, workdirs, copies, strict=True)]
         try:
             for future in futures:
                 while True:
@@ -600,8 +652,11 @@ def _open_all(paths: Sequence[str | Path], tmp: Path,
                         if progress is not None:
                             progress(0, 0)  # a chance to cancel while files are checked
         except BaseException:
+            stop.set()
             for future in futures:
                 future.cancel()
+            for copied in copies:
+                copied.cancel()
             raise
     return opened
 
@@ -720,11 +775,13 @@ def _apply_sets(store: Store, source: Source, alias: str, outcome: SourceOutcome
         src, dst = f"{alias}.[{table}]", f"main.[{table}]"
         content = [c for c in columns if c not in NON_CONTENT_COLUMNS
                    and c not in spec.combined and c not in spec.derived]
-        same = " AND ".join(f"s.[{c}] IS m.[{c}]" for c in (*content, *spec.combined))
+        # The target's columns on the left: theirs is the collation compared by (a
+        # source's own declarations might make 'A' the same as 'a').
+        same = " AND ".join(f"m.[{c}] IS s.[{c}]" for c in (*content, *spec.combined))
         # Present on both sides and not simply the same (or an older) version of the
         # same content and flags: these compete, under the record laws.
-        differs = (f"NOT ({same} AND (s.revision, s.updated_at, s.device_id) <= "
-                   f"(m.revision, m.updated_at, m.device_id) AND "
+        differs = (f"NOT ({same} AND (m.revision, m.updated_at, m.device_id) >= "
+                   f"(s.revision, s.updated_at, s.device_id) AND "
                    f"{incoming.canonical_sql('s.updated_at')})")
         present, competes = 0, 0
         if conn.execute(f"SELECT 1 FROM {dst} LIMIT 1").fetchone():
