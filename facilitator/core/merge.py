@@ -210,11 +210,23 @@ def _copy_from(handle: BinaryIO, target: Path, name: str,
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class CopiedDatabase:
+    """A database source's private copy, checked: its SHA-256, schema version, and
+    whether the laptop it came from was set up for rehearsal."""
+
+    copy: Path
+    sha256: str
+    schema_version: int
+    rehearsal: bool
+
+
 def copy_database(path: Path, handle: BinaryIO, workdir: Path,
-                  stop: threading.Event | None = None) -> tuple[Path, str]:
+                  stop: threading.Event | None = None) -> CopiedDatabase:
     """A private copy of the database open as ``handle`` (and of its write-ahead log,
-    if any), and the SHA-256 of the copied file: all that is read of it afterwards is
-    the copy, which nothing else writes."""
+    if any), with the SHA-256 of the copied file, verified (integrity, schema version,
+    no foreign code): all that is read of it afterwards is the copy, which nothing
+    else writes."""
     name = str(path)
     copy = workdir / "source.db"
     sha = _copy_from(handle, copy, name, stop)
@@ -222,7 +234,13 @@ def copy_database(path: Path, handle: BinaryIO, workdir: Path,
     with contextlib.suppress(UnreadableFileError), open_regular(wal) as wal_handle:
         # Recent writes of a laptop that was not shut down.
         _copy_from(wal_handle, workdir / "source.db-wal", name, stop)
-    return copy, sha
+    conn = _connect_read(copy)
+    try:
+        version = DatabaseSource.verify(conn, name)
+        rehearsal = DatabaseSource.setting(conn, IS_REHEARSAL_DB_KEY) == "1"
+    finally:
+        conn.close()
+    return CopiedDatabase(copy, sha, version, rehearsal)
 
 
 def _prepare_lost(conn: sqlite3.Connection, specs: dict[str, TableSpec], name: str,
@@ -257,17 +275,13 @@ def _validate_all(conn: sqlite3.Connection, specs: dict[str, TableSpec], tables:
 class DatabaseSource(Source):
     """Another Facilitator database, read from a private copy."""
 
-    def __init__(self, path: Path, copy: Path, sha: str) -> None:
-        """``copy``: the private copy ``copy_database`` made, ``sha`` its SHA-256."""
+    def __init__(self, path: Path, copied: CopiedDatabase) -> None:
+        """``copied``: the private copy ``copy_database`` made and verified."""
         self.path = path
         name = str(path)
+        copy, sha, version = copied.copy, copied.sha256, copied.schema_version
+        rehearsal_db = copied.rehearsal
         self.prepared = copy
-        conn = _connect_read(copy)
-        try:
-            version = self._verify(conn, name)
-            rehearsal_db = self._setting(conn, IS_REHEARSAL_DB_KEY) == "1"
-        finally:
-            conn.close()
         if version < SCHEMA_VERSION:
             try:
                 Store(copy, device_id="00000000-0000-0000-0000-000000000000").close()
@@ -326,7 +340,7 @@ class DatabaseSource(Source):
             counts=counts, lost=lost, rehearsal=rehearsal)
 
     @staticmethod
-    def _setting(conn: sqlite3.Connection, key: str) -> str | None:
+    def setting(conn: sqlite3.Connection, key: str) -> str | None:
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         except sqlite3.DatabaseError:
@@ -334,7 +348,7 @@ class DatabaseSource(Source):
         return None if row is None else str(row[0])
 
     @staticmethod
-    def _verify(conn: sqlite3.Connection, name: str) -> int:
+    def verify(conn: sqlite3.Connection, name: str) -> int:
         try:
             check = conn.execute("PRAGMA quick_check").fetchall()
             if [str(r[0]) for r in check] != ["ok"]:
@@ -497,7 +511,7 @@ def open_source(path: str | Path, workdir: Path) -> Source:
             raise MergeError("the file is larger than any Facilitator export can be",
                              file=name)
         if head.startswith(SQLITE_MAGIC):
-            return DatabaseSource(source, *copy_database(source, handle, workdir))
+            return DatabaseSource(source, copy_database(source, handle, workdir))
         if head.startswith(PDF_MAGIC):
             if size > MAX_PDF_BYTES:
                 raise MergeError("the PDF is larger than any Facilitator export can be",
@@ -586,10 +600,10 @@ def _erasures_arrived(store: Store, before: set[str]) -> None:
 
 
 def _copy_ahead(path: str | Path, workdir: Path,
-                stop: threading.Event) -> tuple[Path, str] | None:
-    """The private copy of a database source, made while the source before it is
-    checked; None for any other file (``open_source`` opens it, and names any problem
-    with it, in its turn)."""
+                stop: threading.Event) -> CopiedDatabase | None:
+    """The private copy of a database source, made and verified while the source
+    before it is checked; None for any other file (``open_source`` opens it, and names
+    any problem with it, in its turn)."""
     source = Path(path)
     if stop.is_set():
         return None
@@ -610,20 +624,20 @@ def _copy_ahead(path: str | Path, workdir: Path,
 
 
 def _open_copied(path: str | Path, workdir: Path,
-                 copied: Future[tuple[Path, str] | None]) -> Source:
+                 copied: Future[CopiedDatabase | None]) -> Source:
     ahead = copied.result()
     if ahead is None:
         return open_source(path, workdir)
-    return DatabaseSource(Path(path), *ahead)
+    return DatabaseSource(Path(path), ahead)
 
 
 def _open_all(paths: Sequence[str | Path], tmp: Path,
               progress: Progress | None) -> list[Source]:
-    """Open, verify and prepare every source in turn, while the next database's private
-    copy and its hash are made beside it: copying and hashing run on the second core,
-    but two sources checked in SQLite at once are slower than one after the other (its
-    allocator takes one lock for every thread). The first refusal in the order given
-    is the one reported; ``progress`` may cancel while they run."""
+    """Open, verify and prepare every source in turn, while the next database is copied,
+    hashed and its integrity checked beside it, on the second core (validating two
+    sources at once was slower than one after the other: SQLite's allocator takes one
+    lock for every thread). The first refusal in the order given is the one reported;
+    ``progress`` may cancel while they run."""
     workdirs = []
     for i in range(len(paths)):
         workdir = tmp / str(i)
