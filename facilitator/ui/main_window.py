@@ -32,25 +32,19 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator import __version__
-from facilitator.core.backup import backup_to
 from facilitator.core.errors import Cancelled, ImportReport
 from facilitator.core.pack import SessionPack
 from facilitator.core.paths import ResolvedPaths
-from facilitator.core.roster import (
-    UnknownValue,
-    import_roster,
-    list_participants,
-    unknown_values,
-)
 from facilitator.core.store import Change, Store
 from facilitator.ui.common.errors import show_error
 from facilitator.ui.common.tasks import TaskRunner
-from facilitator.ui.venue.participants import ParticipantsPanel
 
 if TYPE_CHECKING:
+    from facilitator.core.roster import UnknownValue
     from facilitator.ui.advice.advice_combine import AdviceMenu
     from facilitator.ui.console.audience import AudienceWindow
     from facilitator.ui.exchange.export_actions import ExportController
+    from facilitator.ui.venue.participants import ParticipantsPanel
 
 
 class MainWindow(QMainWindow):
@@ -70,7 +64,8 @@ class MainWindow(QMainWindow):
     closing = Signal()
 
     def __init__(self, store: Store, pack: SessionPack, resolved: ResolvedPaths, *,
-                 tasks: TaskRunner | None = None, rehearsal: bool = False) -> None:
+                 tasks: TaskRunner | None = None, rehearsal: bool = False,
+                 opening: bool = False) -> None:
         super().__init__()
         self.store = store
         self.pack = pack
@@ -92,28 +87,61 @@ class MainWindow(QMainWindow):
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.setCentralWidget(self.pages)
-        self.participants = ParticipantsPanel(store, pack)
-        self.participants.import_requested.connect(self.import_roster_dialog)
-        self.data_changed.connect(self.participants.refresh)
-        self.add_page("participants", self.participants, self.tr("Participants"))
+        # The participants page is not on the first screen either: its tab is there at
+        # once, its table is filled right after the first paint (or when first asked for).
+        self._participants: ParticipantsPanel | None = None
+        self.participants_page = QWidget()
+        QVBoxLayout(self.participants_page).setContentsMargins(0, 0, 0, 0)
+        self.add_page("participants", self.participants_page, self.tr("Participants"))
         # Voting pages are not on the first screen: built once the window is up.
         self.vote_pages_built = False
         self._results_audience: AudienceWindow | None = None
         # A zero timer queued before show() would run before the first paint.
         from facilitator.ui.common.deferred import after_first_paint
 
+        after_first_paint(self, self._build_participants, fallback_ms=300)
         after_first_paint(self, self.ensure_vote_pages, fallback_ms=300)
         # Emoji and symbols DejaVu lacks: a shipped fallback font (not needed to paint).
         from facilitator.ui.common.fonts import register_fallback_fonts
 
         after_first_paint(self, register_fallback_fonts, fallback_ms=300)
 
-        self.setup_page = self._build_setup_page()
-        # Until the venue is set up, the console's place holds the set-up page.
+        # Until the day is built (right after the first paint) or the venue is set up,
+        # the console's place holds "Opening the workshop…" or the set-up page.
+        self.setup_page = self._build_opening_page() if opening else self._build_setup_page()
         self.add_page("console", self.setup_page, self.tr("Console"), first=True)
 
         self._build_menus()
         self._build_status_bar()
+
+    @property
+    def participants(self) -> ParticipantsPanel:
+        """The participants page's panel (built after the first paint, or when asked)."""
+        if self._participants is None:
+            from facilitator.ui.venue.participants import ParticipantsPanel
+
+            panel = ParticipantsPanel(self.store, self.pack)
+            panel.import_requested.connect(self.import_roster_dialog)
+            self.data_changed.connect(panel.refresh)
+            layout = self.participants_page.layout()
+            assert layout is not None
+            layout.addWidget(panel)
+            self._participants = panel
+        return self._participants
+
+    def _build_participants(self) -> None:
+        if not self.store.closed:  # the window outlived its database (reopened on another)
+            _ = self.participants
+
+    def _build_opening_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        text = QLabel(self.tr("Opening the workshop…"))
+        text.setObjectName("opening_label")
+        text.setStyleSheet("font-size: 22px;")
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(text)
+        return page
 
     def _build_setup_page(self) -> QWidget:
         page = QWidget()
@@ -259,8 +287,8 @@ class MainWindow(QMainWindow):
         for page in (self.checkin, self.ballot_entry, self.results, self.quotas,
                      self.kiosk_controls, self.phones):
             page.store_changed(change)
-        if change.tables & {"participants"}:
-            self.participants.refresh()
+        if change.tables & {"participants"} and self._participants is not None:
+            self._participants.refresh()
 
     def _build_vote_menu(self, bar: QMenuBar) -> None:
         self.voting_menu = bar.addMenu(self.tr("V&oting"))
@@ -297,6 +325,8 @@ class MainWindow(QMainWindow):
 
     def print_ballot_sheet_dialog(self) -> None:
         from PySide6.QtWidgets import QInputDialog
+
+        from facilitator.core.roster import list_participants
 
         site = self.store.site
         people = len([p for p in list_participants(self.store, site or None)
@@ -630,6 +660,8 @@ class MainWindow(QMainWindow):
 
         The store is untouched if anything is wrong or the questions are cancelled.
         """
+        from facilitator.core.roster import unknown_values
+
         store, pack = self.store, self.pack
         self.tasks.run(
             self.tr("Reading participants…"),
@@ -649,6 +681,8 @@ class MainWindow(QMainWindow):
                                                      "changed."), 10000)
                 return
             mappings = dialog.mappings()
+        from facilitator.core.roster import import_roster
+
         store, pack = self.store, self.pack
         self.tasks.run(
             self.tr("Importing participants…"),
@@ -728,8 +762,10 @@ class MainWindow(QMainWindow):
 
     def backup_to(self, folder: Path) -> None:
         """Copy a consistent snapshot of the database to ``folder`` in the background."""
+        from facilitator.core import backup
+
         store = self.store
-        self.tasks.run(self.tr("Backing up…"), lambda progress: backup_to(store, folder),
+        self.tasks.run(self.tr("Backing up…"), lambda progress: backup.backup_to(store, folder),
                        self._backed_up, self._task_failed)
 
     def _backed_up(self, target: Path) -> None:
