@@ -51,11 +51,11 @@ def measure() -> float:
         store = Store(db, device_id="bench-console")
         window = MainWindow(store, pack, resolve(str(db), str(pack.path)))
         window.show()
-        controller = window.exports
+        controller = window.files.exports
         controller.ask_path = lambda _t, _s: str(Path(tmp) / "export.pdf")
         controller.review = lambda hits: True
-        window.show_merge_window()
-        merging = window.merge_window
+        window.files.show_merge_window()
+        merging = window.files.merge_window
         done = {"export": False, "merge": False}
         controller.exported.connect(lambda _p: done.__setitem__("export", True))
         controller.failed.connect(lambda _m: done.__setitem__("export", True))
@@ -84,7 +84,7 @@ def measure() -> float:
         timer.setInterval(TICK_MS)
         timer.timeout.connect(tick)
         timer.start()
-        window.export_site_action.trigger()
+        window.files.export_site_action.trigger()
         merging.add_files(sources)
         deadline = time.monotonic() + 600
         while not all(done.values()) and time.monotonic() < deadline:

@@ -59,8 +59,8 @@ def main() -> None:
         hint = window.minimumSizeHint()
         check(f"main window on {window.pages.tabText(i)}", window.frameGeometry().width(),
               window.frameGeometry().height(), hint.width(), hint.height())
-    window.results.on_air.show()
-    window.results.reveal_button.setText(window.tr("&Hide from audience screen"))
+    window.votes.results.on_air.show()
+    window.votes.results.reveal_button.setText(window.tr("&Hide from audience screen"))
     window.show_page("results")
     qapp.processEvents()
     hint = window.minimumSizeHint()

@@ -45,7 +45,7 @@ def test_first_launch_offers_venue_set_up(make_app):
     assert app.console is None and app.model is None
     assert tab_titles(app) == ["Console", "Participants"]
     assert app.window.pages.currentWidget() is app.window.setup_page
-    assert app.window.site_label.text() == "Venue not set up yet"
+    assert app.window.status.site_label.text() == "Venue not set up yet"
 
 
 def test_setting_up_the_venue_through_the_dialog_builds_the_day(make_app, qtbot, tmp_path):
@@ -63,7 +63,7 @@ def test_setting_up_the_venue_through_the_dialog_builds_the_day(make_app, qtbot,
     QTimer.singleShot(50, fill_and_accept)
     app.venue_setup()
     assert app.console is not None and app.model is not None
-    assert app.window.site_label.text() == "London · Workshop 4"
+    assert app.window.status.site_label.text() == "London · Workshop 4"
     assert app.model.workshop.number == 4
     with Store(tmp_path / "venue.db") as store:
         assert venue.load(store).site_id == "london"
@@ -113,8 +113,8 @@ def test_switching_database_rebuilds_everything(make_app, tmp_path, default_pack
     configure(other, default_pack, site="cardiff")
     app.switch_database(str(other))
     assert app.store.path == other and app.console is not None
-    assert app.window.site_label.text().startswith("Cardiff")
-    assert str(other) in app.window.db_label.text()
+    assert app.window.status.site_label.text().startswith("Cardiff")
+    assert str(other) in app.window.status.db_label.text()
 
 
 def test_back_up_to_a_folder(make_app, qtbot, tmp_path, default_pack):
@@ -123,9 +123,9 @@ def test_back_up_to_a_folder(make_app, qtbot, tmp_path, default_pack):
     app = make_app(db=db)
     usb = tmp_path / "usb"
     usb.mkdir()
-    app.window.backup_to(usb)
-    qtbot.waitUntil(lambda: app.window.last_backup is not None, timeout=10000)
-    copy = app.window.last_backup
+    app.window.files.backup_to(usb)
+    qtbot.waitUntil(lambda: app.window.files.last_backup is not None, timeout=10000)
+    copy = app.window.files.last_backup
     assert copy.parent == usb and copy.exists()
     with Store(copy) as restored:
         assert venue.load(restored).site_id == "durham"
@@ -195,14 +195,14 @@ def test_snapshots_are_taken_at_step_changes_and_failures_are_shown(make_app, qt
     snapshot = taken.args[0]
     with Store(snapshot) as copy:
         assert copy.count("step_events") == 1
-    assert "Snapshot saved" in app.window.snapshot_label.text()
+    assert "Snapshot saved" in app.window.status.snapshot_label.text()
     # A snapshot folder that cannot be written (a file stands in its way).
     blocker = tmp_path / "blocked"
     blocker.write_text("not a folder")
     app.model.snapshot_folder = blocker / "snapshots"
     with qtbot.waitSignal(app.model.snapshot_failed, timeout=10000):
         app.model.next()
-    assert "Snapshot failed" in app.window.snapshot_label.text()
+    assert "Snapshot failed" in app.window.status.snapshot_label.text()
     assert app.model.status.index == 1  # the day carries on
 
 

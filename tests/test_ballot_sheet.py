@@ -84,8 +84,8 @@ def test_printing_from_the_app_runs_as_a_task(tmp_path: Path, default_pack: Sess
     window = MainWindow(store, default_pack, resolve(str(store.path), None),
                         tasks=TaskRunner(None, synchronous=True))
     qtbot.addWidget(window)
-    window.print_ballot_sheet(tmp_path / "out.pdf", 2)
-    assert window.last_ballot_sheet == tmp_path / "out.pdf"
+    window.votes.print_ballot_sheet(tmp_path / "out.pdf", 2)
+    assert window.votes.last_ballot_sheet == tmp_path / "out.pdf"
     reader = PdfReader(tmp_path / "out.pdf")
     assert len(reader.pages) == 2
     assert "Durham · Workshop 4" in flat(reader.pages[1].extract_text())

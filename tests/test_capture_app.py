@@ -77,17 +77,17 @@ def test_capture_pages_sit_beside_the_console_and_follow_the_agenda(make_app, qt
 
 def test_file_menu_imports_and_exports_notes_in_the_background(make_app, qtbot, tmp_path,
                                                                 monkeypatch):
-    from facilitator.ui import main_window
+    from facilitator.ui.exchange import file_flows
 
     told: list[str] = []
-    monkeypatch.setattr(main_window.QMessageBox, "information",
+    monkeypatch.setattr(file_flows.QMessageBox, "information",
                         lambda _parent, _title, text: told.append(text))
     app = make_app()
     path = _write(tmp_path / "online.csv", GOOD)
-    app.window.import_notes_file(path)
-    qtbot.waitUntil(lambda: app.window.last_import is not None and not app.window.tasks.busy,
+    app.window.files.import_notes_file(path)
+    qtbot.waitUntil(lambda: app.window.files.last_import is not None and not app.window.tasks.busy,
                     timeout=10000)
-    assert app.window.last_import.added == 4
+    assert app.window.files.last_import.added == 4
     assert told and "Welsh speakers" in told[0]  # the new ad-hoc theme is reported
     # The notes view hears of the import through the store's change signal.
     qtbot.waitUntil(lambda: len(app.notes.notes_view.shown_texts()) == 4, timeout=3000)
@@ -96,7 +96,7 @@ def test_file_menu_imports_and_exports_notes_in_the_background(make_app, qtbot, 
                     timeout=3000)
     assert counts
     out = tmp_path / "export.csv"
-    app.window.export_notes_file(out)
+    app.window.files.export_notes_file(out)
     qtbot.waitUntil(lambda: out.exists() and not app.window.tasks.busy, timeout=10000)
     assert out.read_bytes().startswith(b"\xef\xbb\xbfsite,workshop,table")
 

@@ -210,12 +210,12 @@ def test_the_empty_roster_banner_goes_once_people_are_imported(qtbot, tmp_path: 
     qtbot.addWidget(window)
     try:
         window.show()
-        window.show_checkin()
-        assert "No participants for Durham yet" in window.checkin.feedback.text()
+        window.votes.show_checkin()
+        assert "No participants for Durham yet" in window.votes.checkin.feedback.text()
         roster = tmp_path / "roster.csv"
         roster.write_text(ROSTER, encoding="utf-8")
-        window.import_roster_file(roster)
-        assert window.checkin.table.rowCount() == 1  # DUR-01
-        assert "No participants" not in window.checkin.feedback.text()
+        window.files.import_roster_file(roster)
+        assert window.votes.checkin.table.rowCount() == 1  # DUR-01
+        assert "No participants" not in window.votes.checkin.feedback.text()
     finally:
         store.close()

@@ -37,15 +37,15 @@ def test_export_asks_about_each_hit_then_writes_in_the_background(window, qtbot,
             privacy.confirm(window.store, hit)
         return True
 
-    controller = window.exports
+    controller = window.files.exports
     controller.ask_path = lambda _title, suggested: str(out)
     controller.review = review
-    labels = [a.text().replace("&", "") for a in window.export_menu.actions()]
+    labels = [a.text().replace("&", "") for a in window.files.export_menu.actions()]
     # The two kinds of file are named differently (DESIGN §4).
     assert "Site data file — confidential, for the team (PDF)…" in labels
     assert "Publication report — no data, for publishing (PDF)…" in labels
     with qtbot.waitSignal(controller.exported, timeout=30000) as done:
-        window.export_site_action.trigger()
+        window.files.export_site_action.trigger()
     assert done.args == [str(out)]
     assert [h.matched for h in seen] == ["07700 900123"]
     assert "07700 900123" in " ".join(p.extract_text() for p in PdfReader(out).pages)
@@ -54,10 +54,10 @@ def test_export_asks_about_each_hit_then_writes_in_the_background(window, qtbot,
 
 def test_declining_the_review_writes_nothing(window, qtbot, tmp_path):
     out = tmp_path / "cardiff.pdf"
-    controller = window.exports
+    controller = window.files.exports
     controller.ask_path = lambda _title, suggested: str(out)
     asked = []
     controller.review = lambda hits: asked.append(len(hits)) or False
-    window.export_site_action.trigger()
+    window.files.export_site_action.trigger()
     qtbot.waitUntil(lambda: asked == [1] and not window.tasks.busy, timeout=20000)
     assert not out.exists()

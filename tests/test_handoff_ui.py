@@ -49,11 +49,11 @@ def test_each_handoff_asks_about_each_hit_then_writes(window, qtbot, tmp_path, a
     out = tmp_path / f"handoff{suffix}"
     asked = []
     seen: list = []
-    controller = window.exports
+    controller = window.files.exports
     controller.ask_path = lambda title, suggested: asked.append(suggested) or str(out)
     controller.review = confirm_all(window, seen)
     with qtbot.waitSignal(controller.exported, timeout=60000) as done:
-        getattr(window, action).trigger()
+        getattr(window.files, action).trigger()
     assert done.args == [str(out)]
     assert asked[0].endswith(suffix)
     assert [h.matched for h in seen] == ["07700 900123"]
@@ -68,17 +68,17 @@ def test_each_handoff_asks_about_each_hit_then_writes(window, qtbot, tmp_path, a
                        if n.startswith("sources/"))
     else:
         assert any(QUOTE in p.text for p in Document(str(out)).paragraphs)
-    labels = [a.text().replace("&", "") for a in window.export_menu.actions()]
+    labels = [a.text().replace("&", "") for a in window.files.export_menu.actions()]
     assert "Analysis workbook — for the team's analysts (Excel)…" in labels
     assert "QDA project — for NVivo, ATLAS.ti, MAXQDA (REFI-QDA)…" in labels
 
 
 def test_declining_the_review_writes_no_analysis_file(window, qtbot, tmp_path):
     out = tmp_path / "analysis.xlsx"
-    controller = window.exports
+    controller = window.files.exports
     controller.ask_path = lambda _title, suggested: str(out)
     asked = []
     controller.review = lambda hits: asked.append(len(hits)) or False
-    window.export_workbook_action.trigger()
+    window.files.export_workbook_action.trigger()
     qtbot.waitUntil(lambda: asked == [1], timeout=30000)
     assert not out.exists()

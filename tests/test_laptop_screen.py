@@ -57,7 +57,7 @@ def test_help_lists_every_keyboard_shortcut(qtbot, tmp_path: Path, default_pack)
                         timeout=5000)
         window.ensure_vote_pages()
         qtbot.keyClick(window, Qt.Key.Key_F1)
-        dialog = window.shortcuts_dialog
+        dialog = window.help.shortcuts_dialog
         assert dialog.isVisible()
         text = dialog.text()
         # Every menu item's shortcut, and every key bound on the console and capture panel.

@@ -36,19 +36,19 @@ def test_menus_and_status_bar(window, default_pack):
     assert top[:2] == ["File", "View"] and top[-1] == "Help"
     file_items = menu_texts(window.file_menu)
     assert {"New database…", "Open database…", "Import", "Export", "Quit"} <= set(file_items)
-    assert "Participants (roster CSV)…" in menu_texts(window.import_menu)
+    assert "Participants (roster CSV)…" in menu_texts(window.files.import_menu)
     assert {"Where is my data?", "About Facilitator"} <= set(menu_texts(window.help_menu))
     assert default_pack.title in window.windowTitle()
-    assert str(window.store.path) in window.db_label.text()
-    assert window.site_label.text() == "Venue not set up yet"
+    assert str(window.store.path) in window.status.db_label.text()
+    assert window.status.site_label.text() == "Venue not set up yet"
     window.store.set_setting("site", "durham")
     window.store.set_setting("workshop", "2")
     window.refresh_status()
-    assert window.site_label.text() == "Durham · Workshop 2"
+    assert window.status.site_label.text() == "Durham · Workshop 2"
 
 
 def test_data_location_names_db_folder_and_pack(window):
-    text = window.data_location_text()
+    text = window.help.data_location_text()
     assert str(window.store.path) in text and str(window.store.path.parent) in text
     assert str(window.pack.path) in text
 
@@ -57,8 +57,8 @@ def test_roster_import_runs_in_the_background(window, qtbot, tmp_path):
     csv = tmp_path / "roster.csv"
     csv.write_text(ROSTER)
     with qtbot.waitSignal(window.data_changed, timeout=10000):
-        window.import_roster_file(csv)
-    assert window.last_import.added == 2
+        window.files.import_roster_file(csv)
+    assert window.files.last_import.added == 2
     assert window.participants.model.rowCount() == 2
     assert "2 participants (Cardiff 1 · London 1)" in window.participants.summary.text()
     codes = {p["code"] for p in list_participants(window.store)}
@@ -70,14 +70,14 @@ def test_a_bad_roster_shows_what_is_wrong_and_changes_nothing(qtbot, tmp_path, d
                                                              monkeypatch):
     store = Store(tmp_path / "venue.db")
     shown = []
-    monkeypatch.setattr("facilitator.ui.main_window.show_error",
+    monkeypatch.setattr("facilitator.ui.common.errors.show_error",
                         lambda parent, exc: shown.append(exc))
     win = MainWindow(store, default_pack, resolve(str(store.path), None),
                      tasks=TaskRunner(None, synchronous=True))
     qtbot.addWidget(win)
     bad = tmp_path / "bad.csv"
     bad.write_text(ROSTER.replace("London", "Londres"))
-    win.import_roster_file(bad)
+    win.files.import_roster_file(bad)
     assert len(shown) == 1 and shown[0].problems[0].line == 3
     assert "Londres" in str(shown[0])
     assert store.count("participants") == 0
@@ -89,7 +89,7 @@ def test_rehearsal_is_marked(qtbot, tmp_path, default_pack):
     win = MainWindow(store, default_pack, resolve(str(store.path), None), rehearsal=True)
     qtbot.addWidget(win)
     assert win.windowTitle().startswith("REHEARSAL")
-    assert win.findChild(type(win.site_label), "rehearsal_badge") is not None
+    assert win.findChild(type(win.status.site_label), "rehearsal_badge") is not None
     store.close()
 
 

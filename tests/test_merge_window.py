@@ -85,8 +85,8 @@ def test_the_file_menu_opens_the_merge_window(qtbot, tmp_path, store, default_pa
     qtbot.addWidget(main)
     assert "Merge other laptops' data…" in [a.text().replace("&", "")
                                             for a in main.file_menu.actions()]
-    main.merge_action.trigger()
-    assert main.merge_window.isVisible() and not main.merge_window.isModal()
+    main.files.merge_action.trigger()
+    assert main.files.merge_window.isVisible() and not main.files.merge_window.isModal()
     main.tasks.setParent(None)
 
 
@@ -125,9 +125,10 @@ def test_file_import_takes_an_exchange_pdf_through_the_merge_preview(qtbot, tmp_
     main = MainWindow(store, default_pack, resolve(str(store.path), str(default_pack.path)))
     qtbot.addWidget(main)
     assert "Advice exchange file or site export (PDF)…" in [
-        a.text().replace("&", "") for a in main.import_menu.actions()]
-    main.show_merge_window()
-    with qtbot.waitSignal(main.merge_window.previewed, timeout=20000):
-        main.import_exchange_files([exchange])
-    assert cell(main.merge_window, 0, 1) == "export PDF" and cell(main.merge_window, 0, 5) == "3"
+        a.text().replace("&", "") for a in main.files.import_menu.actions()]
+    main.files.show_merge_window()
+    with qtbot.waitSignal(main.files.merge_window.previewed, timeout=20000):
+        main.files.import_exchange_files([exchange])
+    merging = main.files.merge_window
+    assert cell(merging, 0, 1) == "export PDF" and cell(merging, 0, 5) == "3"
     main.tasks.setParent(None)

@@ -158,9 +158,9 @@ def test_voting_menu_has_phones(qtbot, store, default_pack):
     qtbot.addWidget(window)
     action = next(a for a in window.voting_menu.actions() if a.text() == "&Phones…")
     action.trigger()
-    assert window.pages.currentWidget() is window.phones
+    assert window.pages.currentWidget() is window.votes.phones
     window.tasks.setParent(None)
-    window.phones.shut_down()
+    window.votes.phones.shut_down()
 
 
 def test_in_the_app_the_room_sees_the_qr_code_and_the_day_ending_stops_phones(
@@ -181,7 +181,7 @@ def test_in_the_app_the_room_sees_the_qr_code_and_the_day_ending_stops_phones(
         window = app.window
         qtbot.waitUntil(lambda: window.vote_pages_built, timeout=5000)
         next(a for a in window.voting_menu.actions() if a.text() == "&Phones…").trigger()
-        phones = window.phones
+        phones = window.votes.phones
         assert window.pages.currentWidget() is phones
         phones._addresses = lambda: LOOPBACK
         phones.find_networks()

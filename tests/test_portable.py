@@ -384,8 +384,8 @@ def test_help_open_log_folder(qtbot, tmp_path: Path, default_pack,
     help_title = window.help_menu.menuAction()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(help_title).center())
     qtbot.waitUntil(window.help_menu.isVisible)
-    rect = window.help_menu.actionGeometry(window.open_log_action)
-    assert window.open_log_action.text().replace("&", "") == "Open log folder"
+    rect = window.help_menu.actionGeometry(window.help.open_log_action)
+    assert window.help.open_log_action.text().replace("&", "") == "Open log folder"
     qtbot.mouseClick(window.help_menu, Qt.MouseButton.LeftButton,
                      pos=QPoint(rect.center()))
     qtbot.waitUntil(lambda: opened != [])

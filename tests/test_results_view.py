@@ -169,12 +169,12 @@ def test_revealing_through_the_app_puts_the_chart_on_the_projector(
         window = app.window
         qtbot.waitUntil(lambda: window.vote_pages_built, timeout=3000)
         assert app.audience is not None
-        assert window.results.reveal_button.isEnabled()
+        assert window.votes.results.reveal_button.isEnabled()
         window.voting_menu.actions()[3].trigger()  # Voting → Results
-        assert window.pages.currentWidget() is window.results
-        qtbot.mouseClick(window.results.reveal_button, Qt.MouseButton.LeftButton)
+        assert window.pages.currentWidget() is window.votes.results
+        qtbot.mouseClick(window.votes.results.reveal_button, Qt.MouseButton.LeftButton)
         assert app.audience.current_page() == "results"
-        assert window.results.audience_chart.window() is app.audience
+        assert window.votes.results.audience_chart.window() is app.audience
     finally:
         app.shut_down()
 

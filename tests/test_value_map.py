@@ -32,7 +32,7 @@ def window(qtbot, tmp_path: Path, default_pack):
     qtbot.addWidget(win)
     win.ensure_vote_pages()
     yield win
-    win.kiosk_controls.shut_down()
+    win.votes.kiosk_controls.shut_down()
     store.close()
 
 
@@ -79,7 +79,7 @@ def test_unknown_values_are_asked_once_each_and_remembered(window, qtbot,
     path.write_text(ROSTER, encoding="utf-8")
     seen = answer_value_map(qtbot, {"Femme": "woman", "Sometimes": "neutral",
                                     "Cymraeg": "white"})
-    window.import_roster_file(path)
+    window.files.import_roster_file(path)
     assert len(seen) == 1
     dialog = seen[0]
     asked = {(u.variable, u.value): u.rows for u in dialog.unknowns}
@@ -93,14 +93,14 @@ def test_unknown_values_are_asked_once_each_and_remembered(window, qtbot,
     assert people["CDF-02"]["trust_police"] == "neutral"
     assert people["CDF-03"]["ethnicity"] == "white"
     assert people["CDF-02"]["ethnicity"] == "mixed" and people["CDF-02"]["lgbtqia"] == "yes"
-    assert window.last_import.added == 3
+    assert window.files.last_import.added == 3
 
     # The next import of a file with the same values asks nothing.
     again = answer_value_map(qtbot, {}, timeout_ms=300)
     (tmp_path / "second.csv").write_text(ROSTER.replace("CDF-0", "CDF-1"), encoding="utf-8")
-    window.import_roster_file(tmp_path / "second.csv")
+    window.files.import_roster_file(tmp_path / "second.csv")
     qtbot.wait(350)
-    assert again == [] and window.last_import.added == 3
+    assert again == [] and window.files.last_import.added == 3
     assert unknown_values(window.store, window.pack, tmp_path / "second.csv") == []
 
 
@@ -110,7 +110,7 @@ def test_not_recorded_is_an_answer_and_cancel_changes_nothing(window, qtbot,
     path.write_text(ROSTER, encoding="utf-8")
     before = path.read_bytes()
     seen = answer_value_map(qtbot, None)
-    window.import_roster_file(path)
+    window.files.import_roster_file(path)
     assert len(seen) == 1
     assert list_participants(window.store) == []
     assert window.store.count("value_maps") == 0
@@ -119,7 +119,7 @@ def test_not_recorded_is_an_answer_and_cancel_changes_nothing(window, qtbot,
 
     answer_value_map(qtbot, {"Femme": "not recorded", "Sometimes": "not recorded",
                              "Cymraeg": "not recorded"})
-    window.import_roster_file(path)
+    window.files.import_roster_file(path)
     people = {p["code"]: p for p in list_participants(window.store)}
     assert people["CDF-01"]["gender"] == "not recorded"
     assert people["CDF-03"]["ethnicity"] == "not recorded"

@@ -82,7 +82,7 @@ def test_settings_language_switches_to_welsh_and_keeps_the_running_day(
     # The day carries on: same step, still running, and the console speaks Welsh.
     assert app.model.status.step.id == step and app.model.status.state == "running"
     assert app.pack.lang == "cy"
-    assert app.window.site_label.text() == "Caerdydd · Gweithdy 2"
+    assert app.window.status.site_label.text() == "Caerdydd · Gweithdy 2"
     # The console, its step and the capture panel speak Welsh too.
     assert app.console.start_button.text() == "❚❚ Oedi  Bylchwr"
     assert app.console.next_button.text() == "Nesaf ▶  →"

@@ -90,10 +90,10 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
     # -- participants arrive: import the recruiter's list, tick people in by code -----
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    window.import_roster_file(roster)  # what File → Import → Participants runs
-    qtbot.waitUntil(lambda: window.last_import is not None, timeout=10_000)
+    window.files.import_roster_file(roster)  # what File → Import → Participants runs
+    qtbot.waitUntil(lambda: window.files.last_import is not None, timeout=10_000)
     qtbot.keyClick(window, Qt.Key.Key_I, CTRL_SHIFT)  # Voting → Check-in
-    checkin = window.checkin
+    checkin = window.votes.checkin
     qtbot.waitUntil(lambda: checkin.table.rowCount() == 4, timeout=5000)
     assert "No participants" not in checkin.feedback.text()
     for code in ("cdf-01", "CDF-02", "CDF-04"):
@@ -140,7 +140,7 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
 
     # -- the kiosk: three participants; one tries to overwrite another's ballot --------
     qtbot.keyClick(window, Qt.Key.Key_K, CTRL_SHIFT)  # Voting → Ballot kiosk
-    controls = window.kiosk_controls
+    controls = window.votes.kiosk_controls
     controls.workshop_box.setCurrentIndex(controls.workshop_box.findData(2))
     click(qtbot, controls.open_button)
     kiosk = controls.kiosk
@@ -186,7 +186,7 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
 
     # -- the results, revealed to the room ---------------------------------------------
     qtbot.keyClick(window, Qt.Key.Key_R, CTRL_SHIFT)  # Voting → Results
-    results = window.results
+    results = window.votes.results
     qtbot.waitUntil(lambda: "3 ballots counted" in results.summary.text(), timeout=5000)
     click(qtbot, results.reveal_button)
     assert app.audience.current_page() == "results"
@@ -222,9 +222,9 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
 
     # -- the site data file ------------------------------------------------------------
     out = tmp_path / "cardiff.pdf"
-    exports = window.exports
+    exports = window.files.exports
     exports.ask_path = lambda _title, _suggested: str(out)
     exports.review = lambda _hits: True
     with qtbot.waitSignal(exports.exported, timeout=60_000):
-        window.export_site_action.trigger()
+        window.files.export_site_action.trigger()
     assert out.exists() and out.stat().st_size > 1000

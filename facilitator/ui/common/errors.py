@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
-from facilitator.core.errors import CsvImportError, FacilitatorError
+from facilitator.core.errors import Cancelled, CsvImportError, FacilitatorError
 
 
 def tr(text: str) -> str:
@@ -34,3 +34,12 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
         box.setInformativeText(details if len(details) < 600 else details[:600] + "…")
         box.setDetailedText(details)
     box.exec()
+
+
+def show_task_failure(window: QMainWindow, exc: BaseException) -> None:
+    """A background task ended without its result: a cancel is said quietly in the
+    status bar (nothing changed), anything else in a dialog."""
+    if isinstance(exc, Cancelled):
+        window.statusBar().showMessage(tr("Cancelled; nothing was changed."), 10000)
+        return
+    show_error(window, exc)

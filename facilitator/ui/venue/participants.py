@@ -25,13 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.core import participants
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.roster import list_participants
 from facilitator.core.store import Store
 from facilitator.ui.common.errors import show_error
-from facilitator.ui.venue.checkin import confirm_erasure, confirm_withdrawal
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -192,6 +190,8 @@ class ParticipantsPanel(QWidget):
     def toggle_consent(self) -> None:
         """Refuse at once; grant after a refusal only when confirmed: a deliberate act,
         recorded with this laptop and the time (docs/record-laws.md, "Consent")."""
+        from facilitator.core import participants
+
         person = self.selected()
         if person is not None:
             consent = not bool(person["quote_consent"])
@@ -199,9 +199,16 @@ class ParticipantsPanel(QWidget):
                       self.confirm_grant if consent else None)
 
     def withdraw_selected(self) -> None:
+        # Acting on a person is not needed to paint the page: imported on first use.
+        from facilitator.core import participants
+        from facilitator.ui.venue.checkin import confirm_withdrawal
+
         self._act(participants.withdraw, confirm_withdrawal)
 
     def erase_selected(self) -> None:
+        from facilitator.core import participants
+        from facilitator.ui.venue.checkin import confirm_erasure
+
         # A short wait for readers: the window never stalls; the next start finishes.
         self._act(lambda store, pid: participants.erase(store, pid, wait=participants.WINDOW_WAIT_S),
                   confirm_erasure)
