@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from facilitator.core.paths import resolve
 from facilitator.core.roster import list_participants
@@ -113,3 +114,106 @@ def test_view_console_reaches_the_set_up_page_before_the_venue_is_set(window):
     window.show_page("participants")
     window.show_page("console")
     assert window.pages.currentWidget() is window.setup_page
+
+
+# -- the window's parts, driven by keys and clicks -------------------------------------
+
+
+@pytest.fixture
+def shown(window, qtbot):
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window
+
+
+def _answer_next_message_box(qtbot, button_text: str, seen: list[str]) -> None:
+    """Click ``button_text`` on the next modal message box, as the user would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(box.text())
+        button = next(b for b in box.findChildren(QPushButton)
+                      if b.text().replace("&", "") == button_text)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_quit_waits_while_a_background_task_runs(shown, qtbot):
+    """Closing during an import, merge or backup keeps the window open and says why."""
+    import threading
+
+    release = threading.Event()
+    closing = []
+    shown.closing.connect(lambda: closing.append(True))
+    shown.tasks.run("Working…", lambda progress: release.wait(10), lambda _r: None,
+                    lambda _e: None)
+    assert shown.files.busy
+    # The progress window is modal: the title bar's close button is what still reaches us.
+    assert not shown.close()
+    assert shown.isVisible() and not closing
+    assert "Please wait" in shown.statusBar().currentMessage()
+    release.set()
+    qtbot.waitUntil(lambda: not shown.files.busy, timeout=10000)
+    assert shown.close()
+    assert closing == [True] and not shown.isVisible()
+
+
+def test_back_up_by_its_shortcut_writes_a_copy_and_says_where(shown, qtbot, tmp_path,
+                                                            monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda *a, **k: str(usb)))
+    qtbot.keyClick(shown, Qt.Key.Key_B,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: shown.files.last_backup is not None, timeout=10000)
+    assert shown.files.last_backup.parent == usb and shown.files.last_backup.exists()
+    assert str(shown.files.last_backup) in shown.statusBar().currentMessage()
+
+
+def test_undo_last_merge_from_the_file_menu_says_there_is_none(shown, qtbot):
+    seen: list[str] = []
+    _answer_next_message_box(qtbot, "OK", seen)
+    menu = shown.file_menu
+    bar = shown.menuBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.actionGeometry(menu.menuAction()).center())
+    qtbot.waitUntil(menu.isVisible)
+    rect = menu.actionGeometry(shown.files.undo_merge_action)
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert "no merge to undo" in seen[0]
+    assert "no merge to undo" in shown.statusBar().currentMessage()
+
+
+def test_help_where_is_my_data_names_the_database(shown, qtbot):
+    seen: list[str] = []
+    _answer_next_message_box(qtbot, "Close", seen)
+    menu, bar = shown.help_menu, shown.menuBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.actionGeometry(menu.menuAction()).center())
+    qtbot.waitUntil(menu.isVisible)
+    where = next(a for a in menu.actions() if a.text() == "Where is my data?")
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(where).center())
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert str(shown.store.path) in seen[0]
+
+
+def test_voting_shortcuts_open_their_pages(shown, qtbot):
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(shown, Qt.Key.Key_R, ctrl_shift)
+    assert shown.pages.currentWidget() is shown.votes.results
+    qtbot.keyClick(shown, Qt.Key.Key_I, ctrl_shift)
+    assert shown.pages.currentWidget() is shown.votes.checkin
+    qtbot.waitUntil(lambda: shown.votes.checkin.search.hasFocus(), timeout=3000)
+    shown.votes.kiosk_controls.shut_down()
+    shown.votes.phones.shut_down()
