@@ -261,7 +261,7 @@ def test_launch_paints_the_window_first_then_builds_the_day(qtbot, tmp_path, def
         opening = window.findChild(QLabel, "opening_label")
         assert opening is not None and opening.text() == "Opening the workshop…"
         assert window.findChild(ParticipantsPanel) is None
-        assert window.site_label.text() == "Cardiff · Workshop 2"
+        assert window.status.site_label.text() == "Cardiff · Workshop 2"
         window.show()
         qtbot.waitUntil(lambda: app.console is not None, timeout=5000)
         assert window.pages.currentWidget() is app.console
