@@ -128,6 +128,11 @@ class FacilitatorApp:
             self._build_day()
         except FacilitatorError as exc:
             show_error(self.window, exc)
+            return
+        if self.window is not None:
+            # Show the console now: the pages built after the first paint (voting,
+            # advice, capture, video) would otherwise hold its paint back.
+            self.window.repaint()
 
     def _build_day(self) -> None:
 
