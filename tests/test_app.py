@@ -266,8 +266,8 @@ def test_launch_paints_the_window_first_then_builds_the_day(qtbot, tmp_path, def
         qtbot.waitUntil(lambda: app.console is not None, timeout=5000)
         assert window.pages.currentWidget() is app.console
         assert app.audience is not None
-        assert [window.pages.tabText(i) for i in range(window.pages.count())][:2] == \
-            ["Console", "Participants"]
+        titles = [window.pages.tabText(i) for i in range(window.pages.count())]
+        assert titles[0] == "Console" and "Participants" in titles
         qtbot.waitUntil(lambda: window.findChild(QLabel, "opening_label") is None, timeout=5000)
         qtbot.waitUntil(lambda: window.findChild(ParticipantsPanel) is not None, timeout=5000)
         # The day works as if built at once: Space starts the agenda from the console.
