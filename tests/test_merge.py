@@ -196,6 +196,35 @@ def test_a_good_file_beside_a_bad_one_is_not_merged_either(tmp_path, target):
     assert_refused(target, [good, bad], str(bad))
 
 
+def test_of_several_bad_files_the_first_in_order_is_named(tmp_path, target):
+    """Databases are copied and checked ahead of their turn: still, the first bad file
+    in the order given is the one a refusal names, and each report's hash is its
+    file's."""
+    good = laptop(tmp_path / "good.db", "device-good")
+    trigger = tmp_path / "trigger.db"
+    shutil.copy(laptop(tmp_path / "spy.db", "device-spy"), trigger)
+    conn = sqlite3.connect(trigger)
+    conn.execute("CREATE TRIGGER spy AFTER INSERT ON notes BEGIN DELETE FROM notes; END")
+    conn.commit()
+    conn.close()
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(good.read_bytes()[:4096])
+    text = tmp_path / "notes.txt"
+    text.write_text("code,site\n", encoding="utf-8")
+    error = assert_refused(target, [good, damaged, trigger], str(damaged))
+    assert str(trigger) not in str(error)
+    error = assert_refused(target, [good, text, damaged, trigger], str(text))
+    assert str(damaged) not in str(error)
+    error = assert_refused(target, [good, trigger, damaged], "trigger spy")
+    assert str(damaged) not in str(error)
+    others = [laptop(tmp_path / f"t{i}.db", f"device-t{i}") for i in range(3)]
+    with Store(target, device_id="device-target") as store:
+        report = merge(store, [good, *others])
+    assert [o.info.sha256 for o in report.outcomes] == [
+        hashlib.sha256(path.read_bytes()).hexdigest() for path in [good, *others]]
+    assert [o.added for o in report.outcomes] == [3, 3, 3, 3]
+
+
 def test_newer_schema_files_are_refused(tmp_path, target):
     newer = laptop(tmp_path / "newer.db", "device-newer")
     conn = sqlite3.connect(newer)
