@@ -253,6 +253,8 @@ def test_a_bad_ranking_is_refused_and_results_keep_working(tmp_path, target, def
     refused(target, [source], str(source), "ballots record", "ranking", "twice")
     edit_db(source, "UPDATE ballots SET ranking = 'call_101'")
     refused(target, [source], str(source), "ballots record", "ranking", "not valid JSON")
+    edit_db(source, "UPDATE ballots SET ranking = '[ ]'")  # an empty list, spelt otherwise
+    refused(target, [source], str(source), "ballots record", "ranking", "empty list")
 
 
 @pytest.mark.parametrize("field,value,words", [

@@ -173,8 +173,9 @@ def _quick(column: str, rule: Rule) -> str:
     c = _q(column)
     if rule.kind == "json":
         distinct = ""
-        if rule.shape == "ranking":
-            distinct = (f"WHEN (SELECT count(DISTINCT value) FROM json_each({c})) != "
+        if rule.shape == "ranking":  # an empty list spelt otherwise ('[ ]') too
+            distinct = (f"WHEN json_array_length({c}) = 0 THEN 1 "
+                        f"WHEN (SELECT count(DISTINCT value) FROM json_each({c})) != "
                         f"json_array_length({c}) THEN 1 ")
         empty = "0" if rule.shape != "ranking" else "1"
         test = (f"CASE WHEN {c} = '[]' COLLATE BINARY THEN {empty} WHEN {c} IS NULL OR {_not_text(c)} "
