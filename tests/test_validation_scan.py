@@ -36,44 +36,47 @@ def good_value(rule: Rule) -> Any:
     return rule.min if rule.min is not None else 0
 
 
-times = st.sampled_from([
+TIMES = [
     GOOD_TIME, "2026-05-01T10:00:00Z", "2026-05-01 10:00:00", "2026-02-31T10:00:00.000000Z",
     "2026-05-01T24:00:00.000000Z", "2026-05-01t10:00:00.000000z", "2026-13-01T10:00:00.000000Z",
     "2026-05-01T10:00:00.00000aZ", "2024-02-29T23:59:59.999999Z", "2026-04-31T00:00:00.000000Z",
-    "2026-05-01T10:00:00.000000Z ", "0000-00-00T00:00:00.000000Z", ""])
+    "2026-05-01T10:00:00.000000Z ", "0000-00-00T00:00:00.000000Z", ""]
+SPECIAL = [None, 0, 1, -1, 2**62, 2**62 + 1, 2**63 - 1, 0.0, 1.0, 1.5, 2.0**62, float("inf"),
+           "", " ", "0", "1", "NOTE", "Quote", "note ", "single", "[]", "[] ", " []", "[ ]",
+           '["a","a"]', '["a"]', '["a", "A"]', "[1]", '[""]', '["a", null]', '{"a": 1}', "[",
+           "x" * 201, "x" * 20_001, b"", b"note", b"[]", GOOD_TIME.encode(), *TIMES]
 values = st.one_of(
     st.none(), st.integers(min_value=-(2**63), max_value=2**63 - 1),
-    st.floats(allow_nan=False), st.sampled_from([0.0, 1.0, -1.0, 2.0**62]),
-    st.text(max_size=30), st.sampled_from(["", " ", "NOTE", "Quote", "note ", "[]", "[] ",
-                                           '["a","a"]', '["a"]', "[1]", '{"a": 1}', "[",
-                                           '[""]', "x" * 201, "x" * 20_001]),
-    times, st.binary(max_size=12), st.sampled_from([b"note", GOOD_TIME.encode(), b"[]"]))
+    st.floats(allow_nan=False), st.text(max_size=30), st.binary(max_size=12),
+    st.sampled_from(SPECIAL))
 declarations = st.tuples(st.sampled_from(["", "TEXT", "INTEGER", "REAL", "NUMERIC", "BLOB"]),
                          st.sampled_from(["", "COLLATE NOCASE", "COLLATE RTRIM"]))
 
 
 def crafted(table: str, column: str, value: Any, declared: tuple[str, str],
-            same_times: bool) -> sqlite3.Connection:
-    """One version of ``table`` with ``value`` in ``column``, the rest valid, in a table
-    whose ``column`` is declared as ``declared`` (affinity, collation)."""
+            same_times: bool, *more: Any) -> sqlite3.Connection:
+    """Versions of ``table`` with ``value`` (and each of ``more``) in ``column``, the
+    rest valid, in a table whose ``column`` is declared as ``declared`` (affinity,
+    collation)."""
     rules = rules_for(table)
     spec = table_specs()[table]
     columns = incoming.columns_of(table)
-    row = {c: good_value(rules[c]) for c in columns}
-    if not same_times:
-        row["updated_at"] = "2026-05-02T11:00:00.000000Z"
-    row[column] = value
-    if column == "created_at" and same_times:
-        row["updated_at"] = value
-    if spec.natural_key and column not in spec.natural_key[1:]:
-        kind, *keys = spec.natural_key
-        row["id"] = natural_id(kind, *(str(row[k] or "") for k in keys))
     conn = sqlite3.connect(":memory:", isolation_level=None)
     incoming.register(conn)
     names = ", ".join(f"[{c}]" for c in columns)
     conn.execute(f"CREATE TABLE t ({names})")
-    conn.execute(f"INSERT INTO t VALUES ({', '.join('?' for _ in columns)})",
-                 [row[c] for c in columns])
+    for each in (value, *more):
+        row = {c: good_value(rules[c]) for c in columns}
+        if not same_times:
+            row["updated_at"] = "2026-05-02T11:00:00.000000Z"
+        row[column] = each
+        if column == "created_at" and same_times:
+            row["updated_at"] = each
+        if spec.natural_key and column not in spec.natural_key[1:]:
+            kind, *keys = spec.natural_key
+            row["id"] = natural_id(kind, *(str(row[k] or "") for k in keys))
+        conn.execute(f"INSERT INTO t VALUES ({', '.join('?' for _ in columns)})",
+                     [row[c] for c in columns])
     typed = ", ".join(f"[{c}] {' '.join(declared)}" if c == column else f"[{c}]"
                       for c in columns)
     version = conn.execute("PRAGMA schema_version").fetchone()[0]
@@ -97,6 +100,20 @@ def test_every_bad_value_is_flagged_by_the_cheap_scan(data, table, value, declar
         f"SELECT ({incoming.quick_test(table, spec)}), "
         f"{incoming.problem_sql(table, spec)} FROM t").fetchone()
     assert problem is None or flagged, (column, value, declared, problem)
+
+
+def test_every_special_value_in_every_column_is_flagged_when_bad():
+    """The values most likely to slip through, in every column, tried one by one."""
+    for table in TABLES:
+        spec = table_specs()[table]
+        query = (f"SELECT ({incoming.quick_test(table, spec)}), "
+                 f"{incoming.problem_sql(table, spec)}, rowid FROM t")
+        for column in incoming.columns_of(table):
+            for declared in (("", ""), ("TEXT", "COLLATE NOCASE"), ("INTEGER", "")):
+                conn = crafted(table, column, SPECIAL[0], declared, False, *SPECIAL[1:])
+                for flagged, problem, rowid in conn.execute(query):
+                    assert problem is None or flagged, (table, column, SPECIAL[rowid - 1],
+                                                        declared, problem)
 
 
 def test_a_good_version_is_not_flagged():
