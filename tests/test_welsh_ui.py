@@ -192,29 +192,29 @@ def test_a_ranking_ballot_cast_in_welsh_records_cy(qtbot, store, default_pack):
     qtbot.mouseClick(buttons["cy"], Qt.MouseButton.LeftButton)
 
     assert kiosk.current_page() == "ballot"
-    assert kiosk.ballot_title.text() == "Rhestrwch y chwe defnydd o AI mewn plismona"
-    assert kiosk.submit.text() == "Cyflwyno fy nhrefn"
+    assert kiosk.ballot_page.ballot_title.text() == "Rhestrwch y chwe defnydd o AI mewn plismona"
+    assert kiosk.ballot_page.submit.text() == "Cyflwyno fy nhrefn"
     assert set(kiosk.board.titles.values()) == {u.title for u in default_pack.localised("cy").use_cases}
-    assert "dim wedi’u gosod eto" in kiosk.missing.text()
+    assert "dim wedi’u gosod eto" in kiosk.ballot_page.missing.text()
     for use_case in list(kiosk.board.order):
         _tap_card(qtbot, kiosk.board, use_case)
-    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
     assert kiosk.current_page() == "confirm"
-    assert kiosk.cast_button.text() == "Ie, bwrw fy mhleidlais"
-    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    assert kiosk.confirm_page.cast_button.text() == "Ie, bwrw fy mhleidlais"
+    qtbot.mouseClick(kiosk.confirm_page.cast_button, Qt.MouseButton.LeftButton)
     assert kiosk.current_page() == "thanks"
     [ballot] = store.rows("ballots")
     assert ballot["lang"] == "cy" and ballot["source"] == "kiosk"
 
     # The next person starts from the choice again, and may choose English.
-    qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.thanks_page.next_button, Qt.MouseButton.LeftButton)
     assert kiosk.current_page() == "language"
     qtbot.mouseClick(language_buttons(kiosk.pages["language"])["en"], Qt.MouseButton.LeftButton)
-    assert kiosk.ballot_title.text() == "Rank the six uses of AI in policing"
+    assert kiosk.ballot_page.ballot_title.text() == "Rank the six uses of AI in policing"
     for use_case in list(kiosk.board.order):
         _tap_card(qtbot, kiosk.board, use_case)
-    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.confirm_page.cast_button, Qt.MouseButton.LeftButton)
     assert sorted(b["lang"] for b in store.rows("ballots")) == ["cy", "en"]
     assert ballots.counted_ballots(store) == 2
     panel.shut_down()
@@ -309,7 +309,7 @@ def test_the_welsh_kiosk_fits_a_1366x768_laptop_on_every_page(qtbot, store, defa
     longest = sorted(kiosk.board.order, key=lambda u: -len(kiosk.board.titles[u]))
     for use_case in longest:
         _tap_card(qtbot, kiosk.board, use_case)
-    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
     assert kiosk.current_page() == "confirm"
     for page in kiosk.pages.values():
         hint = page.minimumSizeHint()

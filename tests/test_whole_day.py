@@ -155,18 +155,18 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
             english.setFocus()
             qtbot.keyClick(english, Qt.Key.Key_Return)
         assert kiosk.current_page() == "ballot"
-        qtbot.keyClicks(kiosk.code, code)
+        qtbot.keyClicks(kiosk.ballot_page.code, code)
         wanted = [kiosk.board.order[i] for i in order]
         for use_case in wanted:
             tap(qtbot, kiosk.board, use_case)
-        kiosk.submit.setFocus()
-        qtbot.keyClick(kiosk.submit, Qt.Key.Key_Return)  # Enter presses the focused button
+        kiosk.ballot_page.submit.setFocus()
+        qtbot.keyClick(kiosk.ballot_page.submit, Qt.Key.Key_Return)  # Enter presses the focused button
         assert kiosk.current_page() == "confirm"
-        click(qtbot, kiosk.cast_button)
+        click(qtbot, kiosk.confirm_page.cast_button)
         assert kiosk.current_page() == "thanks"
         firsts.setdefault(code, wanted)
-        click(qtbot, kiosk.next_button)
-        assert kiosk.code.text() == "" and all(p is None for p in kiosk.board.places)
+        click(qtbot, kiosk.thanks_page.next_button)
+        assert kiosk.ballot_page.code.text() == "" and all(p is None for p in kiosk.board.places)
     assert len(store.rows("ballots", "deleted = 0")) == 3
     counted = ballots.ballot_for(store, participant_id("cardiff", "CDF-01"), 2)
     assert ballots.ranking_of(counted) == tuple(firsts["CDF-01"])  # not overwritten
