@@ -1,8 +1,11 @@
 """cold_start: process launch to first paint of the main window on the default pack,
 next to a bare QMainWindow launched the same way, in the same run.
 
-The venue is set up (site, workshop, tables), so the app opens as on the day: the
-console, the runner and the audience window are all built before the first paint.
+The venue is set up (site, workshop, tables), so the app opens as on the day and as
+`facilitator` launches it (``defer_day``): the main window (menus, status bar, tabs,
+"Opening the workshop…") paints first; the console, the runner, the audience window and
+the participants page are built straight after that paint, and sqlite-utils loads only
+when something first writes.
 """
 
 from __future__ import annotations

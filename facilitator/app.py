@@ -61,7 +61,8 @@ class FacilitatorApp:
     """
 
     def __init__(self, resolved: paths.ResolvedPaths, *, ask_venue: bool = True,
-                 show_audience: bool = True, clock: Callable[[], float] = time.time) -> None:
+                 show_audience: bool = True, clock: Callable[[], float] = time.time,
+                 defer_day: bool = False) -> None:
         from facilitator.core.pack import load_pack
         from facilitator.ui.common import language
 
@@ -69,6 +70,9 @@ class FacilitatorApp:
         self.ask_venue = ask_venue
         self.show_audience = show_audience
         self.clock = clock
+        # As the app launches: the window paints first (menus, status bar, "Opening the
+        # workshop…") and the day's console and audience screen follow straight after.
+        self.defer_day = defer_day
         # The pack as written (English keys, both languages) and in the interface language.
         self.base_pack: SessionPack = load_pack(resolved.pack)
         self.pack: SessionPack = self.base_pack.localised(language.current())
@@ -91,7 +95,9 @@ class FacilitatorApp:
         from facilitator.ui.main_window import MainWindow
 
         self.store, self.rehearsal = venue.open_for_day(self.resolved.db)
-        window = MainWindow(self.store, self.pack, self.resolved, rehearsal=self.rehearsal)
+        configured = venue.is_configured(self.store)
+        window = MainWindow(self.store, self.pack, self.resolved, rehearsal=self.rehearsal,
+                            opening=configured and self.defer_day)
         self.changes = StoreSignals(self.store, window)
         self.changes.changed.connect(window.refresh_vote_pages)
         window.database_requested.connect(self.switch_database)
@@ -102,9 +108,26 @@ class FacilitatorApp:
         window.show_priorities_action.toggled.connect(self.show_priorities)
         window.closing.connect(self.shut_down)
         self.window = window
-        if venue.is_configured(self.store):
+        if configured and self.defer_day:
+            from facilitator.ui.common.deferred import after_first_paint
+
+            store = self.store
+            after_first_paint(window, lambda: self._build_deferred_day(store))
+        elif configured:
             self._build_day()
         return window
+
+    def _build_deferred_day(self, store: Store) -> None:
+        """The day, built once the window has painted (unless it was reopened meanwhile)."""
+        from facilitator.core.errors import FacilitatorError
+        from facilitator.ui.common.errors import show_error
+
+        if self.store is not store or store.closed or self.model is not None:
+            return
+        try:
+            self._build_day()
+        except FacilitatorError as exc:
+            show_error(self.window, exc)
 
     def _build_day(self) -> None:
 
@@ -407,7 +430,7 @@ class FacilitatorApp:
 
 def build_main_window(resolved: paths.ResolvedPaths) -> MainWindow:
     """The main window as the app builds it (used by the cold-start benchmark)."""
-    app = FacilitatorApp(resolved, ask_venue=False, show_audience=False)
+    app = FacilitatorApp(resolved, ask_venue=False, show_audience=False, defer_day=True)
     assert app.window is not None
     _KEEP_ALIVE.append(app)
     return app.window
@@ -439,7 +462,7 @@ def run_gui(resolved: paths.ResolvedPaths) -> int:
     # Qt sees it (Windows and macOS set no LANG).
     language.install(i18n.language() if i18n.explicit() else language.system_language())
     try:
-        app = FacilitatorApp(resolved)
+        app = FacilitatorApp(resolved, defer_day=True)
     except FacilitatorError as exc:
         show_error(None, exc)
         return 1

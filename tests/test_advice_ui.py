@@ -87,7 +87,7 @@ def test_combining_items_from_three_sites_as_a_user_would(qtbot, hub, panel):
     assert "Ticked: 3 item(s), from Cardiff, Durham, London" in panel.selection.text()
     panel.text.setFocus()
     qtbot.keyClicks(panel.text, "Publish a register of the AI tools each force uses")
-    with qtbot.waitSignal(panel.combined, timeout=2000) as signal:
+    with qtbot.waitSignal(panel.combined, timeout=10_000) as signal:
         qtbot.mouseClick(panel.combine_button, Qt.MouseButton.LeftButton)
     combo = signal.args[0]
     shown = rows(panel)
@@ -170,7 +170,7 @@ def test_the_advice_menu_opens_the_combine_page(qtbot, tmp_path, default_pack):
         kiosk = window.advice.open_kiosk()
         assert kiosk is not None
         qtbot.addWidget(kiosk)
-        qtbot.waitUntil(kiosk.isFullScreen, timeout=3000)
+        qtbot.waitUntil(kiosk.isFullScreen, timeout=10_000)
         assert len(kiosk.rows) == 1
     finally:
         store.close()

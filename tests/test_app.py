@@ -241,3 +241,63 @@ def test_switching_database_mid_workshop_does_not_ask_to_close(make_app, tmp_pat
     app.switch_database(str(db))  # reopening the same, running day: no modal question
     assert app.model.status.state == "running"
     assert app.window.close_warning is not None
+
+
+def test_launch_paints_the_window_first_then_builds_the_day(qtbot, tmp_path, default_pack):
+    """As `facilitator` launches: menus, status bar and "Opening the workshop…" paint at
+    once; the console, the audience screen and the participants page follow."""
+    from PySide6.QtWidgets import QLabel
+
+    from facilitator.ui.venue.participants import ParticipantsPanel
+
+    db = tmp_path / "venue.db"
+    configure(db, default_pack, site="cardiff", workshop=2)
+    app = FacilitatorApp(resolve(str(db), None), ask_venue=False, show_audience=False,
+                         clock=FakeClock(), defer_day=True)
+    qtbot.addWidget(app.window)
+    try:
+        window = app.window
+        assert app.console is None and app.audience is None
+        opening = window.findChild(QLabel, "opening_label")
+        assert opening is not None and opening.text() == "Opening the workshop…"
+        assert window.findChild(ParticipantsPanel) is None
+        assert window.status.site_label.text() == "Cardiff · Workshop 2"
+        window.show()
+        qtbot.waitUntil(lambda: app.console is not None, timeout=5000)
+        assert window.pages.currentWidget() is app.console
+        assert app.audience is not None
+        assert [window.pages.tabText(i) for i in range(window.pages.count())][:2] == \
+            ["Console", "Participants"]
+        qtbot.waitUntil(lambda: window.findChild(QLabel, "opening_label") is None, timeout=5000)
+        qtbot.waitUntil(lambda: window.findChild(ParticipantsPanel) is not None, timeout=5000)
+        # The day works as if built at once: Space starts the agenda from the console.
+        qtbot.keyClick(app.console, Qt.Key.Key_Space)
+        assert app.model.status.state == "running"
+    finally:
+        app.shut_down()
+
+
+def test_a_day_that_cannot_open_after_the_first_paint_says_why(qtbot, tmp_path, default_pack,
+                                                               monkeypatch):
+    from facilitator.core.errors import StoreError
+
+    db = tmp_path / "venue.db"
+    configure(db, default_pack)
+    shown = []
+    monkeypatch.setattr("facilitator.ui.common.errors.show_error",
+                        lambda parent, exc: shown.append(str(exc)))
+
+    def broken(self):
+        raise StoreError("the agenda could not be read", file=db)
+
+    monkeypatch.setattr(FacilitatorApp, "_build_day", broken)
+    app = FacilitatorApp(resolve(str(db), None), ask_venue=False, show_audience=False,
+                         clock=FakeClock(), defer_day=True)
+    qtbot.addWidget(app.window)
+    try:
+        app.window.show()
+        qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+        assert "the agenda could not be read" in shown[0]
+        assert app.window.isVisible()
+    finally:
+        app.shut_down()

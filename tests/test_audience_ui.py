@@ -293,7 +293,7 @@ def test_the_countdown_on_a_card_reads_from_the_back(size, audience: AudienceWin
     model.runner.jump(1)  # the discussion card, with its countdown
     model.refresh()
     assert audience.current_page() == "card"
-    qtbot.waitUntil(lambda: audience.view.height() >= size[1] - 2, timeout=3000)
+    qtbot.waitUntil(lambda: audience.view.height() >= size[1] - 2, timeout=10_000)
     digits = audience.view.card_countdown.digits
     assert digits.isVisible()
     # At least 8 % of the screen's height (it was 6 %), the long card notwithstanding.

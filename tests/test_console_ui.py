@@ -220,14 +220,14 @@ def test_notes_per_table_follow_the_store_signal(day: Day, pack: SessionPack, qt
     day.console.follow_store(changes)
     venue.save(day.store, pack, venue.VenueSettings("cardiff", 2, ("Table 1", "Table 2")))
     for _ in range(3):
-        with qtbot.waitSignal(changes.changed, timeout=2000):
+        with qtbot.waitSignal(changes.changed, timeout=10_000):
             day.store.create("notes", {"site": "cardiff", "workshop": 2,
                                        "table_id": venue.table_id("cardiff", "Table 1"),
                                        "kind": "note", "text": "x",
                                        "noted_at": "2025-03-08T10:00:00Z"})
     # No timer polls: the count follows the store's change signal.
     qtbot.waitUntil(lambda: day.console.note_counts_label.text()
-                    == "Notes arriving: T1 3 · T2 0", timeout=2000)
+                    == "Notes arriving: T1 3 · T2 0", timeout=10_000)
 
 
 def test_video_controls_show_only_on_video_steps(day: Day, qtbot) -> None:
@@ -290,7 +290,7 @@ def test_a_step_change_takes_a_snapshot_that_is_a_valid_database(
         assert len(snapshots(folder, "facilitator")) == 2
         # Fifteen minutes on, the schedule takes another without a step change.
         clock.advance(15 * 60)
-        with qtbot.waitSignal(session.model.snapshot_taken, timeout=3000):
+        with qtbot.waitSignal(session.model.snapshot_taken, timeout=10_000):
             session.model.tick()
         latest = snapshots(folder, "facilitator")[-1]
         conn = sqlite3.connect(latest)

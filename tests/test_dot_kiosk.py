@@ -62,7 +62,7 @@ def test_tapping_dots_and_submitting(qtbot, kiosk):
     assert not window.row_for(items["watchdog"]).plus.isEnabled()  # all dots placed
     tap(qtbot, window, items["bias"], "minus")
     tap(qtbot, window, items["watchdog"])
-    with qtbot.waitSignal(window.dots_cast, timeout=2000):
+    with qtbot.waitSignal(window.dots_cast, timeout=10_000):
         qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
     assert window.current_page() == "thanks"
     counts = advice.tallies(store)
@@ -87,7 +87,7 @@ def test_keyboard_only(qtbot, kiosk):
     qtbot.keyClick(second, Qt.Key.Key_Down)
     qtbot.keyClick(window.rows[2], Qt.Key.Key_Plus)
     assert [r.dots for r in window.rows] == [1, 1, 1]
-    with qtbot.waitSignal(window.dots_cast, timeout=2000):
+    with qtbot.waitSignal(window.dots_cast, timeout=10_000):
         qtbot.keyClick(window.rows[2], Qt.Key.Key_Return)
     assert advice.tallies(store).sheets == 1
     # Closed during the thank-you page: the next-person timer stops with it.
@@ -162,7 +162,7 @@ def test_leaving_the_dot_kiosk_asks_for_the_pin(qtbot, kiosk):
     qtbot.keyClick(window.rows[0], Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClicks(window.pin_gate.edit, "4827")
-    with qtbot.waitSignal(window.left, timeout=2000):
+    with qtbot.waitSignal(window.left, timeout=10_000):
         qtbot.keyClick(window.pin_gate.edit, Qt.Key.Key_Return)
 
 

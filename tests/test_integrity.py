@@ -131,7 +131,9 @@ def test_fifo_device_folder_and_symlink_loop_are_refused_at_once(tmp_path, targe
                            (folder, "folder"), (loop, "loops")]:
         start = time.monotonic()
         refused(target, [hostile], str(hostile), words)
-        assert time.monotonic() - start < 1.0, f"{hostile} was not refused at once"
+        # A FIFO opened for reading waits forever for a writer: refused means quickly
+        # (generous for a loaded CI machine; a blocked open would never return).
+        assert time.monotonic() - start < 15, f"{hostile} was not refused at once"
     # The command line too: a message, exit 1, no traceback.
     for hostile in (fifo, loop):
         result = subprocess.run(
@@ -148,7 +150,7 @@ def test_a_csv_import_refuses_a_fifo_at_once(tmp_path, default_pack, store):
     start = time.monotonic()
     with pytest.raises(FacilitatorError) as info:
         import_notes(store, default_pack, fifo)
-    assert time.monotonic() - start < 1.0
+    assert time.monotonic() - start < 15  # not blocked on the FIFO waiting for a writer
     assert "pipe" in str(info.value) and str(fifo) in str(info.value)
 
 

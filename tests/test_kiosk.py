@@ -237,7 +237,7 @@ def test_the_thanks_screen_returns_to_a_new_ballot_by_itself(kiosk_factory, qtbo
     for use_case in kiosk.board.order:
         tap(qtbot, kiosk.board, use_case)
     confirm(qtbot, kiosk)
-    qtbot.waitUntil(lambda: kiosk.current_page() == "ballot", timeout=3000)
+    qtbot.waitUntil(lambda: kiosk.current_page() == "ballot", timeout=10_000)
 
 
 def test_a_participant_code_is_recorded_and_checked(kiosk_factory, store: Store,
@@ -288,7 +288,7 @@ def test_a_second_ballot_is_held_for_the_facilitator_never_decided_at_the_kiosk(
     # Someone types CDF-01 again: no question on the kiosk, the ballot is held.
     seen = answer_dialog(qtbot, "Replace the earlier ballot", timeout_ms=300)
     second = _vote(qtbot, kiosk, "CDF-01", [5, 4, 3, 2, 1, 0])
-    with qtbot.waitSignal(kiosk.ballot_held, timeout=2000):
+    with qtbot.waitSignal(kiosk.ballot_held, timeout=10_000):
         qtbot.mouseClick(kiosk.confirm_page.cast_button, Qt.MouseButton.LeftButton)
     qtbot.wait(400)
     assert seen == []  # nothing was asked of whoever stands at the kiosk
@@ -366,7 +366,7 @@ def test_leaving_and_locking_at_the_kiosk_ask_for_the_pin(kiosk_factory, store: 
     qtbot.keyClicks(kiosk.pin_gate.edit, PIN)
     qtbot.mouseClick(kiosk.pin_gate.ok_button, Qt.MouseButton.LeftButton)
     assert not kiosk.locked and kiosk.current_page() == "ballot"
-    with qtbot.waitSignal(kiosk.left, timeout=2000):
+    with qtbot.waitSignal(kiosk.left, timeout=10_000):
         qtbot.keyClick(kiosk.board, Qt.Key.Key_X, ctrl_shift)
         qtbot.keyClicks(kiosk.pin_gate.edit, PIN)
         qtbot.keyClick(kiosk.pin_gate.edit, Qt.Key.Key_Return)
@@ -386,7 +386,7 @@ def test_the_facilitator_locks_the_kiosk_and_closes_voting(store: Store,
     assert "closed" in panel.state_label.text()
     kiosk = panel.open_kiosk()
     qtbot.addWidget(kiosk)
-    qtbot.waitUntil(kiosk.isActiveWindow, timeout=3000)
+    qtbot.waitUntil(kiosk.isActiveWindow, timeout=10_000)
     assert ballots.voting_state(store, "cardiff", 2) == "open"
     assert "open" in panel.state_label.text()
     # The app's kiosk starts each ballot with the participant's language.

@@ -214,6 +214,6 @@ def test_voting_shortcuts_open_their_pages(shown, qtbot):
     assert shown.pages.currentWidget() is shown.votes.results
     qtbot.keyClick(shown, Qt.Key.Key_I, ctrl_shift)
     assert shown.pages.currentWidget() is shown.votes.checkin
-    qtbot.waitUntil(lambda: shown.votes.checkin.search.hasFocus(), timeout=3000)
+    qtbot.waitUntil(lambda: shown.votes.checkin.search.hasFocus(), timeout=10_000)
     shown.votes.kiosk_controls.shut_down()
     shown.votes.phones.shut_down()

@@ -98,7 +98,7 @@ def test_vlc_sidecar_subtitles_on_by_default_with_toggle(qtbot, make_player) -> 
     assert srt is not None and srt.suffix == ".srt"
     assert sidecar_subtitles(WITHOUT_SUBTITLES) is None
     player = make_player("vlc")
-    with qtbot.waitSignal(player.subtitles_available_changed, timeout=1000):
+    with qtbot.waitSignal(player.subtitles_available_changed, timeout=10_000):
         player.load(WITH_SUBTITLES, srt)
     assert player.has_subtitles and player.subtitles_enabled
     with qtbot.waitSignal(player.state_changed, timeout=TIMEOUT, check_params_cb=is_playing):
@@ -175,10 +175,10 @@ def test_unavailable_player_says_why_and_does_nothing(make_player, monkeypatch) 
 @qt_noise
 def test_switching_backend_announces_availability(qtbot, make_player) -> None:
     player = make_player("qt")
-    with qtbot.waitSignal(player.available_changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(player.available_changed, timeout=10_000) as blocker:
         player.switch_backend("none")
     assert blocker.args == [False]
-    with qtbot.waitSignal(player.backend_changed, timeout=1000):
+    with qtbot.waitSignal(player.backend_changed, timeout=10_000):
         player.switch_backend("vlc")
     assert player.available and player.backend_name == "vlc"
 

@@ -95,7 +95,7 @@ def test_every_hit_is_listed_with_its_words_marked(qtbot, store, default_pack, n
     assert "[phone number: 07700 900123]" in dialog.context.text()
     assert "I rang 999 calls twice" in dialog.context.text()
     assert dialog.where.text() == "Phone number in a quote — Cardiff, Workshop 2, Table 3"
-    qtbot.waitUntil(dialog.list.hasFocus, timeout=2000)
+    qtbot.waitUntil(dialog.list.hasFocus, timeout=10_000)
 
 
 def test_confirm_from_the_keyboard_then_export(qtbot, store, default_pack, noted) -> None:
@@ -118,7 +118,7 @@ def test_confirm_from_the_keyboard_then_export(qtbot, store, default_pack, noted
     assert dialog.all_checked() and dialog.export_button.isEnabled()
     assert dialog.status.text() == "All 4 checked: ready to export."
     assert privacy.scan(store, default_pack) == []
-    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
 
 
@@ -177,13 +177,13 @@ def test_name_badges_are_typed_in_and_kept_on_this_laptop(qtbot, store, default_
     with qtbot.waitActive(dialog, timeout=3000):
         dialog.show()
         dialog.activateWindow()
-    qtbot.waitUntil(dialog.editor.hasFocus, timeout=2000)
+    qtbot.waitUntil(dialog.editor.hasFocus, timeout=10_000)
     assert "stays on this laptop" in dialog.intro.text()
     for name in ("Siân", "Gwenllïan", "siân", "Dafydd"):
         type_text(dialog.editor, name)
         qtbot.keyClick(dialog.editor, Qt.Key.Key_Return)
     assert dialog.count.text() == "3 name(s)."
-    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert privacy.name_badges(store) == ["Siân", "Gwenllïan", "Dafydd"]
     assert [h.matched for h in privacy.scan(store, default_pack)] == ["Gwenllian"]

@@ -119,7 +119,7 @@ def test_the_page_follows_the_store(panel: ResultsPanel, store: Store,
     signals = StoreSignals(store)
     signals.changed.connect(panel.store_changed)
     cast_split(store, default_pack)
-    qtbot.waitUntil(lambda: "44 ballots counted" in panel.summary.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "44 ballots counted" in panel.summary.text(), timeout=10_000)
     signals.detach()
 
 
@@ -167,7 +167,7 @@ def test_revealing_through_the_app_puts_the_chart_on_the_projector(
     qtbot.addWidget(app.window)
     try:
         window = app.window
-        qtbot.waitUntil(lambda: window.vote_pages_built, timeout=3000)
+        qtbot.waitUntil(lambda: window.vote_pages_built, timeout=10_000)
         assert app.audience is not None
         assert window.votes.results.reveal_button.isEnabled()
         window.voting_menu.actions()[3].trigger()  # Voting → Results

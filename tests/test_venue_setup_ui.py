@@ -45,7 +45,7 @@ def test_the_site_must_be_chosen_and_a_pin_set(qtbot, default_pack):
     assert dialog.isVisible() and "differ" in dialog.error_label.text()
     dialog.pin_again.clear()
     qtbot.keyClicks(dialog.pin_again, "4827")
-    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
     assert dialog.settings().site_id == "durham" and dialog.pin() == "4827"
 
@@ -56,7 +56,7 @@ def test_a_pin_set_before_may_be_left_blank(qtbot, default_pack):
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.site_combo.currentData() == "london"
-    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
     assert dialog.pin() is None
 

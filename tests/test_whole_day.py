@@ -38,7 +38,7 @@ def _back_to(qtbot, window) -> None:
     window.activateWindow()
     if not window.isActiveWindow():
         QApplication.setActiveWindow(window)
-    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
 
 
 def click(qtbot, widget) -> None:
@@ -119,7 +119,7 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
     qtbot.waitUntil(lambda: app.notes is not None, timeout=5000)
     capture = app.notes.capture
     qtbot.keyClick(window, Qt.Key.Key_N, CTRL_SHIFT)  # View → Capture notes
-    qtbot.waitUntil(capture.edit.hasFocus, timeout=3000)
+    qtbot.waitUntil(capture.edit.hasFocus, timeout=10_000)
     type_text(capture.edit, "Table 2 worry about who checks the summaries")
     qtbot.keyClick(capture.edit, Qt.Key.Key_Return)
     click(qtbot, capture.kind_buttons["quote"])
@@ -146,7 +146,7 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
     kiosk = controls.kiosk
     assert kiosk is not None
     qtbot.addWidget(kiosk)
-    qtbot.waitUntil(kiosk.isFullScreen, timeout=3000)
+    qtbot.waitUntil(kiosk.isFullScreen, timeout=10_000)
     firsts: dict[str, list[str]] = {}
     for code, order in (("CDF-01", [0, 1, 2, 3, 4, 5]), ("CDF-02", [5, 4, 3, 2, 1, 0]),
                         ("CDF-01", [2, 0, 1, 5, 4, 3]), ("CDF-04", [1, 0, 2, 3, 5, 4])):
@@ -173,13 +173,13 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
     # The facilitator decides on the console: the earlier ballot stands.
     [waiting] = held.pending(store, "cardiff")
     qtbot.waitUntil(lambda: controls.held.findChild(QPushButton, "held_keep") is not None,
-                    timeout=3000)
+                    timeout=10_000)
     click(qtbot, controls.held.findChild(QPushButton, "held_keep"))
     assert held.pending(store) == []
     # Leaving the kiosk needs the PIN.
     qtbot.keyClick(kiosk.board, Qt.Key.Key_X, CTRL_SHIFT)
     qtbot.keyClicks(kiosk.pin_gate.edit, PIN)
-    with qtbot.waitSignal(kiosk.left, timeout=3000):
+    with qtbot.waitSignal(kiosk.left, timeout=10_000):
         qtbot.keyClick(kiosk.pin_gate.edit, Qt.Key.Key_Return)
 
     _back_to(qtbot, window)  # the facilitator is back at the main window
@@ -201,7 +201,7 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
     dots = window.advice.kiosk
     assert dots is not None
     qtbot.addWidget(dots)
-    qtbot.waitUntil(dots.isFullScreen, timeout=3000)
+    qtbot.waitUntil(dots.isFullScreen, timeout=10_000)
     if dots.stack.currentWidget() is dots.language_page:
         click(qtbot, language_buttons(dots.language_page)["cy"])  # this voter: Cymraeg
     assert len(dots.rows) == 2
@@ -212,7 +212,7 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
     assert dots.current_page() == "thanks" and advice.tallies(store).sheets == 1
     qtbot.keyClick(dots.rows[0], Qt.Key.Key_X, CTRL_SHIFT)
     qtbot.keyClicks(dots.pin_gate.edit, PIN)
-    with qtbot.waitSignal(dots.left, timeout=3000):
+    with qtbot.waitSignal(dots.left, timeout=10_000):
         qtbot.keyClick(dots.pin_gate.edit, Qt.Key.Key_Return)
     _back_to(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_P, CTRL_SHIFT)  # Show the priorities

@@ -156,7 +156,7 @@ class AgendaRunner:
         # Each laptop replays only its own run of the day (docs/record-laws.md): a
         # table laptop's merged events never move the console's agenda.
         rows = self.events()
-        all_seq = self.store.db.execute(
+        all_seq = self.store.conn.execute(
             f"SELECT MAX(seq) FROM {TABLE} WHERE origin_device = ? AND site = ? "
             "AND workshop = ?",
             [self.device_id, self.site_id, self.workshop.number]).fetchone()[0]

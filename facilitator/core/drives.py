@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import subprocess
 import sys
 import threading
 from dataclasses import dataclass
@@ -136,6 +135,8 @@ def _kind_macos(path: Path) -> DriveKind:
     if len(parts) < 3 or parts[1] != "Volumes":
         return "local"
     try:
+        import subprocess
+
         out = subprocess.run(["mount"], capture_output=True, text=True, timeout=5,
                              check=False).stdout
     except (OSError, subprocess.SubprocessError):

@@ -200,6 +200,10 @@ class PoError(ValueError):
 
 
 def _unquote(text: str, file: str, line: int) -> str:
+    inner = text[1:-1]
+    if len(text) >= 2 and text[0] == text[-1] == '"' and "\\" not in inner \
+            and '"' not in inner:
+        return inner  # most lines: no escapes to read (and no Python parser to start)
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError) as exc:

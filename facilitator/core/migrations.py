@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from facilitator.core.records import TableSpec
 from facilitator.core.schema import advice as schema_advice
@@ -18,6 +17,9 @@ from facilitator.core.schema import exports as schema_exports
 from facilitator.core.schema import notes as schema_notes
 from facilitator.core.schema import privacy as schema_privacy
 from facilitator.core.schema import votes as schema_votes
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ENVELOPE_SQL = """
     id TEXT PRIMARY KEY,

@@ -10,12 +10,11 @@ programme team's real videos go, so nothing is ever written into the installatio
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
+import re
 import shutil
 import sys
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +112,8 @@ def app_environment(env: dict[str, str] | None = None) -> dict[str, str]:
 
 def _pack_digest(folder: Path) -> str:
     """One digest of a pack's files (its ``videos/`` folder and hidden files left out)."""
+    import hashlib  # here, not at launch: the window paints before anything hashes
+
     digest = hashlib.sha256()
     for file in sorted(folder.rglob("*")):
         relative = file.relative_to(folder)
@@ -208,6 +209,9 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def device_id(adopt: str | None = None) -> str:
     """This laptop's id, made once and kept in the config folder, never in a database.
 
@@ -220,6 +224,10 @@ def device_id(adopt: str | None = None) -> str:
         existing = path.read_text(encoding="utf-8").strip()
     except OSError:
         existing = ""
+    if _CANONICAL_UUID.fullmatch(existing):
+        return existing  # the usual start (without loading uuid, which loads platform)
+    import uuid
+
     if existing:
         try:
             return str(uuid.UUID(existing))

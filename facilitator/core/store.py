@@ -18,9 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Literal
 
 from facilitator.core import drives, paths
 from facilitator.core.errors import SchemaTooNewError, StoreError
@@ -34,6 +32,9 @@ from facilitator.core.records import (
     now_iso,
     random_id,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 PutResult = Literal["added", "updated", "unchanged", "kept"]
 
@@ -132,24 +133,38 @@ class Store:
     # -- connections -------------------------------------------------------------------
 
     @property
-    def db(self) -> sqlite_utils.Database:
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection. Reads on the way to the window's first paint use
+        it, so sqlite-utils (about 60 ms of imports) loads only when something needs it."""
         if self._closed:
             raise StoreError("the database is closed", file=self.path)
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._open()
+            self._local.conn = conn
+        return conn
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection wrapped in sqlite-utils (tables, inserts, atomic)."""
+        conn = self.conn
         db: sqlite_utils.Database | None = getattr(self._local, "db", None)
         if db is None:
-            db = self._open()
+            import sqlite_utils
+
+            db = sqlite_utils.Database(conn, execute_plugins=False)
             self._local.db = db
         return db
 
-    def _open(self) -> sqlite_utils.Database:
+    def _open(self) -> sqlite3.Connection:
         try:
             if self.read_only:
                 conn = self._open_read_only()
             else:
                 conn = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
-            db = sqlite_utils.Database(conn, execute_plugins=False)
             conn.execute("PRAGMA busy_timeout=10000")
-            if not self.read_only and db.journal_mode != self.journal_mode:
+            mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+            if not self.read_only and mode != self.journal_mode:
                 # On a stick the one .db file must hold every save: no -wal beside it.
                 conn.execute(f"PRAGMA journal_mode={self.journal_mode}")
             conn.execute("PRAGMA synchronous=FULL")
@@ -179,7 +194,7 @@ class Store:
                         other.close()
             alive.append((threading.current_thread(), conn))
             self._connections = alive
-        return db
+        return conn
 
     def _open_read_only(self) -> sqlite3.Connection:
         """The file as it is, read only, with no lock and no WAL (nobody can write it)."""
@@ -323,20 +338,24 @@ class Store:
     # -- schema ------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        if not self.db["_migrations"].exists():
+        conn = self.conn
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                        "AND name = '_migrations'").fetchone() is None:
             return 0
-        row = self.db.execute("SELECT MAX(version) FROM _migrations").fetchone()
+        row = conn.execute("SELECT MAX(version) FROM _migrations").fetchone()
         return int(row[0] or 0)
 
     def _migrate(self) -> None:
-        db = self.db
+        conn = self.conn
         if self.read_only:
             if self.schema_version() < SCHEMA_VERSION:
                 raise StoreError("this database is in a folder that cannot be written to "
                                  "and needs updating: copy it somewhere writable first",
                                  file=self.path)
             return
-        db.execute(
+        if self.schema_version() == SCHEMA_VERSION:
+            return  # the usual start: nothing to do, and no sqlite-utils needed for it
+        conn.execute(
             "CREATE TABLE IF NOT EXISTS _migrations "
             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
@@ -347,6 +366,7 @@ class Store:
                 f"knows up to {SCHEMA_VERSION}: update Facilitator to open it",
                 file=self.path,
             )
+        db = self.db
         for migration in MIGRATIONS:
             if migration.version <= current:
                 continue
@@ -371,7 +391,7 @@ class Store:
         if table not in self._columns:
             defaults: dict[str, Any] = {}
             required: set[str] = set()
-            for row in self.db.execute(f"PRAGMA table_info([{table}])").fetchall():
+            for row in self.conn.execute(f"PRAGMA table_info([{table}])").fetchall():
                 defaults[str(row[1])] = _literal(row[4])
                 if row[3] and row[4] is None:
                     required.add(str(row[1]))
@@ -382,7 +402,7 @@ class Store:
     # -- local settings (never merged) -----------------------------------------------
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return default if row is None else str(row[0])
 
     def set_setting(self, key: str, value: str) -> None:
@@ -420,7 +440,7 @@ class Store:
         return spec
 
     def get(self, table: str, record_id: str) -> Record | None:
-        cursor = self.db.conn.execute(f"SELECT * FROM [{table}] WHERE id = ?", [record_id])
+        cursor = self.conn.execute(f"SELECT * FROM [{table}] WHERE id = ?", [record_id])
         row = cursor.fetchone()
         if row is None:
             return None
@@ -433,7 +453,9 @@ class Store:
             sql += f" WHERE {where}"
         if order_by:
             sql += f" ORDER BY {order_by}"
-        return list(self.db.query(sql, params or []))
+        cursor = self.conn.execute(sql, params or [])
+        keys = [c[0] for c in cursor.description]
+        return [dict(zip(keys, row, strict=True)) for row in cursor]
 
     def envelope(self, record_id: str | None = None, *, site: str | None = None) -> Record:
         stamp = now_iso()
@@ -712,4 +734,4 @@ class Store:
 
     def count(self, table: str, where: str = "", params: Any = None) -> int:
         sql = f"SELECT COUNT(*) FROM [{table}]" + (f" WHERE {where}" if where else "")
-        return int(self.db.execute(sql, params or []).fetchone()[0])
+        return int(self.conn.execute(sql, params or []).fetchone()[0])

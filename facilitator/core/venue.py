@@ -136,7 +136,7 @@ def notes_per_table(store: Store, site_id: str, workshop: int) -> list[TableNote
     """Non-deleted notes on this laptop per table of the site, in table order."""
     counts = {
         str(row[0]): int(row[1])
-        for row in store.db.execute(
+        for row in store.conn.execute(
             "SELECT table_id, COUNT(*) FROM notes WHERE site = ? AND workshop = ? "
             "AND deleted = 0 AND table_id IS NOT NULL GROUP BY table_id",
             [site_id, workshop])

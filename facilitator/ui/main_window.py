@@ -37,13 +37,13 @@ from facilitator.core.store import Change, Store
 from facilitator.ui.common.tasks import TaskRunner
 from facilitator.ui.exchange.file_flows import FileFlows
 from facilitator.ui.help_menu import HelpMenu
-from facilitator.ui.venue.participants import ParticipantsPanel
 from facilitator.ui.vote_pages import VotePages
 
 if TYPE_CHECKING:
     from facilitator.ui.advice.advice_combine import AdviceMenu
     from facilitator.ui.console.audience import AudienceWindow
     from facilitator.ui.kiosk.phones import PhonesPanel
+    from facilitator.ui.venue.participants import ParticipantsPanel
 
 
 class WindowStatus(QObject):
@@ -118,7 +118,8 @@ class MainWindow(QMainWindow):
     closing = Signal()
 
     def __init__(self, store: Store, pack: SessionPack, resolved: ResolvedPaths, *,
-                 tasks: TaskRunner | None = None, rehearsal: bool = False) -> None:
+                 tasks: TaskRunner | None = None, rehearsal: bool = False,
+                 opening: bool = False) -> None:
         super().__init__()
         self.store = store
         self.pack = pack
@@ -138,27 +139,60 @@ class MainWindow(QMainWindow):
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.setCentralWidget(self.pages)
-        self.participants = ParticipantsPanel(store, pack)
-        self.data_changed.connect(self.participants.refresh)
-        self.add_page("participants", self.participants, self.tr("Participants"))
-        self.setup_page = self._build_setup_page()
-        # Until the venue is set up, the console's place holds the set-up page.
+        # The participants page is not on the first screen either: its tab is there at
+        # once, its table is filled right after the first paint (or when first asked for).
+        self._participants: ParticipantsPanel | None = None
+        self.participants_page = QWidget()
+        QVBoxLayout(self.participants_page).setContentsMargins(0, 0, 0, 0)
+        self.add_page("participants", self.participants_page, self.tr("Participants"))
+        # Until the day is built (right after the first paint) or the venue is set up,
+        # the console's place holds "Opening the workshop…" or the set-up page.
+        self.setup_page = self._build_opening_page() if opening else self._build_setup_page()
         self.add_page("console", self.setup_page, self.tr("Console"), first=True)
 
         self._build_menus()
-        self.participants.import_requested.connect(self.files.import_roster_dialog)
         self.status = WindowStatus(self, store, pack, rehearsal=rehearsal)
 
         # Voting pages and the Advice menu are not on the first screen: built once the
         # window is up. (A zero timer queued before show() would run before the first paint.)
         from facilitator.ui.common.deferred import after_first_paint
 
+        after_first_paint(self, self._build_participants, fallback_ms=300)
         after_first_paint(self, self.ensure_vote_pages, fallback_ms=300)
         # Emoji and symbols DejaVu lacks: a shipped fallback font (not needed to paint).
         from facilitator.ui.common.fonts import register_fallback_fonts
 
         after_first_paint(self, register_fallback_fonts, fallback_ms=300)
         after_first_paint(self, lambda: self.advice, fallback_ms=300)
+
+    @property
+    def participants(self) -> ParticipantsPanel:
+        """The participants page's panel (built after the first paint, or when asked)."""
+        if self._participants is None:
+            from facilitator.ui.venue.participants import ParticipantsPanel
+
+            panel = ParticipantsPanel(self.store, self.pack)
+            panel.import_requested.connect(self.files.import_roster_dialog)
+            self.data_changed.connect(panel.refresh)
+            layout = self.participants_page.layout()
+            assert layout is not None
+            layout.addWidget(panel)
+            self._participants = panel
+        return self._participants
+
+    def _build_participants(self) -> None:
+        if not self.store.closed:  # the window outlived its database (reopened on another)
+            _ = self.participants
+
+    def _build_opening_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        text = QLabel(self.tr("Opening the workshop…"))
+        text.setObjectName("opening_label")
+        text.setStyleSheet("font-size: 22px;")
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(text)
+        return page
 
     def _build_setup_page(self) -> QWidget:
         page = QWidget()
@@ -311,8 +345,8 @@ class MainWindow(QMainWindow):
         if not self.votes.built:
             return
         self.votes.store_changed(change)
-        if change.tables & {"participants"}:
-            self.participants.refresh()
+        if change.tables & {"participants"} and self._participants is not None:
+            self._participants.refresh()
 
     def refresh_status(self) -> None:
         self.status.refresh()

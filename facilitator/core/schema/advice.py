@@ -18,9 +18,12 @@ Advice items themselves are notes of kind ``advice`` (``notes``); this adds:
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from facilitator.core.records import TableSpec
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 COMBINATIONS_TABLE = "advice_combinations"
 PRIORITIES_TABLE = "priorities"

@@ -13,9 +13,12 @@ The name-badge list the gate checks first names against is a local setting
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from facilitator.core.records import TableSpec
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 CONFIRMATIONS_TABLE = "privacy_confirmations"
 

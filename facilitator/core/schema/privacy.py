@@ -25,9 +25,12 @@ tests/test_erasure.py hold them.
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from facilitator.core.records import TableSpec
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 CONSENT_LOG_TABLE = "consent_log"
 CONSENT_COLUMNS = ("consent_refused_at", "consent_granted_at")

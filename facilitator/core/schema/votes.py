@@ -15,9 +15,12 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from facilitator.core.records import TableSpec
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("ballots", time_columns=("cast_at",)),
