@@ -128,6 +128,11 @@ class FacilitatorApp:
             self._build_day()
         except FacilitatorError as exc:
             show_error(self.window, exc)
+            return
+        if self.window is not None:
+            # Show the console now: the pages built after the first paint (voting,
+            # advice, capture, video) would otherwise hold its paint back.
+            self.window.repaint()
 
     def _build_day(self) -> None:
 
@@ -188,16 +193,35 @@ class FacilitatorApp:
             phones.stop()
 
     def _build_video(self, model: object, site_id: str, workshop: int) -> None:
-        """Video pieces plug into the audience window and the console of ``model``'s day."""
+        """Video pieces plug into the audience window and the console of ``model``'s day.
+
+        Which player works is found off the GUI thread: finding libvlc starts a child
+        process, which takes seconds on a laptop whose VLC plugin cache is cold.
+        """
+        from facilitator.media import detect
+        from facilitator.ui.common.tasks import run_quietly
+
+        if model is not self.model or self.model is None or self.window is None:
+            return  # that day was torn down (or rebuilt) before this ran
+
+        def unknown(exc: BaseException) -> None:
+            self._attach_video(model, site_id, workshop, detect.BackendChoice("none", str(exc)))
+
+        run_quietly(self.window, detect.choose_backend,
+                    lambda choice: self._attach_video(model, site_id, workshop, choice),
+                    unknown)
+
+    def _attach_video(self, model: object, site_id: str, workshop: int,
+                      choice: Any) -> None:
         from facilitator.media.player import Player
         from facilitator.ui.console.video import VideoControls, VideoStepController, VideoSurface
         from facilitator.ui.console.video_link import VideoAgendaLink
 
         if model is not self.model or self.model is None:
-            return  # that day was torn down (or rebuilt) before this ran
+            return  # that day was torn down (or rebuilt) while the probe ran
         assert self.store is not None and self.audience is not None
         assert self.console is not None
-        player = Player()
+        player = Player(choice=choice)
         surface = VideoSurface(player, audience=True)
         self.audience.set_video_widget(surface)
         controls = VideoControls(player)

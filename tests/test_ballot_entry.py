@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication
 from test_kiosk import answer_dialog, load_roster
 
 from facilitator.core import ballots
+from facilitator.core.ballots import sheet_order
 from facilitator.core.pack import SessionPack
 from facilitator.core.roster import participant_id
 from facilitator.core.store import Store
-from facilitator.export.ballot_sheet import sheet_order
 from facilitator.ui.kiosk.ballot_entry import FIRST_RANK, BallotEntryPanel
 
 

@@ -422,6 +422,12 @@ def pending_keyings(store: Store, site: str, workshop: int) -> list[Record]:
     return sorted(waiting, key=lambda k: _sheet_order(str(k["sheet"])))
 
 
+def sheet_order(pack: SessionPack) -> tuple[str, ...]:
+    """The use cases top to bottom on the paper ballot sheet (``export/ballot_sheet.py``);
+    the entry grid's columns left to right."""
+    return pack.use_case_ids
+
+
 def _sheet_order(sheet: str) -> tuple[int, str]:
     return (int(sheet), "") if sheet.isdigit() else (10**9, sheet)
 

@@ -106,12 +106,12 @@ def _checks(column: str, rule: Rule) -> list[tuple[str, str]]:
                     f"is longer than {rule.max_len} characters"))
     if rule.kind == "text":
         if rule.nonempty:
-            out.append((f"{guard}{c} = ''", "is empty"))
+            out.append((f"{guard}{c} = '' COLLATE BINARY", "is empty"))
         if rule.choices:
-            out.append((f"{guard}{c} NOT IN ({_choices(rule)})",
+            out.append((f"{guard}{c} COLLATE BINARY NOT IN ({_choices(rule)})",
                         f"is not one of {', '.join(rule.choices)}"))
     elif rule.kind == "time":
-        out.append((f"{guard}{c} = ''", "is missing"))
+        out.append((f"{guard}{c} = '' COLLATE BINARY", "is missing"))
     elif rule.kind == "json":
         out.append((f"{guard}NOT json_valid({c})", "is not valid JSON"))
         out.append((f"{guard}json_type({c}) != 'array'", "is not a JSON list"))
@@ -156,6 +156,17 @@ def canonical_sql(column: str) -> str:
     return _canonical(column)
 
 
+def _not_text(c: str) -> str:
+    """SQL true when ``c`` (not NULL) is not text: SQLite orders every number before
+    any text and any text before any blob. The unary + takes away the column's
+    affinity (a column declared TEXT would turn a number into text to compare it)
+    and the collation is fixed, so a file's own declarations change nothing.
+    The same test as ``typeof(c) != 'text'``, but it leaves the column's value where
+    the scan loaded it: typeof's result frees that buffer, and SQLite then allocates it
+    again for the next column, under one lock for every thread."""
+    return f"+{c} < '' COLLATE BINARY OR +{c} >= x''"
+
+
 def _quick(column: str, rule: Rule) -> str:
     """SQL true when the value may break its rule (or is a time to normalise): one
     cheap test per column for the scan over every version."""
@@ -166,22 +177,29 @@ def _quick(column: str, rule: Rule) -> str:
             distinct = (f"WHEN (SELECT count(DISTINCT value) FROM json_each({c})) != "
                         f"json_array_length({c}) THEN 1 ")
         empty = "0" if rule.shape != "ranking" else "1"
-        test = (f"CASE WHEN {c} = '[]' THEN {empty} WHEN typeof({c}) != 'text' THEN 1 "
-                f"WHEN length({c}) > {rule.max_len} THEN 1 WHEN NOT json_valid({c}) THEN 1 "
+        test = (f"CASE WHEN {c} = '[]' COLLATE BINARY THEN {empty} WHEN {c} IS NULL OR {_not_text(c)} "
+                f"THEN 1 WHEN length({c}) > {rule.max_len} THEN 1 "
+                f"WHEN NOT json_valid({c}) THEN 1 "
                 f"WHEN json_type({c}) != 'array' THEN 1 "
                 f"WHEN json_array_length({c}) > {rule.max_items} THEN 1 "
                 f"WHEN EXISTS (SELECT 1 FROM json_each({c}) WHERE type != 'text' OR "
                 f"length(value) > {MAX_WORD} OR value = '') THEN 1 {distinct}ELSE 0 END")
-    elif rule.kind in ("text", "time"):
-        parts = [f"typeof({c}) != 'text'", f"length({c}) > {rule.max_len}"]
+        return f"({test})"
+    if rule.kind in ("text", "time"):
+        # A time's canonical shape has 27 characters: no length test needed.
+        parts = [_not_text(c)] + ([f"length({c}) > {rule.max_len}"]
+                                  if rule.kind == "text" else [])
         if rule.nonempty:
-            parts.append(f"{c} = ''")
+            parts.append(f"{c} = '' COLLATE BINARY")
         if rule.choices:
-            parts.append(f"{c} NOT IN ({_choices(rule)})")
+            parts.append(f"{c} COLLATE BINARY NOT IN ({_choices(rule)})")
         if rule.kind == "time":
             parts.append(f"NOT {_canonical(c)}")
         test = " OR ".join(parts)
-    elif rule.kind == "int":
+        if rule.nullable:
+            return f"({c} IS NOT NULL AND ({test}))"
+        return f"({c} IS NULL OR {test})"
+    if rule.kind == "int":
         test = f"typeof({c}) != 'integer' OR {c} NOT BETWEEN {rule.min!r} AND {rule.max!r}"
     else:
         test = (f"typeof({c}) NOT IN ('integer', 'real') OR {c} NOT BETWEEN "
@@ -222,7 +240,7 @@ def check_columns(present: Iterable[str], table: str, name: str) -> None:
 def _natural(spec: TableSpec) -> str:
     kind, *keys = spec.natural_key
     args = ", ".join([_text_literal(kind), *(_q(k) for k in keys)])
-    return f"[id] IS NOT facilitator_natural_id({args})"
+    return f"[id] IS NOT facilitator_natural_id({args}) COLLATE BINARY"
 
 
 def quick_test(table: str, spec: TableSpec) -> str:
@@ -230,15 +248,39 @@ def quick_test(table: str, spec: TableSpec) -> str:
     normalise: one cheap test per column, for a scan over every version (the merge
     puts it in its INSERT … SELECT, so checking costs no scan of its own)."""
     rules = rules_for(table)
-    tests = [_quick(column, rules[column]) for column, _ in reference_columns()[table]]
-    # A record never edited has updated_at = created_at, which its own test checks:
-    # the costly test of an instant is then made once, not twice.
-    tests = [f"([updated_at] IS NOT [created_at] AND {test})" if column == "updated_at"
-             else test for (column, _), test in zip(reference_columns()[table], tests,
-                                                    strict=True)]
+    tests = []
+    for column, _ in reference_columns()[table]:
+        test = _quick(column, rules[column])
+        if column == "updated_at":
+            # A record never edited has updated_at = created_at, which its own test
+            # checks: the costly test of an instant is then made once, not twice.
+            test = f"([updated_at] IS NOT [created_at] COLLATE BINARY AND {test})"
+        tests.append((rules[column].kind in ("int", "real"), test))
+    # Numbers last: their typeof() would free the buffers the text tests load into.
+    ordered = [test for _, test in sorted(tests, key=lambda t: t[0])]
     if spec.natural_key:
-        tests.append(_natural(spec))
-    return " OR ".join(tests)
+        ordered.append(_natural(spec))
+    return " OR ".join(ordered)
+
+
+def problem_sql(table: str, spec: TableSpec) -> str:
+    """SQL naming the first rule a version of ``table`` breaks, as ``column`` U+001F
+    ``why`` (``~time`` for a time to normalise), or NULL: every rule, tried in turn,
+    for the few versions ``quick_test`` flags."""
+    rules = rules_for(table)
+    present = [c for c, _ in reference_columns()[table]]
+    whens: list[str] = []
+    for column in present:
+        for condition, why in _checks(column, rules[column]):
+            whens.append(f"WHEN {condition} THEN {_text_literal(column + chr(31) + why)}")
+    if spec.natural_key:
+        whens.append(f"WHEN {_natural(spec)} "
+                     f"THEN {_text_literal('id' + chr(31) + 'natural key')}")
+    for column in present:  # last: only a time that breaks no rule is normalised
+        if rules[column].kind == "time":
+            whens.append(f"WHEN {_q(column)} IS NOT NULL AND NOT {_canonical(_q(column))} "
+                         f"THEN {_text_literal(column + chr(31) + '~time')}")
+    return f"CASE {' '.join(whens)} END"
 
 
 def validate(conn: sqlite3.Connection, stored: str, table: str, spec: TableSpec,
@@ -252,25 +294,14 @@ def validate(conn: sqlite3.Connection, stored: str, table: str, spec: TableSpec,
     ``unique``: also refuse an id that appears twice (a staged bundle's table).
     """
     rules = rules_for(table)
-    present = [c for c, _ in reference_columns()[table]]
-    whens: list[str] = []
-    for column in present:
-        for condition, why in _checks(column, rules[column]):
-            whens.append(f"WHEN {condition} THEN {_text_literal(column + chr(31) + why)}")
-    if spec.natural_key:
-        whens.append(f"WHEN {_natural(spec)} "
-                     f"THEN {_text_literal('id' + chr(31) + 'natural key')}")
-    times = [c for c in present if rules[c].kind == "time"]
-    for column in times:  # last: only a time that breaks no rule is normalised
-        whens.append(f"WHEN {_q(column)} IS NOT NULL AND NOT {_canonical(_q(column))} "
-                     f"THEN {_text_literal(column + chr(31) + '~time')}")
+    times = [c for c, _ in reference_columns()[table] if rules[c].kind == "time"]
     where, params = f"({quick_test(table, spec)})", []
     if rowids is not None:
         where += f" AND rowid IN ({', '.join('?' for _ in rowids)})"
         params = list(rowids)
     flagged = [int(r[0]) for r in conn.execute(
         f"SELECT rowid FROM {_q(stored)} WHERE {where}", params)]
-    problem = f"CASE {' '.join(whens)} END"
+    problem = problem_sql(table, spec)
     for start in range(0, len(flagged), 500):
         chunk = flagged[start:start + 500]
         rows = conn.execute(

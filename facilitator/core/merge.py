@@ -32,8 +32,9 @@ import io
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import cache
@@ -63,7 +64,6 @@ MAX_RECORD_JSON = incoming.MAX_RECORD_JSON
 CHUNK = 25_000  # rows per INSERT … SELECT: progress and cancel between them
 LAW_BATCH = 500  # competing records fetched at a time for the record-law code
 STAGE_BATCH = 5000
-PREPARE_WORKERS = 2
 BULK_AT_LEAST = 2000  # new records of a table above which its index is filled in bulk
 Method = Literal["sets", "laws"]
 
@@ -192,18 +192,55 @@ def _connect_read(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _copy_from(handle: BinaryIO, target: Path, name: str) -> str:
-    """Copy an open file to ``target``; returns the SHA-256 of what was copied."""
+def _copy_from(handle: BinaryIO, target: Path, name: str,
+               stop: threading.Event | None = None) -> str:
+    """Copy an open file to ``target``; returns the SHA-256 of what was copied.
+    ``stop`` set: the copy ends early with Cancelled (the merge is not going on)."""
     digest = hashlib.sha256()
     try:
         with open(target, "wb") as out:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
+                if stop is not None and stop.is_set():
+                    raise Cancelled()
                 digest.update(chunk)
                 out.write(chunk)
     except OSError as exc:
         raise MergeError(f"cannot copy the file to a private folder: "
                          f"{exc.strerror or exc}", file=name) from exc
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CopiedDatabase:
+    """A database source's private copy, checked: its SHA-256, schema version, and
+    whether the laptop it came from was set up for rehearsal."""
+
+    copy: Path
+    sha256: str
+    schema_version: int
+    rehearsal: bool
+
+
+def copy_database(path: Path, handle: BinaryIO, workdir: Path,
+                  stop: threading.Event | None = None) -> CopiedDatabase:
+    """A private copy of the database open as ``handle`` (and of its write-ahead log,
+    if any), with the SHA-256 of the copied file, verified (integrity, schema version,
+    no foreign code): all that is read of it afterwards is the copy, which nothing
+    else writes."""
+    name = str(path)
+    copy = workdir / "source.db"
+    sha = _copy_from(handle, copy, name, stop)
+    wal = path.with_name(path.name + "-wal")
+    with contextlib.suppress(UnreadableFileError), open_regular(wal) as wal_handle:
+        # Recent writes of a laptop that was not shut down.
+        _copy_from(wal_handle, workdir / "source.db-wal", name, stop)
+    conn = _connect_read(copy)
+    try:
+        version = DatabaseSource.verify(conn, name)
+        rehearsal = DatabaseSource.setting(conn, IS_REHEARSAL_DB_KEY) == "1"
+    finally:
+        conn.close()
+    return CopiedDatabase(copy, sha, version, rehearsal)
 
 
 def _prepare_lost(conn: sqlite3.Connection, specs: dict[str, TableSpec], name: str,
@@ -238,22 +275,13 @@ def _validate_all(conn: sqlite3.Connection, specs: dict[str, TableSpec], tables:
 class DatabaseSource(Source):
     """Another Facilitator database, read from a private copy."""
 
-    def __init__(self, path: Path, handle: BinaryIO, workdir: Path) -> None:
+    def __init__(self, path: Path, copied: CopiedDatabase) -> None:
+        """``copied``: the private copy ``copy_database`` made and verified."""
         self.path = path
         name = str(path)
-        copy = workdir / "source.db"
-        sha = _copy_from(handle, copy, name)
-        wal = path.with_name(path.name + "-wal")
-        with contextlib.suppress(UnreadableFileError), open_regular(wal) as wal_handle:
-            # Recent writes of a laptop that was not shut down.
-            _copy_from(wal_handle, workdir / "source.db-wal", name)
+        copy, sha, version = copied.copy, copied.sha256, copied.schema_version
+        rehearsal_db = copied.rehearsal
         self.prepared = copy
-        conn = _connect_read(copy)
-        try:
-            version = self._verify(conn, name)
-            rehearsal_db = self._setting(conn, IS_REHEARSAL_DB_KEY) == "1"
-        finally:
-            conn.close()
         if version < SCHEMA_VERSION:
             try:
                 Store(copy, device_id="00000000-0000-0000-0000-000000000000").close()
@@ -312,7 +340,7 @@ class DatabaseSource(Source):
             counts=counts, lost=lost, rehearsal=rehearsal)
 
     @staticmethod
-    def _setting(conn: sqlite3.Connection, key: str) -> str | None:
+    def setting(conn: sqlite3.Connection, key: str) -> str | None:
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         except sqlite3.DatabaseError:
@@ -320,7 +348,7 @@ class DatabaseSource(Source):
         return None if row is None else str(row[0])
 
     @staticmethod
-    def _verify(conn: sqlite3.Connection, name: str) -> int:
+    def verify(conn: sqlite3.Connection, name: str) -> int:
         try:
             check = conn.execute("PRAGMA quick_check").fetchall()
             if [str(r[0]) for r in check] != ["ok"]:
@@ -483,7 +511,7 @@ def open_source(path: str | Path, workdir: Path) -> Source:
             raise MergeError("the file is larger than any Facilitator export can be",
                              file=name)
         if head.startswith(SQLITE_MAGIC):
-            return DatabaseSource(source, handle, workdir)
+            return DatabaseSource(source, copy_database(source, handle, workdir))
         if head.startswith(PDF_MAGIC):
             if size > MAX_PDF_BYTES:
                 raise MergeError("the PDF is larger than any Facilitator export can be",
@@ -571,11 +599,45 @@ def _erasures_arrived(store: Store, before: set[str]) -> None:
         erase_in_snapshots(store, new)
 
 
+def _copy_ahead(path: str | Path, workdir: Path,
+                stop: threading.Event) -> CopiedDatabase | None:
+    """The private copy of a database source, made and verified while the source
+    before it is checked; None for any other file (``open_source`` opens it, and names
+    any problem with it, in its turn)."""
+    source = Path(path)
+    if stop.is_set():
+        return None
+    try:
+        handle = open_regular(source)
+    except UnreadableFileError:
+        return None
+    with handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            head = handle.read(16)
+            handle.seek(0)
+        except OSError:
+            return None
+        if size > MAX_SOURCE_BYTES or not head.startswith(SQLITE_MAGIC):
+            return None
+        return copy_database(source, handle, workdir, stop)
+
+
+def _open_copied(path: str | Path, workdir: Path,
+                 copied: Future[CopiedDatabase | None]) -> Source:
+    ahead = copied.result()
+    if ahead is None:
+        return open_source(path, workdir)
+    return DatabaseSource(Path(path), ahead)
+
+
 def _open_all(paths: Sequence[str | Path], tmp: Path,
               progress: Progress | None) -> list[Source]:
-    """Open, verify and prepare every source, two at a time (the work is SQLite's and
-    hashing, which run beside each other on two cores). The first refusal in the
-    order given is the one reported; ``progress`` may cancel while they run."""
+    """Open, verify and prepare every source in turn, while the next database is copied,
+    hashed and its integrity checked beside it, on the second core (validating two
+    sources at once was slower than one after the other: SQLite's allocator takes one
+    lock for every thread). The first refusal in the order given is the one reported;
+    ``progress`` may cancel while they run."""
     workdirs = []
     for i in range(len(paths)):
         workdir = tmp / str(i)
@@ -586,10 +648,14 @@ def _open_all(paths: Sequence[str | Path], tmp: Path,
             progress(0, 0)
         return [open_source(paths[0], workdirs[0])]
     opened: list[Source] = []
-    with ThreadPoolExecutor(max_workers=min(PREPARE_WORKERS, len(paths)),
-                            thread_name_prefix="facilitator-merge-open") as pool:
-        futures = [pool.submit(open_source, path, workdir)
-                   for path, workdir in zip(paths, workdirs, strict=True)]
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="facilitator-merge-copy") as \
+            copier, ThreadPoolExecutor(max_workers=1,
+                                       thread_name_prefix="facilitator-merge-open") as opener:
+        copies = [copier.submit(_copy_ahead, path, workdir, stop)
+                  for path, workdir in zip(paths, workdirs, strict=True)]
+        futures = [opener.submit(_open_copied, path, workdir, copied)
+                   for path, workdir, copied in zip(paths, workdirs, copies, strict=True)]
         try:
             for future in futures:
                 while True:
@@ -600,8 +666,11 @@ def _open_all(paths: Sequence[str | Path], tmp: Path,
                         if progress is not None:
                             progress(0, 0)  # a chance to cancel while files are checked
         except BaseException:
+            stop.set()
             for future in futures:
                 future.cancel()
+            for copied in copies:
+                copied.cancel()
             raise
     return opened
 
@@ -720,11 +789,13 @@ def _apply_sets(store: Store, source: Source, alias: str, outcome: SourceOutcome
         src, dst = f"{alias}.[{table}]", f"main.[{table}]"
         content = [c for c in columns if c not in NON_CONTENT_COLUMNS
                    and c not in spec.combined and c not in spec.derived]
-        same = " AND ".join(f"s.[{c}] IS m.[{c}]" for c in (*content, *spec.combined))
+        # The target's columns on the left: theirs is the collation compared by (a
+        # source's own declarations might make 'A' the same as 'a').
+        same = " AND ".join(f"m.[{c}] IS s.[{c}]" for c in (*content, *spec.combined))
         # Present on both sides and not simply the same (or an older) version of the
         # same content and flags: these compete, under the record laws.
-        differs = (f"NOT ({same} AND (s.revision, s.updated_at, s.device_id) <= "
-                   f"(m.revision, m.updated_at, m.device_id) AND "
+        differs = (f"NOT ({same} AND (m.revision, m.updated_at, m.device_id) >= "
+                   f"(s.revision, s.updated_at, s.device_id) AND "
                    f"{incoming.canonical_sql('s.updated_at')})")
         present, competes = 0, 0
         if conn.execute(f"SELECT 1 FROM {dst} LIMIT 1").fetchone():

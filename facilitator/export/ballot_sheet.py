@@ -1,6 +1,6 @@
 """The printable paper ballot: one sheet per participant, numbered for keying.
 
-The use cases appear in ``sheet_order(pack)``, the same order as the columns of the
+The use cases appear in ``core.ballots.sheet_order(pack)``, the same order as the columns of the
 keyboard entry grid, so whoever keys a sheet reads it top to bottom while moving
 left to right. Each sheet carries its number, which double entry uses to pair the
 two keyings of one sheet. No Qt here.
@@ -27,6 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from facilitator.core.ballots import sheet_order
 from facilitator.core.errors import Progress, StoreError
 from facilitator.core.pack import SessionPack
 from facilitator.export.pdf_report import FONT, FONT_BOLD, register_fonts
@@ -37,11 +38,6 @@ BOX = colors.HexColor("#000000")
 SKY = colors.HexColor("#56B4E9")
 ORANGE = colors.HexColor("#E69F00")
 MAX_COPIES = 2000
-
-
-def sheet_order(pack: SessionPack) -> tuple[str, ...]:
-    """The use cases top to bottom on the sheet; the entry grid's columns left to right."""
-    return pack.use_case_ids
 
 
 def _register_fonts() -> None:

@@ -75,10 +75,13 @@ class Player(QObject):
     backend_changed = Signal(str)
     subtitles_available_changed = Signal(bool)
 
-    def __init__(self, backend: str | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, backend: str | None = None, parent: QObject | None = None, *,
+                 choice: detect.BackendChoice | None = None) -> None:
+        """``choice``: what ``detect.choose_backend()`` said (found off the GUI thread:
+        it starts a child process); without it and without ``backend``, asked here."""
         super().__init__(parent)
         if backend is None:
-            choice = detect.choose_backend()
+            choice = choice or detect.choose_backend()
             backend, reason = choice.name, choice.reason
         else:
             reason = ""

@@ -146,3 +146,34 @@ class TaskRunner(QObject):
     @property
     def busy(self) -> bool:
         return bool(self._running)
+
+
+class _Quiet(QObject):
+    """Lives on the GUI thread: a quiet task's result reaches it queued."""
+
+    def __init__(self, parent: QObject, task: Task, then: Callable[[Any], None],
+                 otherwise: Callable[[BaseException], None]) -> None:
+        super().__init__(parent)
+        self.task, self.then, self.otherwise = task, then, otherwise
+
+    @Slot(object)
+    def succeeded(self, result: object) -> None:
+        self.deleteLater()
+        self.then(result)
+
+    @Slot(object)
+    def failed(self, exc: object) -> None:
+        self.deleteLater()
+        self.otherwise(exc)  # type: ignore[arg-type]
+
+
+def run_quietly(parent: QObject, work: Callable[[], Any], then: Callable[[Any], None],
+                otherwise: Callable[[BaseException], None]) -> None:
+    """Work that needs no progress window (a probe at launch) on a worker thread; its
+    result reaches ``then`` (or its exception ``otherwise``) on the GUI thread, unless
+    ``parent`` was deleted meanwhile."""
+    task = Task(lambda _progress: work())
+    relay = _Quiet(parent, task, then, otherwise)
+    task.succeeded.connect(relay.succeeded)
+    task.failed.connect(relay.failed)
+    threading.Thread(target=task.run, name="facilitator-quiet", daemon=True).start()

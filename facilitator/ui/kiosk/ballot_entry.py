@@ -2,7 +2,7 @@
 
 One row per paper sheet: sheet number, participant code (blank = anonymous), then the
 number written beside each use case, in the printed sheet's order
-(``export.ballot_sheet.sheet_order``). A rank digit moves straight on to the next
+(``core.ballots.sheet_order``). A rank digit moves straight on to the next
 box; every rank 1–6 must be used exactly once, and a cell that breaks that is marked
 on the cell itself, in words as well as colour. Enter on the row's status saves it.
 
@@ -39,7 +39,6 @@ from facilitator.core import ballots, participants
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Change, Store
-from facilitator.export.ballot_sheet import sheet_order
 from facilitator.ui.common.errors import show_error
 from facilitator.ui.kiosk.kiosk import ask_facilitator_to_replace
 
@@ -130,7 +129,7 @@ class BallotEntryPanel(QWidget):
         super().__init__(parent)
         self.store = store
         self.pack = pack
-        self.order = sheet_order(pack)
+        self.order = ballots.sheet_order(pack)
         self.titles = {u.id: u.title for u in pack.use_cases}
         self.saved_rows: set[int] = set()
         self._filling = False
