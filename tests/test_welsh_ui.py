@@ -39,9 +39,10 @@ def choose(qtbot, window, *path: str) -> None:
 def make_app(qtbot, tmp_path):
     apps = []
 
-    def make(db=None, clock=None):
+    def make(db=None, clock=None, defer_day=False):
         app = FacilitatorApp(resolve(str(db or tmp_path / "venue.db"), None), ask_venue=False,
-                             show_audience=False, clock=clock or FakeClock())
+                             show_audience=False, clock=clock or FakeClock(),
+                             defer_day=defer_day)
         apps.append(app)  # its window is replaced when the language changes: closed below
         return app
 
@@ -61,14 +62,17 @@ def configure(db, pack, site="cardiff", workshop=2):
         venue.save(store, pack, venue.VenueSettings(site, workshop, ("Table 1", "Table 2")))
 
 
+@pytest.mark.parametrize("defer_day", [False, True], ids=["built-at-once", "as-launched"])
 def test_settings_language_switches_to_welsh_and_keeps_the_running_day(
-        make_app, qtbot, tmp_path, default_pack):
+        make_app, qtbot, tmp_path, default_pack, defer_day):
     db = tmp_path / "venue.db"
     configure(db, default_pack)
-    app = make_app(db)
+    app = make_app(db, defer_day=defer_day)
     with qtbot.waitActive(app.window):
         app.window.show()
         app.window.activateWindow()
+    # As launched, the day's console follows the window's first paint.
+    qtbot.waitUntil(lambda: app.console is not None)
     qtbot.keyClick(app.console, Qt.Key.Key_Space)  # start the day
     qtbot.keyClick(app.console, Qt.Key.Key_Right)  # the second step
     step = app.model.status.step.id
@@ -78,6 +82,7 @@ def test_settings_language_switches_to_welsh_and_keeps_the_running_day(
     choose(qtbot, app.window, "&Settings", "&Language", "Cymraeg")
 
     qtbot.waitUntil(lambda: "&Ffeil" in menu_texts(app.window.menuBar()))
+    qtbot.waitUntil(lambda: app.console is not None)
     assert language.current() == "cy" and i18n.remembered_choice() == "cy"
     # The day carries on: same step, still running, and the console speaks Welsh.
     assert app.model.status.step.id == step and app.model.status.state == "running"
@@ -95,6 +100,7 @@ def test_settings_language_switches_to_welsh_and_keeps_the_running_day(
     # And back: the remembered choice follows.
     choose(qtbot, app.window, "&Gosodiadau", "&Iaith", "English")
     qtbot.waitUntil(lambda: "&File" in menu_texts(app.window.menuBar()))
+    qtbot.waitUntil(lambda: app.model is not None)
     assert i18n.remembered_choice() == "en" and app.model.status.step.id == step
 
 

@@ -48,8 +48,9 @@ def click(qtbot, widget) -> None:
 
 def test_a_whole_workshop_day_by_real_input(qtbot, tmp_path: Path, default_pack) -> None:
     clock = FakeClock()
+    # As `facilitator` launches it: the day's console follows the window's first paint.
     app = FacilitatorApp(resolve(str(tmp_path / "day.db"), None), ask_venue=False,
-                         show_audience=False, clock=clock)
+                         show_audience=False, clock=clock, defer_day=True)
     try:
         _play_the_day(qtbot, app, clock, tmp_path, default_pack)
     finally:
@@ -81,7 +82,8 @@ def _play_the_day(qtbot, app: FacilitatorApp, clock: FakeClock, tmp_path: Path,
     click(qtbot, window.setup_page.findChild(QPushButton, "setup_button"))
     window = app.window  # the day's window, rebuilt on the new venue
     qtbot.addWidget(window)
-    assert app.console is not None and app.model.workshop.number == 2
+    qtbot.waitUntil(lambda: app.console is not None, timeout=10_000)
+    assert app.model.workshop.number == 2
     with qtbot.waitActive(window):
         window.activateWindow()
     store = app.store
