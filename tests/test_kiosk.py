@@ -113,9 +113,9 @@ def saved_rankings(store: Store) -> list[tuple[str, ...]]:
 
 
 def confirm(qtbot, kiosk: KioskWindow) -> None:
-    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
     assert kiosk.current_page() == "confirm"
-    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.confirm_page.cast_button, Qt.MouseButton.LeftButton)
 
 
 def test_a_ballot_by_dragging_every_card(kiosk_factory, store: Store, qtbot) -> None:
@@ -146,7 +146,7 @@ def test_a_ballot_by_tapping_cards_in_order(kiosk_factory, store: Store, qtbot) 
     assert board.ranking() == wanted
     # Tapping a placed card takes it out; tapping it again puts it in the free place.
     tap(qtbot, board, wanted[2])
-    assert board.place_of(wanted[2]) is None and not kiosk.submit.isEnabled()
+    assert board.place_of(wanted[2]) is None and not kiosk.ballot_page.submit.isEnabled()
     tap(qtbot, board, wanted[2])
     assert board.ranking() == wanted
     confirm(qtbot, kiosk)
@@ -179,13 +179,13 @@ def test_a_ballot_by_keyboard_alone(kiosk_factory, store: Store, qtbot) -> None:
     assert board.ranking() == expected
     # Tab reaches Submit; Space presses it, then Space casts on the confirmation screen.
     qtbot.keyClick(board, Qt.Key.Key_Tab)
-    assert kiosk.submit.hasFocus()
-    qtbot.keyClick(kiosk.submit, Qt.Key.Key_Space)
+    assert kiosk.ballot_page.submit.hasFocus()
+    qtbot.keyClick(kiosk.ballot_page.submit, Qt.Key.Key_Space)
     assert kiosk.current_page() == "confirm"
-    assert [row.text() for row in kiosk.confirm_rows] == [
+    assert [row.text() for row in kiosk.confirm_page.confirm_rows] == [
         board.titles[uc] for uc in expected]
-    assert kiosk.cast_button.hasFocus()
-    qtbot.keyClick(kiosk.cast_button, Qt.Key.Key_Space)
+    assert kiosk.confirm_page.cast_button.hasFocus()
+    qtbot.keyClick(kiosk.confirm_page.cast_button, Qt.Key.Key_Space)
     assert saved_rankings(store) == [tuple(expected)]
 
 
@@ -193,19 +193,20 @@ def test_submit_is_refused_and_says_what_is_missing(kiosk_factory, store: Store,
                                                     qtbot) -> None:
     kiosk = kiosk_factory()
     board = kiosk.board
-    assert not kiosk.submit.isEnabled()
-    assert "none placed" in kiosk.missing.text()
+    assert not kiosk.ballot_page.submit.isEnabled()
+    assert "none placed" in kiosk.ballot_page.missing.text()
     for use_case in board.order[:5]:
         tap(qtbot, board, use_case)
     last = board.order[5]
-    assert not kiosk.submit.isEnabled()
-    assert "1 more" in kiosk.missing.text() and board.titles[last] in kiosk.missing.text()
-    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    assert not kiosk.ballot_page.submit.isEnabled()
+    missing = kiosk.ballot_page.missing.text()
+    assert "1 more" in missing and board.titles[last] in missing
+    qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
     kiosk.review()  # even called directly, an incomplete ballot goes nowhere
     assert kiosk.current_page() == "ballot" and store.rows("ballots") == []
     tap(qtbot, board, last)
-    assert kiosk.submit.isEnabled()
-    assert "All six placed" in kiosk.missing.text()
+    assert kiosk.ballot_page.submit.isEnabled()
+    assert "All six placed" in kiosk.ballot_page.missing.text()
 
 
 def test_the_kiosk_clears_and_shuffles_for_the_next_person(kiosk_factory, store: Store,
@@ -215,16 +216,16 @@ def test_the_kiosk_clears_and_shuffles_for_the_next_person(kiosk_factory, store:
     for _ in range(4):
         board = kiosk.board
         orders.append(tuple(board.order))
-        qtbot.keyClicks(kiosk.code, "CDF-01" if not orders[:-1] else "")
-        kiosk.code.clear()
+        qtbot.keyClicks(kiosk.ballot_page.code, "CDF-01" if not orders[:-1] else "")
+        kiosk.ballot_page.code.clear()
         for use_case in board.order:
             tap(qtbot, board, use_case)
         confirm(qtbot, kiosk)
         assert kiosk.current_page() == "thanks"
         # Nothing of the previous ballot is left anywhere on the kiosk.
-        assert board.places == [None] * 6 and kiosk.code.text() == ""
-        assert all(row.text() == "" for row in kiosk.confirm_rows)
-        qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+        assert board.places == [None] * 6 and kiosk.ballot_page.code.text() == ""
+        assert all(row.text() == "" for row in kiosk.confirm_page.confirm_rows)
+        qtbot.mouseClick(kiosk.thanks_page.next_button, Qt.MouseButton.LeftButton)
         assert kiosk.current_page() == "ballot"
     assert len(set(orders)) > 1
     assert len(store.rows("ballots")) == 4
@@ -242,36 +243,37 @@ def test_the_thanks_screen_returns_to_a_new_ballot_by_itself(kiosk_factory, qtbo
 def test_a_participant_code_is_recorded_and_checked(kiosk_factory, store: Store,
                                                     default_pack: SessionPack, qtbot) -> None:
     kiosk = kiosk_factory()
-    qtbot.keyClicks(kiosk.code, "cdf-02")
+    qtbot.keyClicks(kiosk.ballot_page.code, "cdf-02")
     for use_case in kiosk.board.order:
         tap(qtbot, kiosk.board, use_case)
-    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
-    assert "CDF-02" in kiosk.confirm_who.text()
-    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
+    assert "CDF-02" in kiosk.confirm_page.confirm_who.text()
+    qtbot.mouseClick(kiosk.confirm_page.cast_button, Qt.MouseButton.LeftButton)
     ballot = ballots.ballot_for(store, participant_id("cardiff", "CDF-02"), 2)
     assert ballot is not None and ballot["source"] == "kiosk"
 
     # A code from another site, or one not on the roster, is refused with a reason.
-    qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.thanks_page.next_button, Qt.MouseButton.LeftButton)
     for code in ("DUR-01", "CDF-99"):
-        kiosk.code.clear()
-        qtbot.keyClicks(kiosk.code, code)
+        kiosk.ballot_page.code.clear()
+        qtbot.keyClicks(kiosk.ballot_page.code, code)
         for use_case in kiosk.board.order:
             if kiosk.board.place_of(use_case) is None:
                 tap(qtbot, kiosk.board, use_case)
-        qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
         assert kiosk.current_page() == "ballot"
-        assert code in kiosk.missing.text() and "not on the list" in kiosk.missing.text()
+        missing = kiosk.ballot_page.missing.text()
+        assert code in missing and "not on the list" in missing
     assert len(store.rows("ballots")) == 1
 
 
 def _vote(qtbot, kiosk: KioskWindow, code: str, order: list[int]) -> list[str]:
-    kiosk.code.clear()
-    qtbot.keyClicks(kiosk.code, code)
+    kiosk.ballot_page.code.clear()
+    qtbot.keyClicks(kiosk.ballot_page.code, code)
     wanted = [kiosk.board.order[i] for i in order]
     for use_case in wanted:
         tap(qtbot, kiosk.board, use_case)
-    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
     return wanted
 
 
@@ -280,22 +282,22 @@ def test_a_second_ballot_is_held_for_the_facilitator_never_decided_at_the_kiosk(
     kiosk = kiosk_factory()
     pid = participant_id("cardiff", "CDF-01")
     first = _vote(qtbot, kiosk, "CDF-01", [0, 1, 2, 3, 4, 5])
-    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.confirm_page.cast_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.thanks_page.next_button, Qt.MouseButton.LeftButton)
 
     # Someone types CDF-01 again: no question on the kiosk, the ballot is held.
     seen = answer_dialog(qtbot, "Replace the earlier ballot", timeout_ms=300)
     second = _vote(qtbot, kiosk, "CDF-01", [5, 4, 3, 2, 1, 0])
     with qtbot.waitSignal(kiosk.ballot_held, timeout=10_000):
-        qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(kiosk.confirm_page.cast_button, Qt.MouseButton.LeftButton)
     qtbot.wait(400)
     assert seen == []  # nothing was asked of whoever stands at the kiosk
-    assert kiosk.current_page() == "thanks" and "facilitator" in kiosk.thanks_heading.text()
+    assert kiosk.current_page() == "thanks" and "facilitator" in kiosk.thanks_page.thanks_heading.text()
     kept = ballots.ballot_for(store, pid, 2)
     assert kept is not None and ballots.ranking_of(kept) == tuple(first)
     # The kiosk is clean for the next person: no code, no cards, no order.
-    assert kiosk.code.text() == "" and kiosk.board.places == [None] * 6
-    assert all(not row.text() for row in kiosk.confirm_rows)
+    assert kiosk.ballot_page.code.text() == "" and kiosk.board.places == [None] * 6
+    assert all(not row.text() for row in kiosk.confirm_page.confirm_rows)
     [waiting] = held.pending(store, "cardiff")
     assert waiting.code == "CDF-01" and waiting.choice == tuple(second)
 
@@ -307,9 +309,9 @@ def test_a_second_ballot_is_held_for_the_facilitator_never_decided_at_the_kiosk(
     qtbot.mouseClick(view.findChild(QPushButton, "held_keep"), Qt.MouseButton.LeftButton)
     assert held.pending(store) == []
     assert ballots.ranking_of(ballots.ballot_for(store, pid, 2)) == tuple(first)
-    qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.thanks_page.next_button, Qt.MouseButton.LeftButton)
     second = _vote(qtbot, kiosk, "CDF-01", [5, 4, 3, 2, 1, 0])
-    qtbot.keyClick(kiosk.cast_button, Qt.Key.Key_Return)  # Enter presses the focused button
+    qtbot.keyClick(kiosk.confirm_page.cast_button, Qt.Key.Key_Return)  # Enter presses the focused button
     view.refresh()
     qtbot.mouseClick(view.findChild(QPushButton, "held_replace"), Qt.MouseButton.LeftButton)
     replaced = ballots.ballot_for(store, pid, 2)
@@ -323,20 +325,20 @@ def test_enter_and_space_press_the_focused_kiosk_button(kiosk_factory, store: St
     kiosk = kiosk_factory()
     for use_case in kiosk.board.order:
         tap(qtbot, kiosk.board, use_case)
-    kiosk.submit.setFocus()
-    qtbot.keyClick(kiosk.submit, Qt.Key.Key_Return)
-    assert kiosk.current_page() == "confirm" and kiosk.cast_button.hasFocus()
-    qtbot.keyClick(kiosk.cast_button, Qt.Key.Key_Enter)
+    kiosk.ballot_page.submit.setFocus()
+    qtbot.keyClick(kiosk.ballot_page.submit, Qt.Key.Key_Return)
+    assert kiosk.current_page() == "confirm" and kiosk.confirm_page.cast_button.hasFocus()
+    qtbot.keyClick(kiosk.confirm_page.cast_button, Qt.Key.Key_Enter)
     assert kiosk.current_page() == "thanks" and len(store.rows("ballots")) == 1
-    qtbot.keyClick(kiosk.next_button, Qt.Key.Key_Space)
+    qtbot.keyClick(kiosk.thanks_page.next_button, Qt.Key.Key_Space)
     assert kiosk.current_page() == "ballot"
     for use_case in kiosk.board.order:
         tap(qtbot, kiosk.board, use_case)
-    kiosk.submit.setFocus()
-    qtbot.keyClick(kiosk.submit, Qt.Key.Key_Space)
+    kiosk.ballot_page.submit.setFocus()
+    qtbot.keyClick(kiosk.ballot_page.submit, Qt.Key.Key_Space)
     assert kiosk.current_page() == "confirm"
-    kiosk.change_button.setFocus()
-    qtbot.keyClick(kiosk.change_button, Qt.Key.Key_Return)
+    kiosk.confirm_page.change_button.setFocus()
+    qtbot.keyClick(kiosk.confirm_page.change_button, Qt.Key.Key_Return)
     assert kiosk.current_page() == "ballot"
 
 
@@ -427,9 +429,9 @@ def test_a_ballot_confirmed_after_voting_closed_is_not_recorded(kiosk_factory,
     kiosk = kiosk_factory()
     for use_case in kiosk.board.order:
         tap(qtbot, kiosk.board, use_case)
-    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
     ballots.set_voting(store, "cardiff", 2, False)  # from the facilitator's laptop
-    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.confirm_page.cast_button, Qt.MouseButton.LeftButton)
     assert kiosk.current_page() == "closed" and store.rows("ballots") == []
 
 
@@ -477,7 +479,8 @@ def test_the_whole_ballot_fits_the_screen(kiosk_factory, qtbot, size) -> None:
     kiosk.resize(*size)
     qtbot.wait(50)
     assert kiosk.minimumSizeHint().height() <= size[1]  # type shrinks on a short screen
-    for widget in (kiosk.submit, kiosk.start_again, kiosk.code, kiosk.board):
+    page = kiosk.ballot_page
+    for widget in (page.submit, page.start_again, page.code, kiosk.board):
         corner = widget.mapTo(kiosk, widget.rect().bottomRight())
         assert corner.x() <= size[0] and corner.y() <= size[1], (widget.objectName(), corner)
     for use_case in kiosk.board.order:

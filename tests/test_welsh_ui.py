@@ -39,9 +39,10 @@ def choose(qtbot, window, *path: str) -> None:
 def make_app(qtbot, tmp_path):
     apps = []
 
-    def make(db=None, clock=None):
+    def make(db=None, clock=None, defer_day=False):
         app = FacilitatorApp(resolve(str(db or tmp_path / "venue.db"), None), ask_venue=False,
-                             show_audience=False, clock=clock or FakeClock())
+                             show_audience=False, clock=clock or FakeClock(),
+                             defer_day=defer_day)
         apps.append(app)  # its window is replaced when the language changes: closed below
         return app
 
@@ -61,14 +62,17 @@ def configure(db, pack, site="cardiff", workshop=2):
         venue.save(store, pack, venue.VenueSettings(site, workshop, ("Table 1", "Table 2")))
 
 
+@pytest.mark.parametrize("defer_day", [False, True], ids=["built-at-once", "as-launched"])
 def test_settings_language_switches_to_welsh_and_keeps_the_running_day(
-        make_app, qtbot, tmp_path, default_pack):
+        make_app, qtbot, tmp_path, default_pack, defer_day):
     db = tmp_path / "venue.db"
     configure(db, default_pack)
-    app = make_app(db)
+    app = make_app(db, defer_day=defer_day)
     with qtbot.waitActive(app.window):
         app.window.show()
         app.window.activateWindow()
+    # As launched, the day's console follows the window's first paint.
+    qtbot.waitUntil(lambda: app.console is not None)
     qtbot.keyClick(app.console, Qt.Key.Key_Space)  # start the day
     qtbot.keyClick(app.console, Qt.Key.Key_Right)  # the second step
     step = app.model.status.step.id
@@ -78,6 +82,7 @@ def test_settings_language_switches_to_welsh_and_keeps_the_running_day(
     choose(qtbot, app.window, "&Settings", "&Language", "Cymraeg")
 
     qtbot.waitUntil(lambda: "&Ffeil" in menu_texts(app.window.menuBar()))
+    qtbot.waitUntil(lambda: app.console is not None)
     assert language.current() == "cy" and i18n.remembered_choice() == "cy"
     # The day carries on: same step, still running, and the console speaks Welsh.
     assert app.model.status.step.id == step and app.model.status.state == "running"
@@ -95,6 +100,7 @@ def test_settings_language_switches_to_welsh_and_keeps_the_running_day(
     # And back: the remembered choice follows.
     choose(qtbot, app.window, "&Gosodiadau", "&Iaith", "English")
     qtbot.waitUntil(lambda: "&File" in menu_texts(app.window.menuBar()))
+    qtbot.waitUntil(lambda: app.model is not None)
     assert i18n.remembered_choice() == "en" and app.model.status.step.id == step
 
 
@@ -192,29 +198,29 @@ def test_a_ranking_ballot_cast_in_welsh_records_cy(qtbot, store, default_pack):
     qtbot.mouseClick(buttons["cy"], Qt.MouseButton.LeftButton)
 
     assert kiosk.current_page() == "ballot"
-    assert kiosk.ballot_title.text() == "Rhestrwch y chwe defnydd o AI mewn plismona"
-    assert kiosk.submit.text() == "Cyflwyno fy nhrefn"
+    assert kiosk.ballot_page.ballot_title.text() == "Rhestrwch y chwe defnydd o AI mewn plismona"
+    assert kiosk.ballot_page.submit.text() == "Cyflwyno fy nhrefn"
     assert set(kiosk.board.titles.values()) == {u.title for u in default_pack.localised("cy").use_cases}
-    assert "dim wedi’u gosod eto" in kiosk.missing.text()
+    assert "dim wedi’u gosod eto" in kiosk.ballot_page.missing.text()
     for use_case in list(kiosk.board.order):
         _tap_card(qtbot, kiosk.board, use_case)
-    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
     assert kiosk.current_page() == "confirm"
-    assert kiosk.cast_button.text() == "Ie, bwrw fy mhleidlais"
-    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    assert kiosk.confirm_page.cast_button.text() == "Ie, bwrw fy mhleidlais"
+    qtbot.mouseClick(kiosk.confirm_page.cast_button, Qt.MouseButton.LeftButton)
     assert kiosk.current_page() == "thanks"
     [ballot] = store.rows("ballots")
     assert ballot["lang"] == "cy" and ballot["source"] == "kiosk"
 
     # The next person starts from the choice again, and may choose English.
-    qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.thanks_page.next_button, Qt.MouseButton.LeftButton)
     assert kiosk.current_page() == "language"
     qtbot.mouseClick(language_buttons(kiosk.pages["language"])["en"], Qt.MouseButton.LeftButton)
-    assert kiosk.ballot_title.text() == "Rank the six uses of AI in policing"
+    assert kiosk.ballot_page.ballot_title.text() == "Rank the six uses of AI in policing"
     for use_case in list(kiosk.board.order):
         _tap_card(qtbot, kiosk.board, use_case)
-    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(kiosk.cast_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.confirm_page.cast_button, Qt.MouseButton.LeftButton)
     assert sorted(b["lang"] for b in store.rows("ballots")) == ["cy", "en"]
     assert ballots.counted_ballots(store) == 2
     panel.shut_down()
@@ -309,7 +315,7 @@ def test_the_welsh_kiosk_fits_a_1366x768_laptop_on_every_page(qtbot, store, defa
     longest = sorted(kiosk.board.order, key=lambda u: -len(kiosk.board.titles[u]))
     for use_case in longest:
         _tap_card(qtbot, kiosk.board, use_case)
-    qtbot.mouseClick(kiosk.submit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.ballot_page.submit, Qt.MouseButton.LeftButton)
     assert kiosk.current_page() == "confirm"
     for page in kiosk.pages.values():
         hint = page.minimumSizeHint()

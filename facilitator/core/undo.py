@@ -20,14 +20,17 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from facilitator.core import backup
-from facilitator.core.errors import StoreError
+from facilitator.core.errors import Progress, StoreError
 from facilitator.core.records import now_iso
 from facilitator.core.store import Change, Store
 
 UNDO_KEY = "undo.last_merge"
+PAGES_PER_STEP = 8  # the copy goes back in steps: progress, cancel, a check under the lock
+_SQLITE_OK, _SQLITE_DONE = 0, 101  # a step's status (busy: another writer has the lock)
 
 
 def snapshot_path(db_path: str | Path) -> Path:
@@ -36,16 +39,25 @@ def snapshot_path(db_path: str | Path) -> Path:
     return backup.snapshot_dir(path) / f"{path.stem}-before-merge.db"
 
 
-def _signature(store: Store) -> list[list[object]]:
+def _signature(store: Store, conn: sqlite3.Connection | None = None) -> list[list[object]]:
     """What changes when anything is saved, edited or merged: per merged table its row
     count, highest rowid and sum of revisions (every edit bumps one)."""
+    reader = conn if conn is not None else store.db.conn
     out: list[list[object]] = []
     for table in [*store.specs, "conflicts"]:
         rowid = "max(rowid)" if table != "conflicts" else "NULL"  # WITHOUT ROWID
-        row = store.db.execute(
+        row = reader.execute(
             f"SELECT count(*), {rowid}, total(revision) FROM [{table}]").fetchone()
         out.append([table, *row])
     return out
+
+
+def _refuse_if_changed(store: Store, info: dict[str, object],
+                       conn: sqlite3.Connection | None = None) -> None:
+    if json.loads(json.dumps(_signature(store, conn))) != info.get("signature"):
+        raise StoreError("the database changed after the last merge (a note was saved or "
+                         "a record edited): undoing the merge would lose that work, so "
+                         "nothing was changed", file=store.path)
 
 
 def _copy(store: Store, target: Path) -> None:
@@ -128,11 +140,13 @@ def last_merge(store: Store) -> dict[str, object] | None:
     return info
 
 
-def undo_last_merge(store: Store) -> list[str]:
+def undo_last_merge(store: Store, progress: Progress | None = None) -> list[str]:
     """Put the database back as it was before the last merge; returns the files undone.
 
     StoreError when there is nothing to undo, the copy is gone, or the database
-    changed after the merge.
+    changed after the merge. ``progress(done, total)`` is told the pages put back; the
+    copy goes back in one transaction, so an exception from it (``Cancelled``) before
+    the last page leaves the database as it was.
     """
     info = store.get_json_setting(UNDO_KEY)
     if not isinstance(info, dict):
@@ -142,10 +156,7 @@ def undo_last_merge(store: Store) -> list[str]:
     if not copy.is_file():
         raise StoreError("the copy kept before the last merge is gone (an erasure removes "
                          "it); the merge cannot be undone", file=store.path)
-    if json.loads(json.dumps(_signature(store))) != info.get("signature"):
-        raise StoreError("the database changed after the last merge (a note was saved or "
-                         "a record edited): undoing the merge would lose that work, so "
-                         "nothing was changed", file=store.path)
+    _refuse_if_changed(store, info)
     files = [str(f) for f in info.get("files", [])]
     ids = [int(i) for i in info.get("log_ids", [])]
     # The merge log is this file's history: the undone merge stays in it, then the undo.
@@ -154,6 +165,8 @@ def undo_last_merge(store: Store) -> list[str]:
         ids)
     columns = [d[0] for d in cursor.description]
     merged_rows = cursor.fetchall()
+    if progress is not None:
+        progress(0, 0)  # a last chance to cancel before the copy is read
     with store.translate_errors():
         source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
         try:
@@ -161,7 +174,8 @@ def undo_last_merge(store: Store) -> list[str]:
             if check is None or check[0] != "ok":
                 raise StoreError("the copy kept before the last merge is damaged; nothing "
                                  "was changed", file=copy)
-            source.backup(store.db.conn)
+            source.backup(store.db.conn, pages=PAGES_PER_STEP,
+                          progress=_stepper(store, info, progress))
         finally:
             source.close()
         with store.transaction(cause="merge") as db:
@@ -177,6 +191,33 @@ def undo_last_merge(store: Store) -> list[str]:
     forget(store.path)
     store._announce(Change(frozenset([*store.specs, "conflicts"]), "merge"))
     return files
+
+
+def _stepper(store: Store, info: dict[str, object],
+             progress: Progress | None) -> Callable[[int, int, int], None]:
+    """Called after each step of putting the copy back (or each wait for another
+    writer's lock). After the first step that wrote, while the copy's transaction holds
+    the write lock, a note saved since the check above (the undo runs beside the app)
+    refuses the undo: with write-ahead logging another connection still reads the
+    database as committed."""
+    checked: list[bool] = []
+
+    def step(status: int, remaining: int, total: int) -> None:
+        if status == _SQLITE_DONE:
+            return  # committed: nothing left to check or cancel
+        if status == _SQLITE_OK and not checked:
+            checked.append(True)
+            if store.journal_mode == "wal":
+                reader = sqlite3.connect(store.path.resolve().as_uri() + "?mode=ro", uri=True,
+                                         timeout=10)
+                try:
+                    _refuse_if_changed(store, info, reader)
+                finally:
+                    reader.close()
+        if progress is not None:
+            progress(total - remaining, total)
+
+    return step
 
 
 def forget(db_path: str | Path) -> None:

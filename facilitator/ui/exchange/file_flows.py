@@ -344,10 +344,18 @@ class FileFlows(QObject):
         return window
 
     def undo_last_merge(self) -> None:
-        """File → Undo last merge: confirmed, then the database is as before it."""
+        """File → Undo last merge: confirmed, then the database is put back as before it
+        in the background; the status bar says what is happening, then the outcome."""
         from facilitator.ui.exchange.merge_window import ask_undo_last_merge
 
-        if self.merge_window is not None and self.merge_window.busy:
+        if self.busy:
+            # An import or merge still writing would be lost, or would lose the undo.
+            self._say(self.tr("Another task is still running: undo the merge when it "
+                              "has finished."), 15000)
             return
-        ask_undo_last_merge(self.window, self.store, lambda message: (
-            self._say(message, 15000), self.data_changed.emit()))
+        ask_undo_last_merge(self.window, self.store, self.tasks, self._merge_undone,
+                            lambda: self._say(self.tr("Undoing the last merge…"), 0))
+
+    def _merge_undone(self, message: str) -> None:
+        self._say(message, 15000)
+        self.data_changed.emit()

@@ -10,6 +10,7 @@ docs/record-laws.md.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
@@ -35,7 +36,7 @@ from facilitator.core.merge import MergeReport, merge
 from facilitator.core.store import Store
 from facilitator.core.undo import last_merge, undo_last_merge
 from facilitator.ui.common.errors import error_text
-from facilitator.ui.common.tasks import Task
+from facilitator.ui.common.tasks import Task, TaskRunner
 
 COLUMNS = ("file", "kind", "sites", "laptops", "records", "new", "changed", "present",
            "conflicts")
@@ -63,6 +64,7 @@ class MergeWindow(QWidget):
         self.job: Task | None = None
         self.worker: threading.Thread | None = None
         self.report: MergeReport | None = None
+        self.tasks = TaskRunner(self)  # the undo's progress and Cancel
         self.setWindowTitle(self.tr("Merge other laptops' data"))
         self.resize(980, 460)
 
@@ -157,7 +159,7 @@ class MergeWindow(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.job is not None
+        return self.job is not None or self.tasks.busy
 
     # -- preview and merge ---------------------------------------------------------------
 
@@ -182,7 +184,12 @@ class MergeWindow(QWidget):
     def undo_last(self) -> None:
         if self.busy:
             return
-        ask_undo_last_merge(self, self.store, self._undone)
+        ask_undo_last_merge(self, self.store, self.tasks, self._undone, self._undoing)
+
+    def _undoing(self) -> None:
+        self.status.setText(self.tr("Undoing the last merge…"))
+        for widget in (self.undo_button, self.merge_button):
+            widget.setEnabled(False)
 
     def _undone(self, message: str) -> None:
         self.status.setText(message)
@@ -304,11 +311,15 @@ class MergeWindow(QWidget):
         super().closeEvent(event)
 
 
-def ask_undo_last_merge(parent: QWidget, store: Store, done: object = None) -> None:
+def ask_undo_last_merge(parent: QWidget, store: Store, tasks: TaskRunner,
+                        done: Callable[[str], object] | None = None,
+                        starting: Callable[[], object] | None = None) -> Task | None:
     """File → Undo last merge: confirm, then put the database back exactly as it was
-    before the last merge (``core/undo.py``); ``done(message)`` is told the outcome."""
+    before the last merge (``core/undo.py``) in the background, with progress and
+    Cancel (the copy goes back in one transaction: cancelled, nothing changed).
+    ``starting()`` is called once confirmed, ``done(message)`` with the outcome."""
     info = last_merge(store)
-    report = done if callable(done) else (lambda _m: None)
+    report = done if done is not None else (lambda _m: None)
     title = QCoreApplication.translate("MergeWindow", "Undo last merge")
     if info is None:
         message = QCoreApplication.translate(
@@ -316,7 +327,7 @@ def ask_undo_last_merge(parent: QWidget, store: Store, done: object = None) -> N
             "removes its undo, so erased data cannot come back.)")
         QMessageBox.information(parent, title, message)
         report(message)
-        return
+        return None
     files = ", ".join(Path(str(f)).name for f in info.get("files", []) or [])
     question = QCoreApplication.translate(
         "MergeWindow", "Put the database back exactly as it was before the last merge "
@@ -328,15 +339,28 @@ def ask_undo_last_merge(parent: QWidget, store: Store, done: object = None) -> N
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel)
     if answer != QMessageBox.StandardButton.Yes:
-        return
-    try:
-        undone = undo_last_merge(store)
-    except FacilitatorError as exc:
+        return None
+
+    def undone(names: list[str]) -> None:
+        report(QCoreApplication.translate(
+            "MergeWindow", "The last merge was undone (%1): the database is as it was "
+            "before it.").replace("%1", ", ".join(Path(f).name for f in names)))
+
+    def refused(exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            report(QCoreApplication.translate(
+                "MergeWindow", "Cancelled: the merge was not undone, nothing was changed."))
+            return
+        reason = exc.message if isinstance(exc, FacilitatorError) else error_text(exc)[0]
         message = QCoreApplication.translate(
-            "MergeWindow", "The merge was not undone: %1").replace("%1", exc.message)
+            "MergeWindow", "The merge was not undone: %1").replace("%1", reason)
         QMessageBox.warning(parent, title, message)
         report(message)
-        return
-    report(QCoreApplication.translate(
-        "MergeWindow", "The last merge was undone (%1): the database is as it was "
-        "before it.").replace("%1", ", ".join(Path(f).name for f in undone)))
+
+    if starting is not None:
+        starting()
+    return tasks.run(
+        QCoreApplication.translate(
+            "MergeWindow", "Putting the database back as it was before the last merge "
+            "(%1)…").replace("%1", files),
+        lambda progress: undo_last_merge(store, progress), undone, refused)

@@ -4,9 +4,11 @@
 each ballot) and six numbered places from "most acceptable" (1) to "least acceptable"
 (6). Cards move by dragging (plain mouse press/move/release, so touch screens and tests
 drive it alike), by tapping them in order of preference, or from the keyboard.
-``KioskWindow`` (here) wraps it with the optional participant code, Submit, a confirmation
-screen, the facilitator's lock and the end of voting. ``KioskControlPanel`` is the
-facilitator's page in the main window that opens, locks and closes it.
+``KioskWindow`` (here) runs a ballot through its pages (``kiosk_pages``: the code and
+Submit, the confirmation, the thanks), holds a second ballot for a code, and keeps the
+facilitator's PIN-guarded lock (``kiosk_pin``) and the end of voting.
+``KioskControlPanel`` is the facilitator's page in the main window that opens, locks and
+closes it.
 """
 
 from __future__ import annotations
@@ -18,24 +20,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from facilitator.core import ballots, held, participants
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Store
 from facilitator.ui.common.errors import show_error
-from facilitator.ui.common.palette import INK, MUTED, PANEL, YELLOW
 from facilitator.ui.kiosk.kiosk_language import ChosenLanguage, language_page
+from facilitator.ui.kiosk.kiosk_pages import BallotPage, ConfirmPage, MessagePage, ThanksPage
 from facilitator.ui.kiosk.kiosk_pin import KioskPinFlow
 from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     CARD,
@@ -47,7 +40,6 @@ from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     fit_to_height,
     kiosk_label,
 )
-from facilitator.ui.kiosk.pin_gate import KioskButton
 from facilitator.ui.kiosk.ranking_board import RankingBoard  # noqa: F401 - re-exported
 
 
@@ -127,16 +119,24 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
             page.deleteLater()
         self.setWindowTitle(self.tr("Facilitator — ballot kiosk"))
         self.board = RankingBoard(self.pack, self.rng, lang=self.lang)
-        self._build_ballot()
-        self._build_confirm()
-        self._build_thanks()
-        self._build_message("locked", self.tr("This screen is paused"),
-                            self.tr("The facilitator will unlock it in a moment."))
-        self._build_message("closed", self.tr("Voting has closed"),
-                            self.tr("Thank you for taking part."))
-        self.board.changed.connect(self._update_submit)
-        self._thank()
-        self._update_submit()
+        self.ballot_page = BallotPage(self.board, self.pack.site(self.site).name,
+                                      self.workshop, self.lang)
+        self.ballot_page.submit.clicked.connect(self.review)
+        self.confirm_page = ConfirmPage(self.lang)
+        self.confirm_page.change_button.clicked.connect(lambda: self.show_page("ballot"))
+        self.confirm_page.cast_button.clicked.connect(self.cast)
+        self.thanks_page = ThanksPage(self.lang)
+        self.thanks_page.next_button.clicked.connect(self.next_ballot)
+        for name, page in (
+                ("ballot", self.ballot_page), ("confirm", self.confirm_page),
+                ("thanks", self.thanks_page),
+                ("locked", MessagePage("locked", self.tr("This screen is paused"),
+                                       self.tr("The facilitator will unlock it in a moment."))),
+                ("closed", MessagePage("closed", self.tr("Voting has closed"),
+                                       self.tr("Thank you for taking part.")))):
+            self.stack.addWidget(page)
+            self.pages[name] = page
+        self.ballot_page.update_submit()
         fit_to_height(self)
 
     def _first_page(self) -> str:
@@ -151,135 +151,6 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
         self.board.new_ballot()
         self.show_page("ballot")
 
-    def _page(self, name: str) -> QVBoxLayout:
-        page = QWidget()
-        page.setObjectName(f"kiosk_{name}")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(48, 32, 48, 32)
-        self.stack.addWidget(page)
-        self.pages[name] = page
-        return layout
-
-    def _build_ballot(self) -> None:
-        layout = self._page("ballot")
-        layout.setSpacing(10)
-        site_name = self.pack.site(self.site).name
-        self.ballot_title = kiosk_label(self.tr("Rank the six uses of AI in policing"), 44,
-                                        True)
-        layout.addWidget(self.ballot_title)
-        self.ballot_help = kiosk_label(
-            self.tr("Put the one you find most acceptable at 1 and the least acceptable "
-                    "at 6. Drag a card to a place, or tap the cards in order. Keyboard: "
-                    "arrows choose a card, 1–6 put it in that place, Delete takes it out."),
-            21, colour=MUTED)
-        layout.addWidget(self.ballot_help)
-        code_row = QHBoxLayout()
-        code_label = kiosk_label(self.tr("Your participant code (optional):"), 26, True)
-        code_label.setWordWrap(False)
-        self.code = QLineEdit()
-        self.code.setObjectName("participant_code")
-        self.code.setFont(_font(self.code, 28))
-        self.code.setMaxLength(40)
-        self.code.setPlaceholderText(self.tr("leave blank to vote anonymously"))
-        self.code.setMaximumWidth(520)
-        code_label.setBuddy(self.code)
-        place = kiosk_label(self.tr("{site} · Workshop {n}").format(site=site_name,
-                                                                    n=self.workshop), 24,
-                            colour=MUTED)
-        place.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        code_row.addWidget(code_label)
-        code_row.addWidget(self.code, 1)
-        code_row.addWidget(place, 1)
-        layout.addLayout(code_row)
-        layout.addWidget(self.board, 1)
-        bottom = QHBoxLayout()
-        self.missing = kiosk_label("", 22, True, YELLOW)  # may list titles: fits 768 high
-        self.missing.setObjectName("missing")
-        self.start_again = KioskButton(self.tr("Start again"))
-        self.start_again.setFont(_font(self.start_again, 26))
-        self.start_again.clicked.connect(self.board.new_ballot)
-        self.submit = KioskButton(self.tr("Submit my ranking"))
-        self.submit.setObjectName("primary")
-        self.submit.setFont(_font(self.submit, 30, True))
-        self.submit.setMinimumHeight(78)
-        self.submit.clicked.connect(self.review)
-        bottom.addWidget(self.missing, 1)
-        bottom.addWidget(self.start_again)
-        bottom.addWidget(self.submit)
-        layout.addLayout(bottom)
-        self.setTabOrder(self.code, self.board)
-        self.setTabOrder(self.board, self.submit)
-
-    def _build_confirm(self) -> None:
-        layout = self._page("confirm")
-        layout.setSpacing(12)
-        layout.addWidget(kiosk_label(self.tr("Is this your order?"), 48, True))
-        self.confirm_who = kiosk_label("", 28, colour=MUTED)
-        layout.addWidget(self.confirm_who)
-        layout.addStretch(1)
-        self.confirm_rows: list[QLabel] = []
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(28)
-        grid.setVerticalSpacing(10)  # six rows and the buttons fit a 1366×768 laptop
-        for place in range(1, PLACES + 1):
-            number = kiosk_label(str(place), 44, True)
-            number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            number.setFixedSize(96, 62)
-            number.setStyleSheet(f"color: {INK}; background: {PANEL}; border-radius: 12px;")
-            title = kiosk_label("", 36, True)  # the longest Welsh title fits 1366 wide
-            title.setWordWrap(False)
-            self.confirm_rows.append(title)
-            grid.addWidget(number, place - 1, 0)
-            grid.addWidget(title, place - 1, 1)
-        end_most = kiosk_label(self.tr("◀ most acceptable"), 28, colour=MUTED)
-        end_least = kiosk_label(self.tr("◀ least acceptable"), 28, colour=MUTED)
-        grid.addWidget(end_most, 0, 2)
-        grid.addWidget(end_least, PLACES - 1, 2)
-        grid.setColumnStretch(3, 1)
-        layout.addLayout(grid)
-        layout.addStretch(2)
-        buttons = QHBoxLayout()
-        self.change_button = KioskButton(self.tr("Go back and change it"))
-        self.change_button.setFont(_font(self.change_button, 28))
-        self.change_button.clicked.connect(lambda: self.show_page("ballot"))
-        self.cast_button = KioskButton(self.tr("Yes, cast my vote"))
-        self.cast_button.setObjectName("primary")
-        self.cast_button.setFont(_font(self.cast_button, 32, True))
-        self.cast_button.setMinimumHeight(84)
-        self.cast_button.clicked.connect(self.cast)
-        buttons.addWidget(self.change_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.cast_button)
-        layout.addLayout(buttons)
-
-    def _build_thanks(self) -> None:
-        layout = self._page("thanks")
-        layout.addStretch(2)
-        self.thanks_heading = kiosk_label("", 64, True)
-        self.thanks_heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.thanks_heading)
-        self.thanks_sub = kiosk_label("", 32, colour=MUTED)
-        self.thanks_sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.thanks_sub)
-        layout.addSpacing(24)
-        self.next_button = KioskButton(self.tr("Next person: start a new ballot"))
-        self.next_button.setObjectName("primary")
-        self.next_button.setFont(_font(self.next_button, 30, True))
-        self.next_button.clicked.connect(self.next_ballot)
-        layout.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch(3)
-
-    def _build_message(self, name: str, heading: str, text: str) -> None:
-        layout = self._page(name)
-        layout.addStretch(2)
-        head = kiosk_label(heading, 72, True)
-        head.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        body = kiosk_label(text, 36, colour=MUTED)
-        body.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(head)
-        layout.addWidget(body)
-        layout.addStretch(3)
-
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         fit_to_height(self)
@@ -293,30 +164,17 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
         if name == "ballot":
             self.board.setFocus()
         elif name == "confirm":
-            self.cast_button.setFocus()
+            self.confirm_page.cast_button.setFocus()
         elif name == "thanks":
-            self.next_button.setFocus()
+            self.thanks_page.next_button.setFocus()
         elif name == "pin":
             self.pin_gate.setFocus()
-
-    def _update_submit(self) -> None:
-        left = self.board.unplaced()
-        self.submit.setEnabled(not left)
-        if not left:
-            self.missing.setText(self.tr("All six placed. Check your order, then press "
-                                         "Submit."))
-        elif len(left) == PLACES:
-            self.missing.setText(self.tr("To submit, place all six cards: none placed yet."))
-        else:
-            self.missing.setText(self.tr("To submit, place {n} more: {titles}.").format(
-                n=len(left), titles=", ".join(self.board.titles[uc] for uc in left)))
-        self.submit.setToolTip(self.missing.text())
 
     def next_ballot(self) -> None:
         """A clean ballot: new card order, no code, nothing of the previous person."""
         self.thanks_timer.stop()
         self._clear_ballot()
-        self._thank()
+        self.thanks_page.thank()
         if not self.locked and self.current_page_or_none() not in ("closed", "pin"):
             self.show_page(self._first_page())
 
@@ -327,26 +185,19 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
         """Submit: show the order for confirmation (refused until all six are placed)."""
         ranking = self.board.ranking()
         if ranking is None:
-            self._update_submit()
+            self.ballot_page.update_submit()
             return
-        code = self.code.text().strip()
+        code = self.ballot_page.code.text().strip()
         participant_id: str | None = None
         if code:
             person = participants.by_code(self.store, self.site, code)
             if person is None:
-                self.missing.setText(self.tr("Code {code} is not on the list for this "
-                                             "site. Check it with the facilitator, or "
-                                             "leave it blank to vote anonymously.")
-                                     .format(code=code))
-                self.code.setFocus()
+                self.ballot_page.refuse_code(code)
                 return
             participant_id = str(person["id"])
             code = str(person["code"])
         self._pending = (ranking, participant_id, code)
-        for title, uc in zip(self.confirm_rows, ranking, strict=True):
-            title.setText(self.board.titles[uc])
-        self.confirm_who.setText(self.tr("Participant code: {code}").format(code=code)
-                                 if code else self.tr("Anonymous ballot (no code given)"))
+        self.confirm_page.show_order([self.board.titles[uc] for uc in ranking], code)
         self.show_page("confirm")
 
     def cast(self) -> None:
@@ -368,13 +219,9 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
         self._clear_ballot()
         if isinstance(outcome, held.HeldBallot):
             # Whoever typed the code cannot replace anyone's vote: the facilitator decides.
-            self.thanks_heading.setText(self.tr("Thank you — the facilitator will check "
-                                                "your ballot"))
-            self.thanks_sub.setText(self.tr("This code has voted before. Your new ballot "
-                                            "is kept aside until the facilitator has "
-                                            "spoken with you."))
+            self.thanks_page.thank_held()
         else:
-            self._thank()
+            self.thanks_page.thank()
         self.show_page("thanks")
         self.thanks_timer.start()
         if isinstance(outcome, held.HeldBallot):
@@ -398,19 +245,13 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
                              participant_id=participant_id, code=code, choice=ranking,
                              source="kiosk", lang=self.lang)
 
-    def _thank(self) -> None:
-        self.thanks_heading.setText(self.tr("Thank you — your vote is recorded"))
-        self.thanks_sub.setText(self.tr("The screen is ready for the next person."))
-
     def _clear_ballot(self) -> None:
         """Nothing of the person before: no code, no cards, no order, no message."""
         self._pending = None
         self.board.new_ballot()
-        self.code.clear()
-        for row in self.confirm_rows:
-            row.clear()
-        self.confirm_who.clear()
-        self._update_submit()
+        self.ballot_page.code.clear()
+        self.confirm_page.clear()
+        self.ballot_page.update_submit()
 
     # -- facilitator -----------------------------------------------------------------------
 
@@ -439,7 +280,7 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
         """Voting ended: nothing in progress stays on screen."""
         self._pending = None
         self.board.new_ballot()
-        self.code.clear()
+        self.ballot_page.code.clear()
         self.show_page("closed")
         self.voting_closed.emit()
 

@@ -59,11 +59,5 @@ def language_page(choose: Callable[[str], None]) -> QWidget:
     return page
 
 
-def _chooser(choose: Callable[[str], None], lang: str) -> Callable[[], None]:
-    def chosen() -> None:
-        choose(lang)
-    return chosen
-
-
 def language_buttons(page: QWidget) -> dict[str, QPushButton]:
     return {str(b.property("lang")): b for b in page.findChildren(QPushButton)}
