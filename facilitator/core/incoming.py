@@ -246,8 +246,9 @@ def _natural(spec: TableSpec) -> str:
 
 def quick_test(table: str, spec: TableSpec) -> str:
     """SQL true for a version of ``table`` that may break a rule or carries a time to
-    normalise: one cheap test per column, for a scan over every version (the merge
-    puts it in its INSERT … SELECT, so checking costs no scan of its own)."""
+    normalise: one cheap test per column, for a scan over every version. It may flag
+    a good one (a close look finds nothing), never miss a bad one: a property test
+    (tests/test_validation_scan.py) holds it to ``problem_sql``."""
     rules = rules_for(table)
     tests = []
     for column, _ in reference_columns()[table]:
