@@ -44,6 +44,27 @@ def prepare_process() -> None:
     sys.setswitchinterval(SWITCH_INTERVAL)
 
 
+SETTLE_MS = 3000  # after the window opens: the day and the pages after it are built by then
+
+
+def settle_heap() -> None:
+    """Keep what was built to open the app (modules, the pack, windows: ~85,000 objects)
+    out of the garbage collector's full passes. A full pass walks every tracked object
+    while holding the GIL, a 37 ms stall of the GUI thread on the development laptop
+    each time one falls during a merge or an export (bench/gui_stall.py)."""
+    import gc
+
+    gc.freeze()
+
+
+def unsettle_heap() -> None:
+    """Before the windows are torn down (another database, language or venue): what
+    ``settle_heap`` kept may become garbage, and must be collectable again."""
+    import gc
+
+    gc.unfreeze()
+
+
 def display_available() -> bool:
     """Qt aborts the process when it cannot open a display; detect that first."""
     if os.environ.get("QT_QPA_PLATFORM"):
@@ -402,9 +423,13 @@ class FacilitatorApp:
             old.close()
             old.deleteLater()
         window.show()
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(SETTLE_MS, window, settle_heap)
 
     def shut_down(self) -> None:
         """Stop the day's timers and video, close the audience window and the store."""
+        unsettle_heap()
         phones = getattr(self.window, "phones", None)
         if phones is not None:
             phones.shut_down()  # phones stop voting before the database closes
@@ -448,6 +473,7 @@ class FacilitatorApp:
         assert self.window is not None and self.store is not None
         self.window.close_warning = self.close_warning
         self.window.show()
+        QTimer.singleShot(SETTLE_MS, self.window, settle_heap)
         if self.ask_venue and not venue.is_configured(self.store):
             QTimer.singleShot(0, self.venue_setup)
 

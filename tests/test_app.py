@@ -332,3 +332,27 @@ def test_finding_the_video_player_leaves_the_console_free(make_app, qtbot, tmp_p
     release.set()
     qtbot.waitUntil(lambda: app.video is not None, timeout=20_000)
     assert app.video.player.available, app.video.player.reason
+
+
+def test_once_open_the_app_keeps_its_start_out_of_full_garbage_collections(
+        qtbot, tmp_path, default_pack, monkeypatch):
+    """A full collection walks every object and holds the GIL: the ~85,000 built to open
+    the app are frozen once it is up, and thawed when its windows are torn down."""
+    import gc
+
+    import facilitator.app as app_module
+
+    monkeypatch.setattr(app_module, "SETTLE_MS", 50)
+    db = tmp_path / "venue.db"
+    configure(db, default_pack)
+    app = FacilitatorApp(resolve(str(db), None), ask_venue=False, show_audience=False,
+                         clock=FakeClock(), defer_day=True)
+    qtbot.addWidget(app.window)
+    try:
+        assert gc.get_freeze_count() == 0
+        app.show()
+        qtbot.waitUntil(lambda: gc.get_freeze_count() > 10_000, timeout=10_000)
+        assert app.console is not None
+    finally:
+        app.shut_down()
+    assert gc.get_freeze_count() == 0
