@@ -255,17 +255,21 @@ _WIDE = {ord("＋"): "+", ord("（"): "(", ord("）"): ")", ord("．"): ".", ord
          ord("＠"): "@", ord("\u3000"): " "}
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _ascii_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if char.isdigit():
+        value = unicodedata.decimal(char, None)
+        return str(value) if value is not None else char
+    return _WIDE.get(ord(char), char)
+
+
 def _ascii_digits(text: str) -> str:
     if text.isascii():
         return text
-    out = []
-    for char in text:
-        if char.isdigit() and not char.isascii():
-            value = unicodedata.decimal(char, None)
-            out.append(str(value) if value is not None else char)
-        else:
-            out.append(_WIDE.get(ord(char), char))
-    return "".join(out)
+    return _NON_ASCII.sub(_ascii_char, text)  # only the few non-ASCII characters
 
 
 # -- names --------------------------------------------------------------------------------

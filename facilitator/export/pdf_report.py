@@ -106,6 +106,9 @@ def safe(text: str) -> str:
     (an emoji) drawn in the fallback font, and one no font has shown as a visible mark."""
     glyphs = _glyphs()
     cleaned = _CONTROL.sub("", text).translate(_INVISIBLE)
+    if all(ord(ch) in glyphs or ch in "\n\t" for ch in set(cleaned)):
+        # The usual quote: every character drawable, escaped at once.
+        return escape(cleaned).replace("\n", "<br/>").replace("\t", " ")
     parts: list[str] = []
     for ch in cleaned:
         if ord(ch) in glyphs or ch in "\n\t":
