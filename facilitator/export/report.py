@@ -22,6 +22,7 @@ file: see ``site_export.py`` and ``docs/exports.md``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -166,6 +167,14 @@ _WHAT_BY_FIELD = {
 _NOTE_KINDS = ("note", "quote", "advice")
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+_SCALARS = (int, float, bool, type(None))
+
+
 def _walk(value: Any, what: str, owner: privacy.Printed | None, site_name: str = ""
           ) -> Iterator[privacy.Printed]:
     if isinstance(value, str):
@@ -173,8 +182,10 @@ def _walk(value: Any, what: str, owner: privacy.Printed | None, site_name: str =
             yield dataclasses.replace(owner, text=value)
         else:
             yield privacy.Printed(value, what, site_name=site_name)
+    elif isinstance(value, _SCALARS):
+        return  # numbers and flags print no words
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = {f.name for f in dataclasses.fields(value)}
+        names = _field_names(type(value))
         here = getattr(value, "site", None)
         if isinstance(here, str) and here:
             site_name = here  # a note's or a day's site: where its table name was typed
@@ -187,14 +198,14 @@ def _walk(value: Any, what: str, owner: privacy.Printed | None, site_name: str =
                 record_id=str(value.id), site_name=site_name,
                 workshop=int(getattr(value, "workshop", 0) or 0),
                 table=str(getattr(value, "table", "") or ""))
-        for field in dataclasses.fields(value):
-            if field.name == "id":
+        for name in names:
+            if name == "id":
                 continue
-            yield from _walk(getattr(value, field.name),
-                             "text" if field.name == "text" else
-                             _WHAT_BY_FIELD.get(field.name, what if what != "text" else
+            yield from _walk(getattr(value, name),
+                             "text" if name == "text" else
+                             _WHAT_BY_FIELD.get(name, what if what != "text" else
                                                 "report text"),
-                             owner if field.name == "text" else None, site_name)
+                             owner if name == "text" else None, site_name)
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _walk(key, what, None, site_name)
