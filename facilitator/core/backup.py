@@ -71,7 +71,7 @@ def _copy(store: Store, target: Path) -> Path:
         dest = sqlite3.connect(str(partial))
         try:
             with store.translate_errors():
-                store.db.conn.backup(dest)
+                store.conn.backup(dest)
             # A copy on a USB stick should be one self-contained file, not WAL + shm.
             dest.execute("PRAGMA journal_mode=DELETE")
             row = dest.execute("PRAGMA quick_check").fetchone()

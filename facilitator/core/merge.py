@@ -695,7 +695,7 @@ def _apply(store: Store, sources: list[Source], outcomes: list[SourceOutcome],
 
     if progress is not None:
         progress(0, total)
-    conn = store.db.conn
+    conn = store.conn
     aliases: dict[int, str] = {}
     try:
         if method == "sets":
@@ -781,7 +781,7 @@ def _apply_laws(store: Store, source: Source, outcome: SourceOutcome,
 def _apply_sets(store: Store, source: Source, alias: str, outcome: SourceOutcome,
                 tick: Callable[[int], None]) -> None:
     """One source, set-based: a few statements per table (see the module's doc)."""
-    conn = store.db.conn
+    conn = store.conn
     name = str(source.info.path)
     for table in source.tables:
         spec = store.spec(table)

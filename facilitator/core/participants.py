@@ -148,7 +148,7 @@ def checkpoint(store: Store, *, wait: float = 10.0) -> bool:
     deadline = time.monotonic() + wait
     while True:
         try:
-            row = store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            row = store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         except sqlite3.OperationalError:
             row = (1, -1, -1)
         if row is not None and int(row[0]) == 0:

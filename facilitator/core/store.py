@@ -299,10 +299,10 @@ class Store:
         from facilitator.core import undo
 
         undo.forget(self.path)
-        with contextlib.suppress(sqlite3.Error), self.db.conn:
-            self.db.conn.execute("DELETE FROM settings WHERE key = ?", [undo.UNDO_KEY])
+        with contextlib.suppress(sqlite3.Error), self.conn:
+            self.conn.execute("DELETE FROM settings WHERE key = ?", [undo.UNDO_KEY])
         with contextlib.suppress(sqlite3.Error):
-            self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _erased_here(self) -> None:
         if getattr(self._local, "depth", 0) > 0:
@@ -509,7 +509,7 @@ class Store:
         values = [json.dumps(v) if isinstance(v, (dict, list, tuple)) else v
                   for v in (row[c] for c in columns)]
         with self.transaction():
-            self.db.conn.execute(self._insert_sql(table), values)
+            self.conn.execute(self._insert_sql(table), values)
             self._touched(table)
         return record
 
@@ -663,12 +663,12 @@ class Store:
         if not versions:
             return
         spec = self.spec(table)
-        self.db.conn.executemany(self._insert_sql(table),
+        self.conn.executemany(self._insert_sql(table),
                                  [self._row_values(table, spec, v) for v in versions])
         self._touched(table)
 
     def has(self, table: str, record_id: str) -> bool:
-        return self.db.conn.execute(f"SELECT 1 FROM [{table}] WHERE id = ?",
+        return self.conn.execute(f"SELECT 1 FROM [{table}] WHERE id = ?",
                                     [record_id]).fetchone() is not None
 
     def _insert_sql(self, table: str) -> str:
@@ -686,7 +686,7 @@ class Store:
         return [row.get(c) for c in self.columns(table)]
 
     def _insert_new(self, table: str, spec: TableSpec, record: Record) -> None:
-        self.db.conn.execute(self._insert_sql(table), self._row_values(table, spec, record))
+        self.conn.execute(self._insert_sql(table), self._row_values(table, spec, record))
 
     def _replace_row(self, table: str, record: Record) -> None:
         columns = [c for c in self.columns(table) if c != "id"]
@@ -694,7 +694,7 @@ class Store:
         if sql is None:
             sets = ", ".join(f"[{c}] = ?" for c in columns)
             sql = self._sql[("update", table)] = f"UPDATE [{table}] SET {sets} WHERE id = ?"
-        self.db.conn.execute(sql, [*(record.get(c) for c in columns), record["id"]])
+        self.conn.execute(sql, [*(record.get(c) for c in columns), record["id"]])
 
     def _keep_conflict(self, table: str, spec: TableSpec, loser: Record,
                        winner: Record) -> None:

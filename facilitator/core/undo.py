@@ -42,7 +42,7 @@ def snapshot_path(db_path: str | Path) -> Path:
 def _signature(store: Store, conn: sqlite3.Connection | None = None) -> list[list[object]]:
     """What changes when anything is saved, edited or merged: per merged table its row
     count, highest rowid and sum of revisions (every edit bumps one)."""
-    reader = conn if conn is not None else store.db.conn
+    reader = conn if conn is not None else store.conn
     out: list[list[object]] = []
     for table in [*store.specs, "conflicts"]:
         rowid = "max(rowid)" if table != "conflicts" else "NULL"  # WITHOUT ROWID
@@ -160,7 +160,7 @@ def undo_last_merge(store: Store, progress: Progress | None = None) -> list[str]
     files = [str(f) for f in info.get("files", [])]
     ids = [int(i) for i in info.get("log_ids", [])]
     # The merge log is this file's history: the undone merge stays in it, then the undo.
-    cursor = store.db.conn.execute(
+    cursor = store.conn.execute(
         f"SELECT * FROM merge_log WHERE id IN ({', '.join('?' for _ in ids)}) ORDER BY id",
         ids)
     columns = [d[0] for d in cursor.description]
@@ -174,7 +174,7 @@ def undo_last_merge(store: Store, progress: Progress | None = None) -> list[str]
             if check is None or check[0] != "ok":
                 raise StoreError("the copy kept before the last merge is damaged; nothing "
                                  "was changed", file=copy)
-            source.backup(store.db.conn, pages=PAGES_PER_STEP,
+            source.backup(store.conn, pages=PAGES_PER_STEP,
                           progress=_stepper(store, info, progress))
         finally:
             source.close()
