@@ -3,17 +3,17 @@ and the About box."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from facilitator import __version__
 from facilitator.core.pack import SessionPack
 from facilitator.core.paths import ResolvedPaths
 from facilitator.core.store import Store
+from facilitator.ui.common.actions import menu_action
 from facilitator.ui.common.errors import show_error
 
 if TYPE_CHECKING:
@@ -30,21 +30,13 @@ class HelpMenu(QObject):
         self.store, self.pack, self.resolved = store, pack, resolved
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self.menu = menu = window.menuBar().addMenu(self.tr("&Help"))
-        self.shortcuts_action = self._action(self.tr("&Keyboard shortcuts"),
-                                             self.show_shortcuts, QKeySequence("F1"))
+        self.shortcuts_action = menu_action(self.window, self.tr("&Keyboard shortcuts"),
+                                            self.show_shortcuts, QKeySequence("F1"))
         menu.addAction(self.shortcuts_action)
-        menu.addAction(self._action(self.tr("Where is my data?"), self.show_data_location))
-        self.open_log_action = self._action(self.tr("Open &log folder"), self.open_log_folder)
+        menu.addAction(menu_action(self.window, self.tr("Where is my data?"), self.show_data_location))
+        self.open_log_action = menu_action(self.window, self.tr("Open &log folder"), self.open_log_folder)
         menu.addAction(self.open_log_action)
-        menu.addAction(self._action(self.tr("&About Facilitator"), self.show_about))
-
-    def _action(self, text: str, slot: Callable[[], object],
-                shortcut: QKeySequence | None = None) -> QAction:
-        action = QAction(text, self.window)  # parented to the window, as all menu actions
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-        action.triggered.connect(slot)
-        return action
+        menu.addAction(menu_action(self.window, self.tr("&About Facilitator"), self.show_about))
 
     def show_shortcuts(self) -> None:
         from facilitator.ui.common.shortcuts_dialog import ShortcutsDialog

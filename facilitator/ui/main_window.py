@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QTime, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from facilitator.core.pack import SessionPack
 from facilitator.core.paths import ResolvedPaths
 from facilitator.core.store import Change, Store
+from facilitator.ui.common.actions import menu_action
 from facilitator.ui.common.tasks import TaskRunner
 from facilitator.ui.exchange.file_flows import FileFlows
 from facilitator.ui.help_menu import HelpMenu
@@ -227,9 +228,9 @@ class MainWindow(QMainWindow):
                 (self.tr("&Participants"), lambda: self.show_page("participants"), None),
                 (self.tr("Capture &notes"), lambda: self.show_page("capture"), "Ctrl+Shift+N"),
                 (self.tr("&Audience window"), self.audience_requested, "Ctrl+Shift+A")):
-            self.view_menu.addAction(self._action(text, slot, keys))
-        self.full_screen_action = self._action(self.tr("&Full screen"), self.toggle_full_screen,
-                                               QKeySequence.StandardKey.FullScreen)
+            self.view_menu.addAction(menu_action(self, text, slot, keys))
+        self.full_screen_action = menu_action(self, self.tr("&Full screen"), self.toggle_full_screen,
+                                              QKeySequence.StandardKey.FullScreen)
         self.view_menu.addAction(self.full_screen_action)
         from facilitator.ui.common.language import AudienceLanguageMenu, audience_mode
 
@@ -238,8 +239,8 @@ class MainWindow(QMainWindow):
 
         self.votes = VotePages(self, self.store, self.pack, self.tasks, documents=documents)
         self.voting_menu = self.votes.menu
-        self.show_priorities_action = self._action(
-            self.tr("Show the &priorities on the audience screen"), lambda: None,
+        self.show_priorities_action = menu_action(
+            self, self.tr("Show the &priorities on the audience screen"), lambda: None,
             "Ctrl+Shift+P")
         self.show_priorities_action.setCheckable(True)
         self.show_priorities_action.setEnabled(False)  # until a day is running
@@ -249,8 +250,8 @@ class MainWindow(QMainWindow):
         self._advice: AdviceMenu | None = None
 
         self.settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
-        self.settings_menu.addAction(self._action(self.tr("&Venue, workshop and tables…"),
-                                                  self.venue_setup_requested))
+        self.settings_menu.addAction(menu_action(self, self.tr("&Venue, workshop and tables…"),
+                                                 self.venue_setup_requested))
         from facilitator.ui.common.language import LanguageMenu
 
         self.language_menu = LanguageMenu(self.settings_menu, self)
@@ -258,14 +259,6 @@ class MainWindow(QMainWindow):
 
         self.help = HelpMenu(self, self.store, self.pack, self.resolved)
         self.help_menu = self.help.menu
-
-    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
-                ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
 
     # -- pages -------------------------------------------------------------------------
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from facilitator.core.pack import SessionPack
 from facilitator.core.store import Change, Store
+from facilitator.ui.common.actions import menu_action
 from facilitator.ui.common.errors import show_task_failure
 from facilitator.ui.common.tasks import TaskRunner
 
@@ -52,29 +52,21 @@ class VotePages(QObject):
         self.phones: PhonesPanel
         self._build_menu()
 
-    def _action(self, text: str, slot: Callable[[], object], shortcut: str | None = None,
-                ) -> QAction:
-        action = QAction(text, self.window)  # parented to the window, as all menu actions
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
-
     def _build_menu(self) -> None:
         self.menu = menu = self.window.menuBar().addMenu(self.tr("V&oting"))
-        menu.addAction(self._action(self.tr("Ballot &kiosk…"), lambda: self.show_page("kiosk"),
-                                    "Ctrl+Shift+K"))
-        menu.addAction(self._action(self.tr("&Check-in"), self.show_checkin, "Ctrl+Shift+I"))
-        menu.addAction(self._action(self.tr("Enter &paper ballots"),
-                                    lambda: self.show_page("ballot_entry")))
-        menu.addAction(self._action(self.tr("&Results"), lambda: self.show_page("results"),
-                                    "Ctrl+Shift+R"))
-        menu.addAction(self._action(self.tr("&Quotas"), lambda: self.show_page("quotas")))
+        menu.addAction(menu_action(self.window, self.tr("Ballot &kiosk…"), lambda: self.show_page("kiosk"),
+                                   "Ctrl+Shift+K"))
+        menu.addAction(menu_action(self.window, self.tr("&Check-in"), self.show_checkin, "Ctrl+Shift+I"))
+        menu.addAction(menu_action(self.window, self.tr("Enter &paper ballots"),
+                                   lambda: self.show_page("ballot_entry")))
+        menu.addAction(menu_action(self.window, self.tr("&Results"), lambda: self.show_page("results"),
+                                   "Ctrl+Shift+R"))
+        menu.addAction(menu_action(self.window, self.tr("&Quotas"), lambda: self.show_page("quotas")))
         # After the others: tests and muscle memory know the first five by place.
-        menu.addAction(self._action(self.tr("&Phones…"), lambda: self.show_page("phones")))
+        menu.addAction(menu_action(self.window, self.tr("&Phones…"), lambda: self.show_page("phones")))
         menu.addSeparator()
-        self.print_sheet_action = self._action(self.tr("Print &ballot sheet…"),
-                                               self.print_ballot_sheet_dialog)
+        self.print_sheet_action = menu_action(self.window, self.tr("Print &ballot sheet…"),
+                                              self.print_ballot_sheet_dialog)
         menu.addAction(self.print_sheet_action)
 
     # -- the pages --------------------------------------------------------------------

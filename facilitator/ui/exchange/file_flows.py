@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from facilitator.core.errors import ImportReport
 from facilitator.core.pack import SessionPack
 from facilitator.core.paths import ResolvedPaths
 from facilitator.core.store import Store
+from facilitator.ui.common.actions import menu_action
 from facilitator.ui.common.errors import show_task_failure
 from facilitator.ui.common.tasks import TaskRunner
 
@@ -59,80 +60,70 @@ class FileFlows(QObject):
 
     # -- the menu ---------------------------------------------------------------------
 
-    def _action(self, text: str, slot: Callable[[], object],
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                ) -> QAction:
-        # Parented to the window, as the other menus' actions are.
-        action = QAction(text, self.window)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
-
     def _build_menu(self) -> None:
         self.menu = menu = self.window.menuBar().addMenu(self.tr("&File"))
-        menu.addAction(self._action(self.tr("&New database…"), self.new_database,
-                                    QKeySequence.StandardKey.New))
-        menu.addAction(self._action(self.tr("&Open database…"), self.open_database,
-                                    QKeySequence.StandardKey.Open))
+        menu.addAction(menu_action(self.window, self.tr("&New database…"), self.new_database,
+                                   QKeySequence.StandardKey.New))
+        menu.addAction(menu_action(self.window, self.tr("&Open database…"), self.open_database,
+                                   QKeySequence.StandardKey.Open))
         menu.addSeparator()
         self.import_menu = menu.addMenu(self.tr("&Import"))
-        self.import_roster_action = self._action(self.tr("&Participants (roster CSV)…"),
-                                                 self.import_roster_dialog)
-        self.import_notes_action = self._action(self.tr("&Notes, quotes and advice (CSV)…"),
-                                                self.import_notes_dialog)
-        self.import_exchange_action = self._action(
-            self.tr("&Advice exchange file or site export (PDF)…"), self.import_exchange_dialog)
-        self.import_ballots_action = self._action(self.tr("&Ballots (CSV)…"),
-                                                  self.import_ballots_dialog)
+        self.import_roster_action = menu_action(self.window, self.tr("&Participants (roster CSV)…"),
+                                                self.import_roster_dialog)
+        self.import_notes_action = menu_action(self.window, self.tr("&Notes, quotes and advice (CSV)…"),
+                                               self.import_notes_dialog)
+        self.import_exchange_action = menu_action(
+            self.window, self.tr("&Advice exchange file or site export (PDF)…"), self.import_exchange_dialog)
+        self.import_ballots_action = menu_action(self.window, self.tr("&Ballots (CSV)…"),
+                                                 self.import_ballots_dialog)
         for action in (self.import_roster_action, self.import_notes_action,
                        self.import_exchange_action, self.import_ballots_action):
             self.import_menu.addAction(action)
         self._build_export_menu()
-        self.merge_action = self._action(self.tr("&Merge other laptops' data…"),
-                                         self.show_merge_window, "Ctrl+Shift+M")
+        self.merge_action = menu_action(self.window, self.tr("&Merge other laptops' data…"),
+                                        self.show_merge_window, "Ctrl+Shift+M")
         menu.addAction(self.merge_action)
-        self.undo_merge_action = self._action(self.tr("&Undo last merge…"),
-                                              self.undo_last_merge)
+        self.undo_merge_action = menu_action(self.window, self.tr("&Undo last merge…"),
+                                             self.undo_last_merge)
         menu.addAction(self.undo_merge_action)
         menu.addSeparator()
-        self.backup_action = self._action(self.tr("&Back up to…"), self.backup_dialog,
-                                          "Ctrl+Shift+B")
+        self.backup_action = menu_action(self.window, self.tr("&Back up to…"), self.backup_dialog,
+                                         "Ctrl+Shift+B")
         menu.addAction(self.backup_action)
         menu.addSeparator()
-        menu.addAction(self._action(self.tr("&Quit"), self.window.close,
-                                    QKeySequence.StandardKey.Quit))
+        menu.addAction(menu_action(self.window, self.tr("&Quit"), self.window.close,
+                                   QKeySequence.StandardKey.Quit))
 
     def _build_export_menu(self) -> None:
         self.export_menu = menu = self.menu.addMenu(self.tr("&Export"))
-        self.export_site_action = self._action(
-            self.tr("&Site data file — confidential, for the team (PDF)…"),
+        self.export_site_action = menu_action(
+            self.window, self.tr("&Site data file — confidential, for the team (PDF)…"),
             lambda: self.exports.export_site(), "Ctrl+E")
-        self.export_merged_action = self._action(
-            self.tr("&Publication report — no data, for publishing (PDF)…"),
+        self.export_merged_action = menu_action(
+            self.window, self.tr("&Publication report — no data, for publishing (PDF)…"),
             lambda: self.exports.export_merged())
-        self.export_word_action = self._action(
-            self.tr("Publication report to &edit — no data (Word)…"),
+        self.export_word_action = menu_action(
+            self.window, self.tr("Publication report to &edit — no data (Word)…"),
             lambda: self.exports.export_word())
         for action in (self.export_site_action, self.export_merged_action,
                        self.export_word_action):
             menu.addAction(action)
         menu.addSeparator()
-        self.export_workbook_action = self._action(
-            self.tr("Analysis &workbook — for the team's analysts (Excel)…"),
+        self.export_workbook_action = menu_action(
+            self.window, self.tr("Analysis &workbook — for the team's analysts (Excel)…"),
             lambda: self.exports.export_analysis(".xlsx"))
-        self.export_qda_action = self._action(
-            self.tr("&QDA project — for NVivo, ATLAS.ti, MAXQDA (REFI-QDA)…"),
+        self.export_qda_action = menu_action(
+            self.window, self.tr("&QDA project — for NVivo, ATLAS.ti, MAXQDA (REFI-QDA)…"),
             lambda: self.exports.export_analysis(".qdpx"))
         menu.addAction(self.export_workbook_action)
         menu.addAction(self.export_qda_action)
         menu.addSeparator()
-        self.export_notes_action = self._action(self.tr("&Notes as CSV…"),
-                                                self.export_notes_dialog)
+        self.export_notes_action = menu_action(self.window, self.tr("&Notes as CSV…"),
+                                               self.export_notes_dialog)
         menu.addAction(self.export_notes_action)
-        self.name_badges_action = self._action(self.tr("Name &badges (kept on this "
-                                                       "laptop)…"),
-                                               lambda: self.exports.edit_name_badges())
+        self.name_badges_action = menu_action(
+            self.window, self.tr("Name &badges (kept on this laptop)…"),
+            lambda: self.exports.edit_name_badges())
         menu.addAction(self.name_badges_action)
 
     @property
