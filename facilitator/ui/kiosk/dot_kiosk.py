@@ -33,7 +33,7 @@ from facilitator.core.store import Store
 from facilitator.ui.console.audience import BACKGROUND, MUTED, PANEL, SKY, YELLOW
 from facilitator.ui.kiosk.kiosk import KIOSK_STYLE
 from facilitator.ui.kiosk.kiosk_language import ChosenLanguage, language_page
-from facilitator.ui.kiosk.kiosk_style import _font, fit_to_height, kiosk_label
+from facilitator.ui.kiosk.kiosk_style import _font, fit_to_height, kiosk_label, show_full_screen
 from facilitator.ui.kiosk.pin_gate import KioskButton, PinGate
 
 FILLED, EMPTY = "●", "○"
@@ -459,10 +459,4 @@ class DotVotingWindow(ChosenLanguage, QWidget):
             self.rows[0].setFocus()
 
     def show_kiosk(self) -> None:
-        """Full screen on the screen the window is on, whatever its resolution."""
-        screen = self.screen()
-        if screen is not None:
-            self.setGeometry(screen.geometry())
-        self.showFullScreen()
-        self.raise_()
-        self.activateWindow()
+        show_full_screen(self)

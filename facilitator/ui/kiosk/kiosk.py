@@ -39,6 +39,7 @@ from facilitator.ui.kiosk.kiosk_style import (  # noqa: F401 - re-exported
     _voting_open,
     fit_to_height,
     kiosk_label,
+    show_full_screen,
 )
 from facilitator.ui.kiosk.ranking_board import RankingBoard  # noqa: F401 - re-exported
 
@@ -294,13 +295,7 @@ class KioskWindow(KioskPinFlow, ChosenLanguage, QWidget):
         self.left.emit()
 
     def show_kiosk(self) -> None:
-        """Full screen on the screen the window is on."""
-        screen = self.screen()
-        if screen is not None:
-            self.setGeometry(screen.geometry())
-        self.showFullScreen()
-        self.raise_()
-        self.activateWindow()
+        show_full_screen(self)
         if self.current_page() == "ballot":
             self.board.setFocus()
         elif self.current_page() == "language":

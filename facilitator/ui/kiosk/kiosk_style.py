@@ -82,3 +82,13 @@ def fit_to_height(window: QWidget, smallest: float = 0.62) -> float:
         if max_w < 16_777_215:
             widget.setMaximumWidth(round(max_w * factor))
     return factor
+
+
+def show_full_screen(window: QWidget) -> None:
+    """A kiosk full screen on the screen its window is on, whatever its resolution."""
+    screen = window.screen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
+    window.raise_()
+    window.activateWindow()
