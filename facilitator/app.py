@@ -422,9 +422,13 @@ class FacilitatorApp:
             old.closing.disconnect(self.shut_down)
             old.close()
             old.deleteLater()
-        window.show()
+        self._present(window)
+
+    def _present(self, window: MainWindow) -> None:
+        """Show the window; once it is up, what was built to open it is settled."""
         from PySide6.QtCore import QTimer
 
+        window.show()
         QTimer.singleShot(SETTLE_MS, window, settle_heap)
 
     def shut_down(self) -> None:
@@ -472,8 +476,7 @@ class FacilitatorApp:
 
         assert self.window is not None and self.store is not None
         self.window.close_warning = self.close_warning
-        self.window.show()
-        QTimer.singleShot(SETTLE_MS, self.window, settle_heap)
+        self._present(self.window)
         if self.ask_venue and not venue.is_configured(self.store):
             QTimer.singleShot(0, self.venue_setup)
 
